@@ -1,0 +1,62 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/servicekontor.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $(wildcard bot/nlu/*.py)
+
+export PYTHONPATH := $(CURDIR)
+export DATABASE_URL ?= sqlite:///$(CURDIR)/var/servicekontor.db
+export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+# No usage telemetry or crash reports leave the municipality's machine.
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: setup train run test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock .python-version
+	@bash scripts/make-venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade "pip<25" wheel
+	$(VENV)/bin/pip install --quiet -r requirements.lock
+	$(RASA) telemetry disable >/dev/null 2>&1 || true
+	@touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	@mkdir -p models
+	@start=$$(date +%s); \
+	$(RASA) train --out models --fixed-model-name servicekontor --quiet && \
+	echo "Training took $$(( $$(date +%s) - start )) s."
+	@touch $@
+
+run: setup train
+	@mkdir -p var
+	$(PY) -m bot.db upgrade
+	@echo ""
+	@echo "Servicekontor-assistenten starter (Ctrl-C stopper alt)."
+	@echo "  Chat (REST):  curl -XPOST localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"a\",\"message\":\"Når er dere åpne?\"}'"
+	@echo "  Chat i terminal:  make shell"
+	@echo "  Socket.IO for nettsidechat: http://localhost:5005/socket.io"
+	@echo "  Database: $(DATABASE_URL)"
+	@echo ""
+	exec $(VENV)/bin/honcho start -f Procfile
+
+shell: setup train
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml
+
+test: setup train
+	$(PY) -m pytest tests -q -rs
+
+lint: setup
+	$(VENV)/bin/ruff check bot actions tests bench
+
+bench: setup train
+	$(PY) bench/conversations.py
+
+clean:
+	rm -rf models results var/*.db

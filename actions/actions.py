@@ -1,0 +1,162 @@
+"""Thin rasa-sdk actions: validate form input and call `bot.cases`. Texts live in domain.yml."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot import cases
+from bot.conversation import consecutive_misses, submission_key, ticket_topic, two_close_topics
+from bot.kommune import get_kommune
+from bot.topics import label
+
+logger = logging.getLogger(__name__)
+
+TICKET_FORM_SLOTS = ["ticket_summary", "contact_name", "contact_method", "ticket_consent"]
+
+# Which answer to re-ask when the citizen wants to change something at the confirmation step.
+_CHANGE_TARGETS = [
+    (re.compile(r"navn|heter", re.I), ["contact_name"]),
+    (re.compile(r"nummer|telefon|tlf|mobil|e-?post|mail|adresse|kontakt", re.I), ["contact_method"]),
+    (re.compile(r"sak|spørsmål|skrev|gjeld|beskriv|tekst", re.I), ["ticket_summary"]),
+]
+
+
+def _language(tracker: Tracker) -> str:
+    return tracker.get_slot("language") or get_kommune().default_language
+
+
+class ValidateTicketForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_ticket_form"
+
+    def validate_ticket_summary(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = " ".join(str(value or "").split())
+        return {"ticket_summary": text[:1000] if len(text) >= 2 else None}
+
+    def validate_contact_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = " ".join(str(value or "").split())
+        text = re.sub(r"(?i)^(jeg heter|eg heiter|jeg er|mitt navn er|navnet mitt er)\s+", "", text)
+        return {"contact_name": text[:100] if text else None}
+
+    def validate_contact_method(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        try:
+            contact = cases.normalize_contact(str(value or ""))
+        except cases.ContactError:
+            return {"contact_method": None, "contact_invalid": True}
+        return {"contact_method": contact.display, "contact_invalid": False}
+
+    def validate_ticket_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value != "change":
+            return {"ticket_consent": value}
+        text = tracker.latest_message.get("text") or ""
+        targets = [slot for pattern, slots in _CHANGE_TARGETS if pattern.search(text) for slot in slots]
+        slots_to_ask = targets or ["ticket_summary", "contact_name", "contact_method"]
+        return {"ticket_consent": None, **{slot: None for slot in slots_to_ask}}
+
+
+class ActionSubmitTicket(Action):
+    def name(self) -> str:
+        return "action_submit_ticket"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reset = [SlotSet(slot, None) for slot in TICKET_FORM_SLOTS] + [SlotSet("contact_invalid", None)]
+        if tracker.get_slot("ticket_consent") != "yes":
+            return [SlotSet("ticket_outcome", "no_consent"), *reset]
+        new = cases.NewTicket(
+            idempotency_key=submission_key(tracker.sender_id, tracker.events, "ticket_form"),
+            conversation_id=tracker.sender_id,
+            channel=tracker.get_latest_input_channel() or "ukjent",
+            topic=ticket_topic(tracker.events, "ticket_form", tracker.get_slot("ticket_summary")),
+            summary=tracker.get_slot("ticket_summary") or "",
+            language=_language(tracker),
+            contact_name=tracker.get_slot("contact_name") or "",
+            contact=tracker.get_slot("contact_method") or "",
+        )
+        try:
+            ticket = cases.create_ticket(new)
+        except (cases.CaseStoreError, cases.ContactError):
+            logger.exception("Could not create a ticket for conversation %s", tracker.sender_id)
+            return [SlotSet("ticket_outcome", "failed"), SlotSet("ticket_reference", None)]
+        return [SlotSet("ticket_outcome", "created"), SlotSet("ticket_reference", ticket.reference), *reset]
+
+
+class ValidateStatusForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_status_form"
+
+    def validate_status_reference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        reference = cases.parse_reference(str(value or ""))
+        return {"status_reference": reference, "status_reference_invalid": reference is None}
+
+    def validate_status_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        try:
+            cases.normalize_contact(str(value or ""))
+        except cases.ContactError:
+            return {"status_contact": None, "status_contact_invalid": True}
+        return {"status_contact": str(value), "status_contact_invalid": False}
+
+
+class ActionCheckStatus(Action):
+    def name(self) -> str:
+        return "action_check_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reference = tracker.get_slot("status_reference") or ""
+        contact = tracker.get_slot("status_contact") or ""
+        try:
+            status = cases.lookup_status(reference, contact)
+            result = status.value if status else "not_found"
+        except cases.CaseStoreError:
+            logger.exception("Status lookup failed")
+            result = "error"
+        return [
+            SlotSet("case_status_result", result),
+            SlotSet("status_reference", None),
+            SlotSet("status_contact", None),
+            SlotSet("status_reference_invalid", None),
+            SlotSet("status_contact_invalid", None),
+        ]
+
+
+class ActionHandleMisunderstanding(Action):
+    """Chooses how to answer a message the bot did not understand (see utter_misunderstood)."""
+
+    def name(self) -> str:
+        return "action_handle_misunderstanding"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        parse_data = tracker.latest_message or {}
+        intent = (parse_data.get("intent") or {}).get("name")
+        close = two_close_topics(parse_data) if intent == "nlu_fallback" else None
+        if close and consecutive_misses(tracker.events) < 2:
+            return [
+                SlotSet("miss_kind", "which_topic"),
+                SlotSet("topic_a", label(close[0])),
+                SlotSet("topic_b", label(close[1])),
+            ]
+        if consecutive_misses(tracker.events) >= 2:
+            kind = "offer_person"
+        elif intent == "out_of_scope":
+            kind = "out_of_scope"
+        else:
+            kind = "rephrase"
+        return [SlotSet("miss_kind", kind)]

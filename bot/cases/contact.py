@@ -1,0 +1,58 @@
+"""Validation and normalisation of how a citizen wants to be contacted: phone or e-mail."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+
+class ContactError(ValueError):
+    """Neither a valid Norwegian phone number nor a valid e-mail address."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str | None = None  # E.164, e.g. +4791234567
+    email: str | None = None  # lower case
+
+    @property
+    def display(self) -> str:
+        if self.phone:
+            return phonenumbers.format_number(phonenumbers.parse(self.phone), phonenumbers.PhoneNumberFormat.NATIONAL)
+        return self.email or ""
+
+
+def _phone(text: str) -> str | None:
+    candidate = re.sub(r"(?i)^(tlf|telefon|mobil|nr)\.?:?\s*", "", text.strip())
+    if not re.fullmatch(r"[+\d][\d\s.\-()]{6,}", candidate):
+        return None
+    try:
+        number = phonenumbers.parse(candidate, "NO")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _email(text: str) -> str | None:
+    candidate = text.strip().strip("<>").rstrip(".")
+    if "@" not in candidate or " " in candidate:
+        return None
+    try:
+        return validate_email(candidate, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+
+
+def normalize_contact(text: str) -> Contact:
+    """A phone number in any usual Norwegian spelling, or an e-mail address."""
+    text = (text or "").strip()
+    if phone := _phone(text):
+        return Contact(phone=phone)
+    if email := _email(text):
+        return Contact(email=email)
+    raise ContactError(text)

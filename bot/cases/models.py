@@ -1,0 +1,52 @@
+"""SQLAlchemy tables of the case queue: tickets and the history of every change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Ticket(Base):
+    __tablename__ = "sk_tickets"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    reference = sa.Column(sa.String(20), unique=True)
+    idempotency_key = sa.Column(sa.String(64), nullable=False, unique=True)
+    status = sa.Column(sa.String(32), nullable=False, index=True)
+    topic = sa.Column(sa.String(64), nullable=False)
+    summary = sa.Column(sa.Text, nullable=False)
+    language = sa.Column(sa.String(8), nullable=False)
+    channel = sa.Column(sa.String(32), nullable=False)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
+    contact_name = sa.Column(sa.String(200), nullable=False)
+    contact_phone = sa.Column(sa.String(20), index=True)
+    contact_email = sa.Column(sa.String(254), index=True)
+    consent_at = sa.Column(sa.DateTime(timezone=True), nullable=False)
+    assignee = sa.Column(sa.String(100))
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    events = relationship("TicketEvent", order_by="TicketEvent.id", back_populates="ticket")
+
+
+class TicketEvent(Base):
+    __tablename__ = "sk_ticket_events"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    ticket_id = sa.Column(sa.Integer, sa.ForeignKey("sk_tickets.id"), nullable=False, index=True)
+    at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    actor = sa.Column(sa.String(100), nullable=False)
+    kind = sa.Column(sa.String(32), nullable=False)
+    from_status = sa.Column(sa.String(32))
+    to_status = sa.Column(sa.String(32))
+    detail = sa.Column(sa.Text)
+
+    ticket = relationship("Ticket", back_populates="events")

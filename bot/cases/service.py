@@ -1,0 +1,196 @@
+"""Operations on the case queue: create tickets, look up their status, change their status.
+
+Every change lands as a `TicketEvent` (who, when, what). Database failures surface as
+`CaseStoreError`, so callers can tell the citizen plainly that nothing was stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from bot.cases.contact import ContactError, normalize_contact
+from bot.cases.models import Ticket, TicketEvent, utcnow
+from bot.cases.reference import format_reference, parse_reference
+from bot.cases.states import Status, check_transition
+from bot.db import session_scope
+from bot.pii import mask_id_numbers
+
+BOT_ACTOR = "bot"
+
+
+class CaseStoreError(RuntimeError):
+    """The case store could not be reached or could not finish the operation."""
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """What the bot collected, with the citizen's consent, to create a ticket."""
+
+    idempotency_key: str
+    conversation_id: str
+    channel: str
+    topic: str
+    summary: str
+    language: str
+    contact_name: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    reference: str
+    status: Status
+    topic: str
+    summary: str
+    language: str
+    channel: str
+    conversation_id: str
+    contact_name: str
+    contact_phone: str | None
+    contact_email: str | None
+    assignee: str | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketView:
+        return cls(
+            id=ticket.id,
+            reference=ticket.reference,
+            status=Status(ticket.status),
+            topic=ticket.topic,
+            summary=ticket.summary,
+            language=ticket.language,
+            channel=ticket.channel,
+            conversation_id=ticket.conversation_id,
+            contact_name=ticket.contact_name,
+            contact_phone=ticket.contact_phone,
+            contact_email=ticket.contact_email,
+            assignee=ticket.assignee,
+            created_at=ticket.created_at,
+        )
+
+
+def _clean(text: str, limit: int) -> str:
+    masked, _ = mask_id_numbers(text or "")
+    return " ".join(masked.split())[:limit]
+
+
+def create_ticket(new: NewTicket, *, url: str | None = None) -> TicketView:
+    """Create the ticket once; the same idempotency key always returns the same ticket."""
+    contact = normalize_contact(new.contact)
+    try:
+        existing = _by_key(new.idempotency_key, url)
+        if existing:
+            return existing
+        with session_scope(url) as session:
+            now = utcnow()
+            ticket = Ticket(
+                idempotency_key=new.idempotency_key,
+                status=Status.NEW.value,
+                topic=new.topic[:64],
+                summary=_clean(new.summary, 4000),
+                language=new.language[:8],
+                channel=new.channel[:32],
+                conversation_id=new.conversation_id[:255],
+                contact_name=_clean(new.contact_name, 200),
+                contact_phone=contact.phone,
+                contact_email=contact.email,
+                consent_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(ticket)
+            session.flush()
+            ticket.reference = format_reference(now.year, ticket.id)
+            session.add(
+                TicketEvent(
+                    ticket_id=ticket.id,
+                    at=now,
+                    actor=BOT_ACTOR,
+                    kind="created",
+                    to_status=Status.NEW.value,
+                    detail=f"Opprettet i chatten ({new.channel}).",
+                )
+            )
+            session.flush()
+            return TicketView.of(ticket)
+    except IntegrityError:
+        # A concurrent submit with the same key won the race: return its ticket.
+        existing = _by_key(new.idempotency_key, url)
+        if existing:
+            return existing
+        raise CaseStoreError("ticket insert failed") from None
+    except SQLAlchemyError as error:
+        raise CaseStoreError(str(error)) from error
+
+
+def _by_key(key: str, url: str | None) -> TicketView | None:
+    with session_scope(url) as session:
+        ticket = session.execute(sa.select(Ticket).where(Ticket.idempotency_key == key)).scalar_one_or_none()
+        return TicketView.of(ticket) if ticket else None
+
+
+def get_ticket(reference: str, *, url: str | None = None) -> TicketView | None:
+    try:
+        with session_scope(url) as session:
+            ticket = session.execute(sa.select(Ticket).where(Ticket.reference == reference)).scalar_one_or_none()
+            return TicketView.of(ticket) if ticket else None
+    except SQLAlchemyError as error:
+        raise CaseStoreError(str(error)) from error
+
+
+def lookup_status(reference_text: str, contact_text: str, *, url: str | None = None) -> Status | None:
+    """The status, only when the reference and the contact it was given with match.
+
+    An unknown reference and a wrong contact both give None, so the answer tells nothing.
+    """
+    reference = parse_reference(reference_text)
+    try:
+        contact = normalize_contact(contact_text)
+    except ContactError:
+        return None
+    if reference is None:
+        return None
+    ticket = get_ticket(reference, url=url)
+    if ticket is None:
+        return None
+    matches = (contact.phone and contact.phone == ticket.contact_phone) or (
+        contact.email and contact.email == ticket.contact_email
+    )
+    return ticket.status if matches else None
+
+
+def transition(
+    reference: str, new_status: Status, *, actor: str, detail: str = "", url: str | None = None
+) -> TicketView:
+    """Move a ticket to a new status, recording who did it."""
+    try:
+        with session_scope(url) as session:
+            ticket = session.execute(
+                sa.select(Ticket).where(Ticket.reference == reference).with_for_update()
+            ).scalar_one()
+            current = Status(ticket.status)
+            check_transition(current, new_status)
+            now = utcnow()
+            ticket.status = new_status.value
+            ticket.updated_at = now
+            session.add(
+                TicketEvent(
+                    ticket_id=ticket.id,
+                    at=now,
+                    actor=actor,
+                    kind="status",
+                    from_status=current.value,
+                    to_status=new_status.value,
+                    detail=_clean(detail, 4000) or None,
+                )
+            )
+            session.flush()
+            return TicketView.of(ticket)
+    except SQLAlchemyError as error:
+        raise CaseStoreError(str(error)) from error

@@ -1,0 +1,1 @@
+"""Rasa input channels for citizens. Each masks ID numbers and caps length before Rasa sees the text."""

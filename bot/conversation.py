@@ -1,0 +1,102 @@
+"""Reading a conversation's events and NLU results: topics, misses, form submissions.
+
+Pure functions over Rasa's JSON event and parse-data dicts, used by the custom actions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from bot.topics import FAQ_INTENT, OTHER_TOPIC, TOPIC_LABELS
+
+MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
+NOT_TOPICS = {"nlu_fallback", "out_of_scope", "affirm", "deny", "cancel", "change_details"}
+
+
+def ranked_topics(parse_data: dict[str, Any]) -> list[tuple[str, float]]:
+    """Topics ranked by confidence; a `faq` score is split over its sub-topics."""
+    ranking: list[tuple[str, float]] = []
+    selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    sub_ranking = selector.get("ranking") or []
+    for item in parse_data.get("intent_ranking") or []:
+        name, confidence = item.get("name"), float(item.get("confidence") or 0.0)
+        if name == FAQ_INTENT:
+            for sub in sub_ranking:
+                key = sub.get("intent_response_key")
+                if key in TOPIC_LABELS:
+                    ranking.append((key, confidence * float(sub.get("confidence") or 0.0)))
+        elif name in TOPIC_LABELS and name not in NOT_TOPICS:
+            ranking.append((name, confidence))
+    return sorted(ranking, key=lambda pair: pair[1], reverse=True)
+
+
+def two_close_topics(
+    parse_data: dict[str, Any], min_confidence: float = 0.2, max_gap: float = 0.35
+) -> tuple[str, str] | None:
+    """The two topics a message is torn between, if it is torn between exactly two."""
+    ranking = ranked_topics(parse_data)
+    if len(ranking) < 2:
+        return None
+    (first, p1), (second, p2) = ranking[0], ranking[1]
+    third = ranking[2][1] if len(ranking) > 2 else 0.0
+    if p2 >= min_confidence and p1 - p2 <= max_gap and p2 > 2 * third:
+        return first, second
+    return None
+
+
+def _user_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for e in events if e.get("event") == "user"]
+
+
+def consecutive_misses(events: Iterable[dict[str, Any]]) -> int:
+    """How many of the latest user messages in a row the bot did not understand."""
+    count = 0
+    for event in reversed(_user_events(events)):
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent not in MISS_INTENTS:
+            break
+        count += 1
+    return count
+
+
+def _topic_of(parse_data: dict[str, Any]) -> str | None:
+    intent = (parse_data.get("intent") or {}).get("name")
+    if intent == FAQ_INTENT:
+        selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
+        key = (selector.get("response") or {}).get("intent_response_key") or ""
+        return key if key in TOPIC_LABELS else None
+    if intent in ("emergency", "case_status"):
+        return intent
+    return None
+
+
+def ticket_topic(events: Iterable[dict[str, Any]], form: str, summary: str | None = None) -> str:
+    """What a ticket is about, e.g. `faq/waste`, or `annet`.
+
+    The citizen's own description counts first; otherwise the latest topic asked about before
+    the form started. Answers typed into the form (a name, a phone number) never count.
+    """
+    events = list(events)
+    if summary:
+        for event in reversed(_user_events(events)):
+            if event.get("text") == summary:
+                topic = _topic_of(event.get("parse_data") or {})
+                if topic:
+                    return topic
+                break
+    starts = [i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == form]
+    before_form = events[: starts[-1]] if starts else events
+    for event in reversed(_user_events(before_form)):
+        topic = _topic_of(event.get("parse_data") or {})
+        if topic:
+            return topic
+    return OTHER_TOPIC
+
+
+def submission_key(sender_id: str, events: Iterable[dict[str, Any]], form: str) -> str:
+    """Same value for every retry of one form submission; new for the next submission."""
+    activated = [e.get("timestamp") for e in events if e.get("event") == "active_loop" and e.get("name") == form]
+    basis = f"{sender_id}|{form}|{activated[-1] if activated else ''}"
+    return hashlib.sha256(basis.encode()).hexdigest()

@@ -1,0 +1,123 @@
+"""The municipality's own facts from `kommune.yml`, and the placeholders responses use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.settings import get_settings
+
+WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Opening hours per weekday (0 = Monday); a missing day is closed."""
+
+    by_weekday: dict[int, tuple[dt.time, dt.time]] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, raw: dict[str, str] | None) -> OpeningHours:
+        by_weekday: dict[int, tuple[dt.time, dt.time]] = {}
+        for day, span in (raw or {}).items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"Ukjent ukedag i apningstider: {day!r}")
+            start, end = (dt.time.fromisoformat(p.strip()) for p in str(span).split("-"))
+            by_weekday[WEEKDAYS.index(day)] = (start, end)
+        return cls(by_weekday)
+
+    def is_open(self, when: dt.datetime) -> bool:
+        span = self.by_weekday.get(when.weekday())
+        return span is not None and span[0] <= when.time() < span[1]
+
+    def as_text(self) -> str:
+        """E.g. «mandag til fredag kl. 08.00–15.30»; days with equal hours are grouped."""
+        groups: list[tuple[int, int, tuple[dt.time, dt.time]]] = []
+        for day in sorted(self.by_weekday):
+            span = self.by_weekday[day]
+            if groups and groups[-1][1] == day - 1 and groups[-1][2] == span:
+                groups[-1] = (groups[-1][0], day, span)
+            else:
+                groups.append((day, day, span))
+        parts = []
+        for first, last, (start, end) in groups:
+            days = WEEKDAYS[first] if first == last else f"{WEEKDAYS[first]} til {WEEKDAYS[last]}"
+            parts.append(f"{days} kl. {start:%H.%M}–{end:%H.%M}")
+        if not parts:
+            return "etter avtale"
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+@dataclass(frozen=True)
+class Kommune:
+    """Everything local that answers, the desk and the widget may mention."""
+
+    name: str
+    default_language: str
+    office_name: str
+    phone: str
+    email: str
+    visiting_address: str
+    location: str
+    postal_address: str
+    opening_hours: OpeningHours
+    water_emergency_phone: str
+    privacy_officer_email: str
+    links: dict[str, str]
+    retention_days: int
+
+    @classmethod
+    def load(cls, path: Path) -> Kommune:
+        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        office = data.get("servicekontor") or {}
+        language = data.get("malform", "nb")
+        if language not in ("nb", "nn"):
+            raise ValueError("malform i kommune.yml må være nb eller nn")
+        return cls(
+            name=str(data["navn"]),
+            default_language=language,
+            office_name=str(office.get("navn", "Servicekontoret")),
+            phone=str(office["telefon"]),
+            email=str(office["epost"]),
+            visiting_address=str(office["besoksadresse"]),
+            location=str(office.get("plassering", "")),
+            postal_address=str(office.get("postadresse", "")),
+            opening_hours=OpeningHours.parse(office.get("apningstider")),
+            water_emergency_phone=str(data.get("vakttelefon_vann", office["telefon"])),
+            privacy_officer_email=str(data.get("personvernombud_epost", office["epost"])),
+            links={str(k): str(v) for k, v in (data.get("lenker") or {}).items()},
+            retention_days=int(data.get("lagringstid_dager", 90)),
+        )
+
+    def placeholders(self) -> dict[str, str]:
+        """Values for `{placeholder}`s in domain.yml responses."""
+        values = {
+            "kommune": self.name,
+            "servicekontor": self.office_name,
+            "telefon": self.phone,
+            "epost": self.email,
+            "besoksadresse": self.visiting_address,
+            "plassering": self.location,
+            "postadresse": self.postal_address,
+            "apningstider": self.opening_hours.as_text(),
+            "vakttelefon_vann": self.water_emergency_phone,
+            "personvernombud_epost": self.privacy_officer_email,
+        }
+        values.update({f"lenke_{key}": url for key, url in self.links.items()})
+        return values
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: Path, mtime: float) -> Kommune:
+    return Kommune.load(path)
+
+
+def get_kommune() -> Kommune:
+    """The configured municipality; re-read when the file changes."""
+    path = get_settings().kommune_file
+    return _load_cached(path, path.stat().st_mtime)

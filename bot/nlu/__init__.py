@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components (GraphComponents registered with Rasa's DefaultV1Recipe)."""

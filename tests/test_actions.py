@@ -1,0 +1,221 @@
+"""Every custom action, called the way the action server calls it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import (
+    ActionCheckStatus,
+    ActionHandleMisunderstanding,
+    ActionSubmitTicket,
+    ValidateStatusForm,
+    ValidateTicketForm,
+)
+from bot import cases
+
+DOMAIN: dict[str, Any] = {
+    "forms": {
+        "ticket_form": {"required_slots": ["ticket_summary", "contact_name", "contact_method", "ticket_consent"]},
+        "status_form": {"required_slots": ["status_reference", "status_contact"]},
+    },
+    "slots": {},
+}
+
+
+def _tracker(
+    slots: dict[str, Any] | None = None,
+    events: list[dict] | None = None,
+    text: str = "",
+    parse: dict | None = None,
+    sender: str = "citizen-1",
+) -> Tracker:
+    latest = {"text": text, **(parse or {"intent": {"name": "affirm", "confidence": 1.0}})}
+    events = (
+        events
+        if events is not None
+        else [
+            {
+                "event": "user",
+                "text": "søpla er ikke hentet",
+                "parse_data": {
+                    "intent": {"name": "faq"},
+                    "response_selector": {"faq": {"response": {"intent_response_key": "faq/waste"}}},
+                },
+                "input_channel": "rest",
+            },
+            {"event": "active_loop", "name": "ticket_form", "timestamp": 1700000000.0},
+            {"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"},
+        ]
+    )
+    return Tracker(sender, slots or {}, latest, events, False, None, {}, "action_listen")
+
+
+def _run(action: Any, tracker: Tracker) -> tuple[list[dict], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    return events, dispatcher
+
+
+def _slots(events: list[dict]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.mark.parametrize("typed,expected", [("912 34 567", "91 23 45 67"), ("Kari@Example.no", "kari@example.no")])
+def test_contact_is_validated_and_shown_normalised(typed: str, expected: str) -> None:
+    result = ValidateTicketForm().validate_contact_method(typed, CollectingDispatcher(), _tracker(), DOMAIN)
+    assert result == {"contact_method": expected, "contact_invalid": False}
+
+
+def test_invalid_contact_is_asked_again() -> None:
+    result = ValidateTicketForm().validate_contact_method("ring meg", CollectingDispatcher(), _tracker(), DOMAIN)
+    assert result == {"contact_method": None, "contact_invalid": True}
+
+
+def test_name_drops_the_lead_in() -> None:
+    result = ValidateTicketForm().validate_contact_name(
+        "Jeg heter Kari Nordmann", CollectingDispatcher(), _tracker(), DOMAIN
+    )
+    assert result == {"contact_name": "Kari Nordmann"}
+
+
+@pytest.mark.parametrize(
+    "text,cleared",
+    [
+        ("jeg vil endre navnet", {"contact_name"}),
+        ("telefonnummeret er feil", {"contact_method"}),
+        ("endre", {"ticket_summary", "contact_name", "contact_method"}),
+    ],
+)
+def test_change_at_confirmation_clears_what_to_ask_again(text: str, cleared: set[str]) -> None:
+    tracker = _tracker(text=text)
+    result = ValidateTicketForm().validate_ticket_consent("change", CollectingDispatcher(), tracker, DOMAIN)
+    assert result.pop("ticket_consent") is None
+    assert set(result) == cleared and all(v is None for v in result.values())
+
+
+def test_form_validation_runs_through_the_sdk() -> None:
+    tracker = _tracker(
+        slots={"requested_slot": "contact_method", "contact_method": "0047 912 34 567"},
+        events=[
+            {"event": "user", "text": "0047 912 34 567", "parse_data": {}},
+            {"event": "slot", "name": "contact_method", "value": "0047 912 34 567"},
+        ],
+        text="0047 912 34 567",
+    )
+    events, _ = _run(ValidateTicketForm(), tracker)
+    assert _slots(events)["contact_method"] == "91 23 45 67"
+
+
+SUBMITTED = {
+    "ticket_summary": "Søppeldunken er ikke tømt",
+    "contact_name": "Kari",
+    "contact_method": "91 23 45 67",
+    "ticket_consent": "yes",
+}
+
+
+def test_submit_creates_one_ticket_and_gives_the_reference(db_url: str) -> None:
+    events, _ = _run(ActionSubmitTicket(), _tracker(SUBMITTED))
+    slots = _slots(events)
+    assert slots["ticket_outcome"] == "created"
+    ticket = cases.get_ticket(slots["ticket_reference"])
+    assert ticket is not None
+    assert (ticket.topic, ticket.channel, ticket.conversation_id, ticket.language) == (
+        "faq/waste",
+        "rest",
+        "citizen-1",
+        "nb",
+    )
+    assert all(slots[s] is None for s in ("ticket_summary", "contact_name", "contact_method", "ticket_consent"))
+    again, _ = _run(ActionSubmitTicket(), _tracker(SUBMITTED))
+    assert _slots(again)["ticket_reference"] == ticket.reference
+
+
+def test_no_consent_stores_nothing(db_url: str) -> None:
+    events, _ = _run(ActionSubmitTicket(), _tracker({**SUBMITTED, "ticket_consent": "no"}))
+    assert _slots(events)["ticket_outcome"] == "no_consent"
+    assert "ticket_reference" not in _slots(events)
+
+
+def test_database_down_never_claims_a_ticket(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    events, _ = _run(ActionSubmitTicket(), _tracker(SUBMITTED))
+    assert _slots(events) == {"ticket_outcome": "failed", "ticket_reference": None}
+
+
+def test_status_reference_is_parsed() -> None:
+    validate = ValidateStatusForm()
+    assert validate.validate_status_reference("sk 2026 42", CollectingDispatcher(), _tracker(), DOMAIN) == {
+        "status_reference": "SK-2026-00042",
+        "status_reference_invalid": False,
+    }
+    assert validate.validate_status_reference("vet ikke", CollectingDispatcher(), _tracker(), DOMAIN) == {
+        "status_reference": None,
+        "status_reference_invalid": True,
+    }
+
+
+def test_status_lookup_tells_status_only_for_the_right_pair(db_url: str) -> None:
+    ticket = cases.create_ticket(cases.NewTicket("k", "c", "rest", "faq/waste", "x", "nb", "Kari", "kari@example.no"))
+    cases.transition(ticket.reference, cases.Status.IN_PROGRESS, actor="per")
+    right, _ = _run(
+        ActionCheckStatus(), _tracker({"status_reference": ticket.reference, "status_contact": "kari@example.no"})
+    )
+    wrong, _ = _run(
+        ActionCheckStatus(), _tracker({"status_reference": ticket.reference, "status_contact": "ola@example.no"})
+    )
+    unknown, _ = _run(
+        ActionCheckStatus(), _tracker({"status_reference": "SK-2026-99999", "status_contact": "kari@example.no"})
+    )
+    assert _slots(right)["case_status_result"] == "in_progress"
+    assert _slots(wrong)["case_status_result"] == _slots(unknown)["case_status_result"] == "not_found"
+    assert _slots(right)["status_reference"] is None
+
+
+def test_status_lookup_with_database_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    events, _ = _run(ActionCheckStatus(), _tracker({"status_reference": "SK-2026-00001", "status_contact": "91234567"}))
+    assert _slots(events)["case_status_result"] == "error"
+
+
+def _miss(intent: str) -> dict:
+    return {"event": "user", "text": "?", "parse_data": {"intent": {"name": intent}}}
+
+
+def test_first_miss_asks_to_rephrase_and_second_offers_a_person() -> None:
+    parse = {"intent": {"name": "nlu_fallback"}, "intent_ranking": []}
+    first, _ = _run(ActionHandleMisunderstanding(), _tracker(events=[_miss("nlu_fallback")], parse=parse))
+    assert _slots(first) == {"miss_kind": "rephrase"}
+    oos = {"intent": {"name": "out_of_scope"}, "intent_ranking": []}
+    scope, _ = _run(ActionHandleMisunderstanding(), _tracker(events=[_miss("out_of_scope")], parse=oos))
+    assert _slots(scope) == {"miss_kind": "out_of_scope"}
+    second, _ = _run(
+        ActionHandleMisunderstanding(), _tracker(events=[_miss("nlu_fallback"), _miss("out_of_scope")], parse=oos)
+    )
+    assert _slots(second) == {"miss_kind": "offer_person"}
+
+
+def test_ambiguity_between_two_topics_asks_which() -> None:
+    parse = {
+        "intent": {"name": "nlu_fallback"},
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 1.0}, {"name": "faq", "confidence": 0.9}],
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"intent_response_key": "faq/kindergarten_fees", "confidence": 0.5},
+                    {"intent_response_key": "faq/kindergarten_apply", "confidence": 0.45},
+                ]
+            }
+        },
+    }
+    events, _ = _run(ActionHandleMisunderstanding(), _tracker(events=[_miss("nlu_fallback")], parse=parse))
+    assert _slots(events) == {
+        "miss_kind": "which_topic",
+        "topic_a": "Betaling for barnehage og SFO",
+        "topic_b": "Søke barnehageplass",
+    }

@@ -1,0 +1,132 @@
+"""End to end over the REST channel with real Rasa and action servers, on a fresh SQLite file."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot import cases
+from bot.db import get_engine
+from bot.db.migrate import upgrade
+from tests.live import Chat, free_port, start_actions, start_rasa, wait_for
+
+PHONE = "51 33 50 00"  # kommune.yml's phone, as the citizen must see it
+
+
+@pytest.fixture(scope="module")
+def stacks(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """Stack A works; stack B's action server cannot reach its database."""
+    tmp = tmp_path_factory.mktemp("live")
+    db_a = f"sqlite:///{tmp / 'a.db'}"
+    db_b = f"sqlite:///{tmp / 'b.db'}"
+    upgrade(db_a)
+    upgrade(db_b)
+    ports = {name: free_port() for name in ("actions_a", "rasa_a", "actions_b", "rasa_b")}
+    processes = {
+        "actions_a": start_actions(ports["actions_a"], db_a, tmp),
+        "actions_b": start_actions(ports["actions_b"], "postgresql://nobody@127.0.0.1:1/none", tmp),
+        "rasa_a": start_rasa(ports["rasa_a"], ports["actions_a"], db_a, model_path, tmp),
+        "rasa_b": start_rasa(ports["rasa_b"], ports["actions_b"], db_b, model_path, tmp),
+    }
+    try:
+        for name in ("actions_a", "actions_b"):
+            wait_for(f"http://127.0.0.1:{ports[name]}/health", processes[name])
+        for name in ("rasa_a", "rasa_b"):
+            wait_for(f"http://127.0.0.1:{ports[name]}/webhooks/rest/", processes[name])
+        yield {"ports": ports, "processes": processes, "db_a": db_a, "db_b": db_b}
+    finally:
+        for process in processes.values():
+            process.stop()
+
+
+def _chat(stacks: dict, which: str = "a") -> Chat:
+    return Chat(stacks["ports"][f"rasa_{which}"], f"test-{uuid.uuid4().hex[:8]}")
+
+
+def _file_ticket(chat: Chat, summary: str, contact: str) -> str:
+    assert "Hva gjelder saken" in chat.say("jeg vil snakke med en person")
+    assert "Hva heter du" in chat.say(summary)
+    assert "Hvordan kan vi nå deg" in chat.say("Kari Nordmann")
+    confirm = chat.say(contact)
+    assert "Er det greit" in confirm
+    assert [b["payload"] for b in chat.replies[-1]["buttons"]] == ["/affirm", "/change_details", "/deny"]
+    return chat.say("ja")
+
+
+def test_faq_answer_is_filled_from_kommune_yml(stacks: dict) -> None:
+    answer = _chat(stacks).say("Når er dere åpne?")
+    assert "mandag til fredag kl. 08.00–15.30" in answer
+    assert "{" not in answer
+
+
+def test_emergency_numbers_come_first(stacks: dict) -> None:
+    answer = _chat(stacks).say("det brenner i garasjen, og forresten, når blir søpla hentet?")
+    assert answer.index("113") < 120 and "110" in answer and "116 117" in answer
+
+
+def test_ticket_flow_masks_id_numbers_and_gives_a_reference(stacks: dict) -> None:
+    chat = _chat(stacks)
+    chat.say("søpla mi er ikke hentet")
+    assert "Hva gjelder saken" in chat.say("kan jeg snakke med et menneske")
+    masked_reply = chat.say("Dunken er ikke tømt. Fnr 01019012480")
+    assert "fjernet et fødselsnummer" in masked_reply
+    assert "Hva heter du" in masked_reply
+    assert "Hvordan kan vi nå deg" in chat.say("Kari Nordmann")
+    assert "kjente jeg ikke igjen" in chat.say("ring meg i morgen")
+    assert "Er det greit" in chat.say("+47 912 34 567")
+    done = chat.say("ja")
+    reference = re.search(r"SK-\d{4}-\d{5}", done)
+    assert reference, done
+    ticket = cases.get_ticket(reference.group(), url=stacks["db_a"])
+    assert ticket is not None
+    assert (ticket.conversation_id, ticket.channel, ticket.topic) == (chat.sender, "rest", "faq/waste")
+    assert ticket.contact_phone == "+4791234567"
+    assert "12480" not in ticket.summary
+    with get_engine(stacks["db_a"]).connect() as connection:
+        stored = (
+            connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": chat.sender})
+            .scalars()
+            .all()
+        )
+    assert stored and not any("12480" in row for row in stored)
+    assert any("nummer fjernet]" in row for row in stored)
+
+
+def test_status_lookup_needs_reference_and_contact(stacks: dict) -> None:
+    done = _file_ticket(_chat(stacks), "Spørsmål om eiendomsskatt", "kari@example.no")
+    reference = re.search(r"SK-\d{4}-\d{5}", done).group()
+    chat = _chat(stacks)
+    assert "saksnummeret" in chat.say("hva er status på saken min")
+    assert "telefonnummer eller hvilken e-post" in chat.say(reference)
+    wrong = chat.say("ola@example.no")
+    assert "fant ingen sak" in wrong
+    chat2 = _chat(stacks)
+    unknown = chat2.say("status SK-2026-99999")
+    assert "telefonnummer eller hvilken e-post" in unknown
+    assert chat2.say("kari@example.no") == wrong
+    cases.transition(reference, cases.Status.IN_PROGRESS, actor="kari", url=stacks["db_a"])
+    cases.transition(reference, cases.Status.CLOSED, actor="kari", url=stacks["db_a"])
+    chat3 = _chat(stacks)
+    chat3.say(f"status på {reference}")
+    assert "avsluttet" in chat3.say("Kari@example.no")
+
+
+def test_database_down_is_said_plainly_and_no_ticket_is_claimed(stacks: dict) -> None:
+    answer = _file_ticket(_chat(stacks, "b"), "Hull i veien", "912 34 567")
+    assert "ikke lagret" in answer and PHONE in answer
+    assert not re.search(r"SK-\d{4}-\d{5}", answer)
+
+
+def test_action_server_down_is_said_plainly(stacks: dict) -> None:
+    stacks["processes"]["actions_b"].stop()
+    chat = _chat(stacks, "b")
+    answer = chat.say("jeg vil snakke med en person")
+    assert "feil hos oss" in answer and PHONE in answer
+    assert not re.search(r"SK-\d{4}-\d{5}", answer)
+    # The bot still answers what needs no action server.
+    assert "08.00" in chat.say("når har dere åpent")
