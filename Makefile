@@ -9,6 +9,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $
 export PYTHONPATH := $(CURDIR)
 export DATABASE_URL ?= sqlite:///$(CURDIR)/var/servicekontor.db
 export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export DESK_PORT ?= 8000
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 # No usage telemetry or crash reports leave the municipality's machine.
@@ -27,11 +28,12 @@ $(VENV)/.installed: requirements.lock .python-version
 
 train: $(MODEL)
 
-$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+$(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 	@mkdir -p models
 	@start=$$(date +%s); \
 	$(RASA) train --out models --fixed-model-name servicekontor --quiet && \
-	echo "Training took $$(( $$(date +%s) - start )) s."
+	echo $$(( $$(date +%s) - start )) > models/training-seconds.txt && \
+	echo "Training took $$(cat models/training-seconds.txt) s."
 	@touch $@
 
 run: setup train
@@ -42,6 +44,9 @@ run: setup train
 	@echo "  Chat (REST):  curl -XPOST localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"a\",\"message\":\"Når er dere åpne?\"}'"
 	@echo "  Chat i terminal:  make shell"
 	@echo "  Socket.IO for nettsidechat: http://localhost:5005/socket.io"
+	@echo "  Saksbehandling (desk):  http://localhost:$(DESK_PORT)/"
+	@echo "    Første administrator:  $(PY) -m bot.desk create-user --role admin"
+	@echo "    API-nøkkel til saksystemet:  $(PY) -m bot.desk create-token BRUKERNAVN"
 	@echo "  Database: $(DATABASE_URL)"
 	@echo ""
 	exec $(VENV)/bin/honcho start -f Procfile

@@ -10,6 +10,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'servicekontor.db'}"
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "ja", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration shared by the Rasa server, the action server and the desk."""
@@ -17,6 +24,19 @@ class Settings:
     database_url: str
     kommune_file: Path
     max_message_chars: int
+    # The staff desk (bot/desk).
+    desk_host: str = "127.0.0.1"
+    desk_port: int = 8000
+    # "auto": Secure cookies when the request came over https; "true"/"false" force it.
+    desk_secure_cookies: str = "auto"
+    desk_session_hours: int = 10
+    # Replies to citizens by e-mail; without SMTP_HOST they wait in the desk's outbox.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -24,6 +44,16 @@ class Settings:
             database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             kommune_file=Path(os.environ.get("KOMMUNE_FILE") or PROJECT_ROOT / "kommune.yml"),
             max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS", "2000")),
+            desk_host=os.environ.get("DESK_HOST") or "127.0.0.1",
+            desk_port=int(os.environ.get("DESK_PORT") or "8000"),
+            desk_secure_cookies=(os.environ.get("DESK_SECURE_COOKIES") or "auto").strip().lower(),
+            desk_session_hours=int(os.environ.get("DESK_SESSION_HOURS") or "10"),
+            smtp_host=os.environ.get("SMTP_HOST") or None,
+            smtp_port=int(os.environ.get("SMTP_PORT") or "587"),
+            smtp_user=os.environ.get("SMTP_USER") or None,
+            smtp_password=os.environ.get("SMTP_PASSWORD") or None,
+            smtp_from=os.environ.get("SMTP_FROM") or None,
+            smtp_starttls=_flag("SMTP_STARTTLS", True),
         )
 
 

@@ -8,7 +8,7 @@ validate against the same schema with a validator built once.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any
 
 from jsonschema import ValidationError
 from jsonschema.protocols import Validator
@@ -23,7 +23,7 @@ def _validator() -> Validator:
     return validator_for(schema)(schema)  # the same draft `jsonschema.validate` picks
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     try:
         _validator().validate(result)
         return True

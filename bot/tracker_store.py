@@ -13,7 +13,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -24,11 +24,11 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 @dataclass
 class _Entry:
-    latest_id: Optional[int]
-    events: List[Dict[str, Any]]  # the latest session's events, as Rasa stores them
+    latest_id: int | None
+    events: list[dict[str, Any]]  # the latest session's events, as Rasa stores them
 
 
-def _latest_session(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def _latest_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The events Rasa's `retrieve` returns: from the latest `session_started` on (by timestamp)."""
     starts = [e.get("timestamp") or 0 for e in events if e.get("event") == SessionStarted.type_name]
     if not starts:
@@ -42,31 +42,31 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, cache_size: int = 2000, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._cache: "OrderedDict[str, _Entry]" = OrderedDict()
+        self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
         self._guard = threading.Lock()
 
-    def _latest_id(self, session: Any, sender_id: Text) -> Optional[int]:
+    def _latest_id(self, session: Any, sender_id: str) -> int | None:
         return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
 
-    def _remember(self, sender_id: Text, entry: _Entry) -> None:
+    def _remember(self, sender_id: str, entry: _Entry) -> None:
         with self._guard:
             self._cache[sender_id] = entry
             self._cache.move_to_end(sender_id)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
-    def _forget(self, sender_id: Text) -> None:
+    def _forget(self, sender_id: str) -> None:
         with self._guard:
             self._cache.pop(sender_id, None)
 
-    def _valid_entry(self, session: Any, sender_id: Text) -> Optional[_Entry]:
+    def _valid_entry(self, session: Any, sender_id: str) -> _Entry | None:
         entry = self._cache.get(sender_id)
         if entry is not None and entry.latest_id == self._latest_id(session, sender_id):
             return entry
         return None
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         with self.session_scope() as session:
             entry = self._valid_entry(session, sender_id)
             if entry is None:
@@ -85,7 +85,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             entry = self._valid_entry(session, sender_id)
             if entry is None:
                 stored = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
-                known: List[Dict[str, Any]] = []
+                known: list[dict[str, Any]] = []
             else:
                 stored = len(entry.events)
                 known = entry.events

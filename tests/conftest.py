@@ -17,17 +17,34 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "servicekontor.tar.gz"
 
 
-def _database_urls(tmp_dir: Path) -> list[str]:
-    urls = [f"sqlite:///{tmp_dir / 'cases.db'}"]
-    if os.environ.get("TEST_DATABASE_URL"):
-        urls.append(os.environ["TEST_DATABASE_URL"])
-    return urls
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database for this test run, on the server TEST_DATABASE_URL names.
+
+    The tests never depend on what an earlier run or another checkout left in that server.
+    """
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield None
+        return
+    name = f"sk_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _reset(url: str) -> None:
     engine = get_engine(url)
     with engine.begin() as connection:
-        for table in ("sk_ticket_events", "sk_tickets"):
+        for table in ("sk_outbox", "sk_ticket_events", "sk_tickets", "sk_sessions", "sk_api_tokens", "sk_staff"):
             if sa.inspect(connection).has_table(table):
                 connection.execute(sa.text(f"DELETE FROM {table}"))
 
@@ -35,10 +52,12 @@ def _reset(url: str) -> None:
 @pytest.fixture(
     params=["sqlite", "postgresql"],
 )
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_url: str | None
+) -> Iterator[str]:
     """A migrated, empty case-queue database; the environment points at it."""
     if request.param == "postgresql":
-        url = os.environ.get("TEST_DATABASE_URL")
+        url = postgres_url
         if not url:
             pytest.skip("TEST_DATABASE_URL is not set (PostgreSQL tests run in CI)")
     else:

@@ -1,4 +1,4 @@
-"""Starts real Rasa and action servers for end-to-end tests, and talks to them over REST."""
+"""Starts real Rasa and action servers and the desk for end-to-end tests, and talks to them over REST."""
 
 from __future__ import annotations
 
@@ -88,6 +88,18 @@ def start_rasa(
         stderr=subprocess.STDOUT,
     )
     return Process("rasa", popen, log)
+
+
+def start_desk(port: int, database_url: str, log_dir: Path, **env: str) -> Process:
+    log = log_dir / f"desk-{port}.log"
+    popen = subprocess.Popen(
+        [sys.executable, "-m", "bot.desk", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=rasa_env(DATABASE_URL=database_url, **env),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    return Process("desk", popen, log)
 
 
 def wait_for(url: str, process: Process, timeout: float = 180) -> None:

@@ -130,3 +130,34 @@ def test_action_server_down_is_said_plainly(stacks: dict) -> None:
     assert not re.search(r"SK-\d{4}-\d{5}", answer)
     # The bot still answers what needs no action server.
     assert "08.00" in chat.say("når har dere åpent")
+
+
+def test_socketio_channel_answers_and_masks(stacks: dict) -> None:
+    """The channel the web widget uses: Rasa's Socket.IO protocol, through our guard."""
+    import asyncio
+
+    import socketio
+
+    async def talk() -> list[str]:
+        client = socketio.AsyncClient()
+        answers: list[str] = []
+        got_answer = asyncio.Event()
+
+        @client.on("bot_uttered")
+        async def on_bot(data: dict) -> None:
+            answers.append(data.get("text", ""))
+            if "08.00" in data.get("text", ""):
+                got_answer.set()
+
+        # Long polling: the websocket transport of python-socketio needs a newer aiohttp than Rasa pins.
+        await client.connect(f"http://127.0.0.1:{stacks['ports']['rasa_a']}", transports=["polling"])
+        session_id = uuid.uuid4().hex
+        await client.emit("session_request", {"session_id": session_id})
+        await client.emit("user_uttered", {"message": "når har dere åpent? fnr 01019012480", "session_id": session_id})
+        await asyncio.wait_for(got_answer.wait(), timeout=30)
+        await client.disconnect()
+        return answers
+
+    answers = asyncio.run(talk())
+    assert any("fjernet et fødselsnummer" in a for a in answers)
+    assert any("mandag til fredag kl. 08.00–15.30" in a for a in answers)

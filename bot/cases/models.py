@@ -1,4 +1,4 @@
-"""SQLAlchemy tables of the case queue: tickets and the history of every change."""
+"""SQLAlchemy tables of the case queue: tickets, the history of every change, the e-mail outbox."""
 
 from __future__ import annotations
 
@@ -12,6 +12,13 @@ Base = declarative_base()
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.timezone.utc)
 
 
 class Ticket(Base):
@@ -31,7 +38,7 @@ class Ticket(Base):
     contact_email = sa.Column(sa.String(254), index=True)
     consent_at = sa.Column(sa.DateTime(timezone=True), nullable=False)
     assignee = sa.Column(sa.String(100))
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
 
     events = relationship("TicketEvent", order_by="TicketEvent.id", back_populates="ticket")
@@ -44,9 +51,28 @@ class TicketEvent(Base):
     ticket_id = sa.Column(sa.Integer, sa.ForeignKey("sk_tickets.id"), nullable=False, index=True)
     at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
     actor = sa.Column(sa.String(100), nullable=False)
-    kind = sa.Column(sa.String(32), nullable=False)
+    kind = sa.Column(sa.String(32), nullable=False, index=True)
     from_status = sa.Column(sa.String(32))
     to_status = sa.Column(sa.String(32))
     detail = sa.Column(sa.Text)
 
     ticket = relationship("Ticket", back_populates="events")
+
+
+class OutboxMessage(Base):
+    """A reply to a citizen by e-mail: sent by SMTP when configured, otherwise waiting here."""
+
+    __tablename__ = "sk_outbox"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    ticket_id = sa.Column(sa.Integer, sa.ForeignKey("sk_tickets.id"), nullable=False, index=True)
+    event_id = sa.Column(sa.Integer, sa.ForeignKey("sk_ticket_events.id"), nullable=False)
+    to_address = sa.Column(sa.String(254), nullable=False)
+    subject = sa.Column(sa.String(200), nullable=False)
+    body = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    sent_at = sa.Column(sa.DateTime(timezone=True), index=True)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    last_error = sa.Column(sa.Text)
+
+    ticket = relationship("Ticket")

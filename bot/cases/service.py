@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.cases.contact import ContactError, normalize_contact
-from bot.cases.models import Ticket, TicketEvent, utcnow
+from bot.cases.models import Ticket, TicketEvent, as_utc, utcnow
 from bot.cases.reference import format_reference, parse_reference
 from bot.cases.states import Status, check_transition
 from bot.db import session_scope
@@ -55,6 +56,7 @@ class TicketView:
     contact_email: str | None
     assignee: str | None
     created_at: dt.datetime
+    updated_at: dt.datetime | None = None
 
     @classmethod
     def of(cls, ticket: Ticket) -> TicketView:
@@ -71,7 +73,8 @@ class TicketView:
             contact_phone=ticket.contact_phone,
             contact_email=ticket.contact_email,
             assignee=ticket.assignee,
-            created_at=ticket.created_at,
+            created_at=as_utc(ticket.created_at),
+            updated_at=as_utc(ticket.updated_at),
         )
 
 
@@ -174,23 +177,45 @@ def transition(
             ticket = session.execute(
                 sa.select(Ticket).where(Ticket.reference == reference).with_for_update()
             ).scalar_one()
-            current = Status(ticket.status)
-            check_transition(current, new_status)
-            now = utcnow()
-            ticket.status = new_status.value
-            ticket.updated_at = now
-            session.add(
-                TicketEvent(
-                    ticket_id=ticket.id,
-                    at=now,
-                    actor=actor,
-                    kind="status",
-                    from_status=current.value,
-                    to_status=new_status.value,
-                    detail=_clean(detail, 4000) or None,
-                )
-            )
+            apply_transition(session, ticket, new_status, actor=actor, detail=detail)
             session.flush()
             return TicketView.of(ticket)
     except SQLAlchemyError as error:
         raise CaseStoreError(str(error)) from error
+
+
+def record_event(
+    session: Session,
+    ticket: Ticket,
+    kind: str,
+    *,
+    actor: str,
+    detail: str = "",
+    from_status: str | None = None,
+    to_status: str | None = None,
+    now: dt.datetime | None = None,
+) -> TicketEvent:
+    """Add one history event to a ticket (inside the caller's transaction) and touch the ticket."""
+    now = now or utcnow()
+    ticket.updated_at = now
+    event = TicketEvent(
+        ticket_id=ticket.id,
+        at=now,
+        actor=actor[:100],
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        detail=_clean(detail, 4000) or None,
+    )
+    session.add(event)
+    return event
+
+
+def apply_transition(session: Session, ticket: Ticket, new_status: Status, *, actor: str, detail: str = "") -> None:
+    """The status change itself, inside the caller's transaction: checked, applied, recorded."""
+    current = Status(ticket.status)
+    check_transition(current, new_status)
+    ticket.status = new_status.value
+    record_event(
+        session, ticket, "status", actor=actor, detail=detail, from_status=current.value, to_status=new_status.value
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.cases.models import Base
+from bot.accounts import Base  # its metadata holds the case-queue and the staff tables
 from bot.db import get_engine
 from bot.db.migrate import VERSION_TABLE
 

@@ -1,0 +1,333 @@
+"""Staff accounts of the desk: argon2 password hashes, lockout, login sessions and API tokens.
+
+Sessions and API tokens are random secrets handed out once; only their SHA-256 hashes are stored,
+so a copy of the database lets nobody in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.exc import IntegrityError
+
+from bot.cases.models import Base, as_utc, utcnow
+from bot.db import session_scope
+
+ROLES = ("agent", "admin")
+ROLE_LABELS = {"agent": "Saksbehandler", "admin": "Administrator"}
+MAX_FAILED_LOGINS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,99}")
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+class Staff(Base):
+    __tablename__ = "sk_staff"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    username = sa.Column(sa.String(100), nullable=False, unique=True)
+    full_name = sa.Column(sa.String(200), nullable=False)
+    role = sa.Column(sa.String(16), nullable=False)
+    password_hash = sa.Column(sa.String(255), nullable=False)
+    active = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    failed_logins = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    locked_until = sa.Column(sa.DateTime(timezone=True))
+    last_login_at = sa.Column(sa.DateTime(timezone=True))
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class StaffSession(Base):
+    __tablename__ = "sk_sessions"
+
+    token_hash = sa.Column(sa.String(64), primary_key=True)
+    staff_id = sa.Column(sa.Integer, sa.ForeignKey("sk_staff.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = sa.Column(sa.String(64), nullable=False)
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = sa.Column(sa.DateTime(timezone=True), nullable=False, index=True)
+
+
+class ApiToken(Base):
+    __tablename__ = "sk_api_tokens"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    staff_id = sa.Column(sa.Integer, sa.ForeignKey("sk_staff.id", ondelete="CASCADE"), nullable=False, index=True)
+    name = sa.Column(sa.String(100), nullable=False)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    last_used_at = sa.Column(sa.DateTime(timezone=True))
+    revoked_at = sa.Column(sa.DateTime(timezone=True))
+
+
+class AccountError(ValueError):
+    """Input that cannot make or change an account; the message is for staff to read."""
+
+
+class LoginFailed(Exception):
+    """Wrong username or password, or the account is locked or deactivated."""
+
+    def __init__(self, locked_until: dt.datetime | None = None) -> None:
+        super().__init__("login failed")
+        self.locked_until = locked_until
+
+
+@dataclass(frozen=True)
+class StaffView:
+    id: int
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    locked_until: dt.datetime | None = None
+    last_login_at: dt.datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @classmethod
+    def of(cls, staff: Staff) -> StaffView:
+        return cls(
+            id=staff.id,
+            username=staff.username,
+            full_name=staff.full_name,
+            role=staff.role,
+            active=bool(staff.active),
+            locked_until=as_utc(staff.locked_until),
+            last_login_at=as_utc(staff.last_login_at),
+        )
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not _USERNAME.fullmatch(name):
+        raise AccountError("Brukernavnet kan bare ha små bokstaver a–z, tall, punktum, bindestrek og understrek.")
+    return name
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passordet må ha minst {MIN_PASSWORD_LENGTH} tegn.")
+
+
+def create_user(
+    username: str, full_name: str, password: str, role: str = "agent", *, url: str | None = None
+) -> StaffView:
+    name = normalize_username(username)
+    if role not in ROLES:
+        raise AccountError("Rollen må være saksbehandler eller administrator.")
+    _check_password(password)
+    full_name = " ".join((full_name or "").split())[:200] or name
+    try:
+        with session_scope(url) as session:
+            staff = Staff(
+                username=name,
+                full_name=full_name,
+                role=role,
+                password_hash=_hasher.hash(password),
+                active=True,
+                failed_logins=0,
+                created_at=utcnow(),
+            )
+            session.add(staff)
+            session.flush()
+            return StaffView.of(staff)
+    except IntegrityError:
+        raise AccountError(f"Brukernavnet «{name}» finnes allerede.") from None
+
+
+def get_user(username: str, *, url: str | None = None) -> StaffView | None:
+    with session_scope(url) as session:
+        staff = session.execute(sa.select(Staff).where(Staff.username == (username or "").strip().lower())).scalar()
+        return StaffView.of(staff) if staff else None
+
+
+def list_users(*, url: str | None = None) -> list[StaffView]:
+    with session_scope(url) as session:
+        return [StaffView.of(s) for s in session.execute(sa.select(Staff).order_by(Staff.username)).scalars()]
+
+
+def authenticate(username: str, password: str, *, url: str | None = None, now: dt.datetime | None = None) -> StaffView:
+    """The staff member, or LoginFailed. After MAX_FAILED_LOGINS wrong passwords: locked for LOCKOUT."""
+    now = now or utcnow()
+    name = (username or "").strip().lower()
+    with session_scope(url) as session:
+        staff = session.execute(sa.select(Staff).where(Staff.username == name).with_for_update()).scalar()
+        if staff is None or not staff.active:
+            try:
+                _hasher.verify(_DUMMY_HASH, password or "")
+            except VerificationError:
+                pass
+            raise LoginFailed()
+        locked_until = as_utc(staff.locked_until)
+        if locked_until and locked_until > now:
+            raise LoginFailed(locked_until)
+        try:
+            _hasher.verify(staff.password_hash, password or "")
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            staff.failed_logins = (staff.failed_logins or 0) + 1
+            if staff.failed_logins >= MAX_FAILED_LOGINS:
+                staff.failed_logins = 0
+                staff.locked_until = now + LOCKOUT
+                session.commit()
+                raise LoginFailed(now + LOCKOUT) from None
+            session.commit()
+            raise LoginFailed() from None
+        if _hasher.check_needs_rehash(staff.password_hash):
+            staff.password_hash = _hasher.hash(password)
+        staff.failed_logins = 0
+        staff.locked_until = None
+        staff.last_login_at = now
+        return StaffView.of(staff)
+
+
+def set_password(username: str, password: str, *, url: str | None = None) -> None:
+    _check_password(password)
+    with session_scope(url) as session:
+        staff = _staff(session, username)
+        staff.password_hash = _hasher.hash(password)
+        staff.failed_logins = 0
+        staff.locked_until = None
+        session.execute(sa.delete(StaffSession).where(StaffSession.staff_id == staff.id))
+
+
+def update_user(
+    username: str, *, role: str | None = None, active: bool | None = None, unlock: bool = False, url: str | None = None
+) -> StaffView:
+    """Change role, (de)activate, or lift a lockout. Deactivation ends the user's sessions and tokens."""
+    with session_scope(url) as session:
+        staff = _staff(session, username)
+        if role is not None:
+            if role not in ROLES:
+                raise AccountError("Rollen må være saksbehandler eller administrator.")
+            staff.role = role
+        if active is not None:
+            staff.active = active
+            if not active:
+                session.execute(sa.delete(StaffSession).where(StaffSession.staff_id == staff.id))
+        if unlock:
+            staff.failed_logins = 0
+            staff.locked_until = None
+        session.flush()
+        return StaffView.of(staff)
+
+
+def _staff(session: sa.orm.Session, username: str) -> Staff:
+    staff = session.execute(sa.select(Staff).where(Staff.username == (username or "").strip().lower())).scalar()
+    if staff is None:
+        raise AccountError(f"Fant ingen bruker «{username}».")
+    return staff
+
+
+# --- login sessions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginSession:
+    user: StaffView
+    csrf_token: str
+    expires_at: dt.datetime
+
+
+def start_session(user: StaffView, *, hours: int = 10, url: str | None = None) -> tuple[str, LoginSession]:
+    """A new session for the user; the token goes in the cookie and is never stored in clear."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    now = utcnow()
+    expires = now + dt.timedelta(hours=hours)
+    with session_scope(url) as session:
+        session.execute(sa.delete(StaffSession).where(StaffSession.expires_at < now))
+        session.add(
+            StaffSession(
+                token_hash=_digest(token), staff_id=user.id, csrf_token=csrf, created_at=now, expires_at=expires
+            )
+        )
+    return token, LoginSession(user, csrf, expires)
+
+
+def get_session(token: str | None, *, url: str | None = None) -> LoginSession | None:
+    if not token:
+        return None
+    with session_scope(url) as session:
+        row = session.execute(
+            sa.select(StaffSession, Staff)
+            .join(Staff, Staff.id == StaffSession.staff_id)
+            .where(StaffSession.token_hash == _digest(token))
+        ).first()
+        if row is None:
+            return None
+        login, staff = row
+        expires = as_utc(login.expires_at)
+        if expires <= utcnow() or not staff.active:
+            session.delete(login)
+            return None
+        return LoginSession(StaffView.of(staff), login.csrf_token, expires)
+
+
+def end_session(token: str | None, *, url: str | None = None) -> None:
+    if token:
+        with session_scope(url) as session:
+            session.execute(sa.delete(StaffSession).where(StaffSession.token_hash == _digest(token)))
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "skd_"
+
+
+def create_api_token(username: str, name: str = "saksystem", *, url: str | None = None) -> str:
+    """A new API token acting as `username`; shown once, stored only as a hash."""
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with session_scope(url) as session:
+        staff = _staff(session, username)
+        if not staff.active:
+            raise AccountError(f"Brukeren «{staff.username}» er deaktivert.")
+        session.add(
+            ApiToken(
+                staff_id=staff.id, name=(name or "saksystem")[:100], token_hash=_digest(token), created_at=utcnow()
+            )
+        )
+    return token
+
+
+def revoke_api_tokens(username: str, *, url: str | None = None) -> int:
+    with session_scope(url) as session:
+        staff = _staff(session, username)
+        result = session.execute(
+            sa.update(ApiToken)
+            .where(ApiToken.staff_id == staff.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        return result.rowcount
+
+
+def api_token_user(token: str | None, *, url: str | None = None) -> StaffView | None:
+    if not token or not token.startswith(API_TOKEN_PREFIX):
+        return None
+    with session_scope(url) as session:
+        row = session.execute(
+            sa.select(ApiToken, Staff)
+            .join(Staff, Staff.id == ApiToken.staff_id)
+            .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+        ).first()
+        if row is None or not row[1].active:
+            return None
+        row[0].last_used_at = utcnow()
+        return StaffView.of(row[1])

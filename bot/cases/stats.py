@@ -1,0 +1,194 @@
+"""Statistics for the service office: conversations, handoffs, tickets per topic and channel,
+times to first response and to close, and the questions the bot did not understand.
+
+Conversations and misunderstood questions come from Rasa's `events` table (read only);
+tickets and their history from the case queue. Days and weeks are counted in Norwegian time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from bot.cases.models import Ticket, TicketEvent, as_utc, utcnow
+from bot.cases.queue import LOCAL_TZ
+from bot.cases.transcript import EVENTS_TABLE, has_events_table
+from bot.db import get_engine, session_scope
+from bot.settings import get_settings
+from bot.topics import label
+
+MISUNDERSTOOD_INTENTS = ("nlu_fallback", "out_of_scope")
+PERIODS = ("day", "week")
+
+
+@dataclass(frozen=True)
+class Bucket:
+    start: dt.date
+    label: str
+    conversations: int
+    tickets: int
+
+
+@dataclass(frozen=True)
+class Misunderstood:
+    text: str
+    count: int
+    last_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Statistics:
+    period: str
+    start: dt.datetime
+    end: dt.datetime
+    buckets: list[Bucket]
+    conversations: int
+    tickets: int
+    per_topic: list[tuple[str, str, int]]  # topic, label, count
+    per_channel: list[tuple[str, int]]
+    median_first_response: dt.timedelta | None
+    median_close: dt.timedelta | None
+    answered: int  # tickets with a first response, behind the median
+    closed: int
+    misunderstood: list[Misunderstood] = field(default_factory=list)
+
+    @property
+    def handoff_share(self) -> float | None:
+        """Share of conversations handed to a person (a ticket was made)."""
+        return self.tickets / self.conversations if self.conversations else None
+
+
+def _bucket_start(day: dt.date, period: str) -> dt.date:
+    return day - dt.timedelta(days=day.weekday()) if period == "week" else day
+
+
+def _bucket_label(start: dt.date, period: str) -> str:
+    if period == "week":
+        return f"uke {start.isocalendar()[1]}"
+    return f"{start.day}.{start.month}."
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return as_utc(moment).astimezone(LOCAL_TZ).date()
+
+
+def _median(values: list[dt.timedelta]) -> dt.timedelta | None:
+    return dt.timedelta(seconds=statistics.median(v.total_seconds() for v in values)) if values else None
+
+
+def compute(
+    period: str = "day", count: int = 14, *, now: dt.datetime | None = None, url: str | None = None
+) -> Statistics:
+    """Figures for the last `count` days or weeks (the current one included)."""
+    if period not in PERIODS:
+        raise ValueError(period)
+    count = max(1, min(count, 366))
+    url = url or get_settings().database_url
+    now = now or utcnow()
+    today = _local_day(now)
+    first = _bucket_start(today, period) - dt.timedelta(days=(count - 1) * (7 if period == "week" else 1))
+    start = dt.datetime.combine(first, dt.time(0), LOCAL_TZ).astimezone(dt.timezone.utc)
+    end = now
+    starts = [first + dt.timedelta(days=i * (7 if period == "week" else 1)) for i in range(count)]
+
+    conversations_by: Counter[dt.date] = Counter()
+    misunderstood: dict[str, list] = {}
+    if has_events_table(url):
+        with get_engine(url).connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    f"SELECT sender_id, MIN(timestamp) FROM {EVENTS_TABLE} "
+                    "WHERE type_name = 'user' AND timestamp >= :a AND timestamp < :b GROUP BY sender_id"
+                ),
+                {"a": start.timestamp(), "b": end.timestamp()},
+            ).all()
+            for _sender, first_at in rows:
+                day = dt.datetime.fromtimestamp(float(first_at), LOCAL_TZ).date()
+                conversations_by[_bucket_start(day, period)] += 1
+            missed = connection.execute(
+                sa.text(
+                    f"SELECT timestamp, data FROM {EVENTS_TABLE} WHERE type_name = 'user' "
+                    "AND intent_name IN ('nlu_fallback', 'out_of_scope') AND timestamp >= :a AND timestamp < :b"
+                ),
+                {"a": start.timestamp(), "b": end.timestamp()},
+            ).all()
+        for timestamp, data in missed:
+            try:
+                text = " ".join(str(json.loads(data or "{}").get("text") or "").split())
+            except ValueError:
+                continue
+            if not text or text.startswith("/"):
+                continue
+            at = dt.datetime.fromtimestamp(float(timestamp), dt.timezone.utc)
+            key = text.lower()
+            entry = misunderstood.setdefault(key, [text, 0, at])
+            entry[1] += 1
+            entry[2] = max(entry[2], at)
+
+    with session_scope(url) as session:
+        tickets = session.execute(
+            sa.select(Ticket.id, Ticket.created_at, Ticket.topic, Ticket.channel).where(
+                Ticket.created_at >= start, Ticket.created_at < end
+            )
+        ).all()
+        ids = [row.id for row in tickets]
+        first_reply: dict[int, dt.datetime] = {}
+        first_close: dict[int, dt.datetime] = {}
+        if ids:
+            for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+                replies = session.execute(
+                    sa.select(TicketEvent.ticket_id, sa.func.min(TicketEvent.at))
+                    .where(TicketEvent.ticket_id.in_(chunk), TicketEvent.kind == "reply")
+                    .group_by(TicketEvent.ticket_id)
+                ).all()
+                closes = session.execute(
+                    sa.select(TicketEvent.ticket_id, sa.func.min(TicketEvent.at))
+                    .where(
+                        TicketEvent.ticket_id.in_(chunk),
+                        TicketEvent.kind == "status",
+                        TicketEvent.to_status == "closed",
+                    )
+                    .group_by(TicketEvent.ticket_id)
+                ).all()
+                first_reply.update({tid: as_utc(at) for tid, at in replies})
+                first_close.update({tid: as_utc(at) for tid, at in closes})
+
+    tickets_by: Counter[dt.date] = Counter()
+    topics: Counter[str] = Counter()
+    channels: Counter[str] = Counter()
+    to_reply: list[dt.timedelta] = []
+    to_close: list[dt.timedelta] = []
+    for row in tickets:
+        created = as_utc(row.created_at)
+        tickets_by[_bucket_start(_local_day(created), period)] += 1
+        topics[row.topic] += 1
+        channels[row.channel] += 1
+        if row.id in first_reply:
+            to_reply.append(first_reply[row.id] - created)
+        if row.id in first_close:
+            to_close.append(first_close[row.id] - created)
+
+    buckets = [Bucket(s, _bucket_label(s, period), conversations_by[s], tickets_by[s]) for s in starts]
+    return Statistics(
+        period=period,
+        start=start,
+        end=end,
+        buckets=buckets,
+        conversations=sum(conversations_by.values()),
+        tickets=len(tickets),
+        per_topic=[(topic, label(topic), n) for topic, n in topics.most_common()],
+        per_channel=channels.most_common(),
+        median_first_response=_median(to_reply),
+        median_close=_median(to_close),
+        answered=len(to_reply),
+        closed=len(to_close),
+        misunderstood=sorted(
+            (Misunderstood(text, n, at) for text, n, at in misunderstood.values()),
+            key=lambda m: (-m.count, -m.last_at.timestamp()),
+        )[:100],
+    )

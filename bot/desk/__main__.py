@@ -1,0 +1,83 @@
+"""Command line of the desk.
+
+python -m bot.desk serve [--host H] [--port P]      start the desk (DESK_HOST, DESK_PORT)
+python -m bot.desk create-user [--role admin] ...   a staff account (asks for the password)
+python -m bot.desk create-token USERNAME            an API token acting as that user
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from bot import accounts
+from bot.db.migrate import upgrade
+from bot.settings import get_settings
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Passord: ")
+    if first != getpass.getpass("Gjenta passordet: "):
+        raise accounts.AccountError("Passordene er ikke like.")
+    return first
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.desk", description="Saksbehandling for servicekontoret")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="start the desk")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+
+    create_user = commands.add_parser("create-user", help="create a staff account")
+    create_user.add_argument("--username", "-u")
+    create_user.add_argument("--name", "-n", help="full name")
+    create_user.add_argument("--role", choices=accounts.ROLES, default="agent")
+    create_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    create_token = commands.add_parser("create-token", help="create an API token for the case system")
+    create_token.add_argument("username")
+    create_token.add_argument("--name", default="saksystem", help="what the token is for")
+
+    args = parser.parse_args(argv)
+    settings = get_settings()
+
+    if args.command == "serve":
+        from bot.desk.app import create_app
+
+        app = create_app("desk")
+        app.run(
+            host=args.host or settings.desk_host,
+            port=args.port or settings.desk_port,
+            access_log=os.environ.get("DESK_ACCESS_LOG", "") == "1",
+            workers=1,
+            motd=False,
+        )
+        return 0
+
+    upgrade()
+    try:
+        if args.command == "create-user":
+            username = args.username or input("Brukernavn: ")
+            name = args.name or input("Fullt navn: ")
+            user = accounts.create_user(username, name, _password(args.password_stdin), args.role)
+            print(
+                f"Opprettet {user.role_label.lower()} «{user.username}». Logg inn på http://localhost:{settings.desk_port}/"
+            )
+        else:
+            token = accounts.create_api_token(args.username, args.name)
+            print("API-nøkkel (vises bare nå, ta vare på den):")
+            print(token)
+    except accounts.AccountError as error:
+        print(f"Feil: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

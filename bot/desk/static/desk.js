@@ -1,0 +1,54 @@
+// Keeps the queue up to date without reloading the page: every 20 seconds it asks the desk
+// for the queue's rows and replaces them when they changed (server-rendered, escaped HTML) with the same filters. When new
+// tickets have come, a polite live region says so. While the keyboard focus is inside the
+// table, the rows are left alone and a button offers to show the new list instead.
+(function () {
+  "use strict";
+  var table = document.getElementById("queue");
+  if (!table || !window.fetch) { return; }
+  var rows = document.getElementById("queue-rows");
+  var status = document.getElementById("queue-status");
+  var url = table.getAttribute("data-poll") + window.location.search;
+  var newest = parseInt(table.getAttribute("data-newest") || "0", 10);
+  var signature = table.getAttribute("data-signature");
+  var pending = null;
+
+  function count(n) { return n + (n === 1 ? " sak" : " saker"); }
+
+  function show(data) {
+    rows.innerHTML = data.html;
+    signature = data.signature;
+    var fresh = data.newest > newest;
+    newest = Math.max(newest, data.newest);
+    pending = null;
+    var message = (fresh ? "Nye saker har kommet. " : "") + count(data.count) + ". Eldste først. Listen oppdateres av seg selv.";
+    if (status.textContent !== message) { status.textContent = message; }
+  }
+
+  function offer(data) {
+    pending = data;
+    status.textContent = "Nye saker har kommet. ";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = "Vis oppdatert liste";
+    button.addEventListener("click", function () { if (pending) { show(pending); } });
+    status.appendChild(button);
+  }
+
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || data.signature === signature) { return; }
+        if (rows.contains(document.activeElement)) {
+          if (data.newest > newest) { offer(data); }
+          return;
+        }
+        show(data);
+      })
+      .catch(function () { /* the next poll tries again */ });
+  }
+
+  window.setInterval(poll, 20000);
+})();
