@@ -14,6 +14,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 # No usage telemetry or crash reports leave the municipality's machine.
 export RASA_TELEMETRY_ENABLED := false
+# Rasa's dependencies print pages of deprecation warnings at start; they say nothing to an operator.
+export PYTHONWARNINGS := ignore::DeprecationWarning
 
 .PHONY: setup train run test lint bench clean
 

@@ -21,6 +21,8 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.db import sqlite_engine
+
 
 @dataclass
 class _Entry:
@@ -42,6 +44,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, cache_size: int = 2000, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # Rasa's engine opens a new SQLite connection for every session; keep them instead.
+            self.engine = sqlite_engine(self.engine.url, future=False)
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
         self._guard = threading.Lock()
