@@ -46,6 +46,7 @@ run: setup train
 	@echo "  Chat (REST):  curl -XPOST localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"a\",\"message\":\"Når er dere åpne?\"}'"
 	@echo "  Chat i terminal:  make shell"
 	@echo "  Socket.IO for nettsidechat: http://localhost:5005/socket.io"
+	@echo "  Nettsidechat (demo): http://localhost:$(DESK_PORT)/demo"
 	@echo "  Saksbehandling (desk):  http://localhost:$(DESK_PORT)/"
 	@echo "    Første administrator:  $(PY) -m bot.desk create-user --role admin"
 	@echo "    API-nøkkel til saksystemet:  $(PY) -m bot.desk create-token BRUKERNAVN"
@@ -57,6 +58,9 @@ shell: setup train
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml
 
 test: setup train
+	@# axe-core for the chat widget's accessibility test (tests/package.json); without npm that test is skipped.
+	@if [ ! -d tests/node_modules ] && command -v npm >/dev/null; then \
+		npm ci --prefix tests --no-audit --no-fund || echo "npm ci failed: the widget's axe test will be skipped"; fi
 	$(PY) -m pytest tests -q -rs
 
 lint: setup

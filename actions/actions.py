@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import cases
+from bot.cases import live
 from bot.conversation import consecutive_misses, submission_key, ticket_topic, two_close_topics
 from bot.kommune import get_kommune
 from bot.topics import label
@@ -160,3 +161,39 @@ class ActionHandleMisunderstanding(Action):
         else:
             kind = "rephrase"
         return [SlotSet("miss_kind", kind)]
+
+
+class ActionOfferPerson(Action):
+    """Talk to a person: a live chat when the office is open and someone is free, else a callback."""
+
+    def name(self) -> str:
+        return "action_offer_person"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        channel = tracker.get_latest_input_channel() or ""
+        try:
+            offer = live.can_offer(channel)
+        except cases.CaseStoreError:
+            logger.exception("Could not check for staff available for a live chat")
+            offer = False
+        return [SlotSet("live_chat_offer", "available" if offer else "unavailable")]
+
+
+class ActionStartLiveChat(Action):
+    """The citizen chose a live chat: put it in the desk's list. From now on the bot stays silent."""
+
+    def name(self) -> str:
+        return "action_start_live_chat"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        try:
+            live.request_chat(
+                tracker.sender_id,
+                tracker.get_latest_input_channel() or "ukjent",
+                _language(tracker),
+                ticket_topic(tracker.events, "ticket_form"),
+            )
+        except cases.CaseStoreError:
+            logger.exception("Could not start a live chat for conversation %s", tracker.sender_id)
+            return [SlotSet("live_chat_offer", "unavailable")]
+        return []

@@ -15,6 +15,12 @@ from bot.settings import get_settings
 WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 
 
+def _clock(text: str) -> dt.time:
+    """«08:00»; «24:00» is the end of the day (a service open around the clock)."""
+    text = text.strip()
+    return dt.time.max if text == "24:00" else dt.time.fromisoformat(text)
+
+
 @dataclass(frozen=True)
 class OpeningHours:
     """Opening hours per weekday (0 = Monday); a missing day is closed."""
@@ -27,7 +33,7 @@ class OpeningHours:
         for day, span in (raw or {}).items():
             if day not in WEEKDAYS:
                 raise ValueError(f"Ukjent ukedag i apningstider: {day!r}")
-            start, end = (dt.time.fromisoformat(p.strip()) for p in str(span).split("-"))
+            start, end = (_clock(p) for p in str(span).split("-"))
             by_weekday[WEEKDAYS.index(day)] = (start, end)
         return cls(by_weekday)
 

@@ -1,6 +1,7 @@
 """LIX readability (läsbarhetsindex) for Norwegian text: words per sentence + % words over 6 letters.
 
 Below 40 is easy to read. Links count as one short word: the citizen clicks, not reads them.
+A number (a phone number, a year) is one short word: it is read as digits, not as a long word.
 """
 
 from __future__ import annotations
@@ -18,5 +19,5 @@ def lix(text: str) -> float:
     if not words:
         return 0.0
     sentences = max(1, len([s for s in _SENTENCE_END.split(text.strip()) if _WORD.search(s)]))
-    long_words = sum(1 for w in words if len(w) > 6)
+    long_words = sum(1 for w in words if len(w) > 6 and not w[0].isdigit())
     return len(words) / sentences + 100 * long_words / len(words)

@@ -30,6 +30,8 @@ class Settings:
     # "auto": Secure cookies when the request came over https; "true"/"false" force it.
     desk_secure_cookies: str = "auto"
     desk_session_hours: int = 10
+    # The Rasa server as citizens' browsers reach it: the website chat widget connects here.
+    bot_public_url: str = "http://localhost:5005"
     # Replies to citizens by e-mail; without SMTP_HOST they wait in the desk's outbox.
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -37,6 +39,11 @@ class Settings:
     smtp_password: str | None = None
     smtp_from: str | None = None
     smtp_starttls: bool = True
+    # Live chat: how long a citizen waits for a staff member before a callback is offered, how
+    # long a desk page counts as present after its last poll, and how often Rasa pushes messages.
+    live_chat_wait_seconds: int = 180
+    live_presence_seconds: int = 90
+    live_poll_seconds: float = 1.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,12 +55,16 @@ class Settings:
             desk_port=int(os.environ.get("DESK_PORT") or "8000"),
             desk_secure_cookies=(os.environ.get("DESK_SECURE_COOKIES") or "auto").strip().lower(),
             desk_session_hours=int(os.environ.get("DESK_SESSION_HOURS") or "10"),
+            bot_public_url=(os.environ.get("BOT_PUBLIC_URL") or "http://localhost:5005").rstrip("/"),
             smtp_host=os.environ.get("SMTP_HOST") or None,
             smtp_port=int(os.environ.get("SMTP_PORT") or "587"),
             smtp_user=os.environ.get("SMTP_USER") or None,
             smtp_password=os.environ.get("SMTP_PASSWORD") or None,
             smtp_from=os.environ.get("SMTP_FROM") or None,
             smtp_starttls=_flag("SMTP_STARTTLS", True),
+            live_chat_wait_seconds=int(os.environ.get("LIVE_CHAT_WAIT_SECONDS") or "180"),
+            live_presence_seconds=int(os.environ.get("LIVE_PRESENCE_SECONDS") or "90"),
+            live_poll_seconds=float(os.environ.get("LIVE_POLL_SECONDS") or "1.0"),
         )
 
 

@@ -44,7 +44,17 @@ def postgres_url() -> Iterator[str | None]:
 def _reset(url: str) -> None:
     engine = get_engine(url)
     with engine.begin() as connection:
-        for table in ("sk_outbox", "sk_ticket_events", "sk_tickets", "sk_sessions", "sk_api_tokens", "sk_staff"):
+        for table in (
+            "sk_live_deliveries",
+            "sk_live_chats",
+            "sk_staff_presence",
+            "sk_outbox",
+            "sk_ticket_events",
+            "sk_tickets",
+            "sk_sessions",
+            "sk_api_tokens",
+            "sk_staff",
+        ):
             if sa.inspect(connection).has_table(table):
                 connection.execute(sa.text(f"DELETE FROM {table}"))
 

@@ -219,3 +219,62 @@ def test_ambiguity_between_two_topics_asks_which() -> None:
         "topic_a": "Betaling for barnehage og SFO",
         "topic_b": "Søke barnehageplass",
     }
+
+
+def _widget_tracker(sender: str = "widget-1") -> Tracker:
+    events = [
+        {
+            "event": "user",
+            "text": "søpla er ikke hentet",
+            "parse_data": {
+                "intent": {"name": "faq"},
+                "response_selector": {"faq": {"response": {"intent_response_key": "faq/waste"}}},
+            },
+            "input_channel": "socketio",
+        },
+        {"event": "user", "text": "snakke med en person", "parse_data": {}, "input_channel": "socketio"},
+    ]
+    return _tracker(events=events, sender=sender)
+
+
+def test_a_person_is_offered_live_only_when_someone_is_there(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from actions.actions import ActionOfferPerson
+    from bot.cases import live
+
+    monkeypatch.setattr(live, "can_offer", lambda channel, **_: channel == "socketio")
+    events, dispatcher = _run(ActionOfferPerson(), _widget_tracker())
+    assert events == [{"event": "slot", "timestamp": None, "name": "live_chat_offer", "value": "available"}]
+    assert dispatcher.messages == []
+    events, _ = _run(ActionOfferPerson(), _tracker())  # the REST channel cannot take a live chat
+    assert events[0]["value"] == "unavailable"
+
+
+def test_offering_a_person_with_the_database_down_falls_back_to_the_callback_form(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actions.actions import ActionOfferPerson
+    from bot.cases import live
+
+    def down(*_: Any, **__: Any) -> bool:
+        raise cases.CaseStoreError("down")
+
+    monkeypatch.setattr(live, "can_offer", down)
+    events, _ = _run(ActionOfferPerson(), _widget_tracker())
+    assert events[0]["value"] == "unavailable"
+
+
+def test_starting_a_live_chat_puts_it_in_the_desks_list_once(db_url: str) -> None:
+    from actions.actions import ActionStartLiveChat
+    from bot.cases import live
+
+    for _ in range(2):
+        events, _ = _run(ActionStartLiveChat(), _widget_tracker())
+        assert events == []
+    chats = live.list_open_chats()
+    assert len(chats) == 1
+    assert (chats[0].conversation_id, chats[0].channel, chats[0].topic, chats[0].status) == (
+        "widget-1",
+        "socketio",
+        "faq/waste",
+        "waiting",
+    )

@@ -64,3 +64,17 @@ def test_no_literal_local_facts_in_answers() -> None:
 def test_lix_scores_known_texts() -> None:
     assert lix("Du kan ringe oss. Vi svarer fort.") < 20
     assert lix("Kommunestyrebehandlingen av eiendomsskattevedtaket forutsetter saksforberedelse.") > 60
+
+
+def test_the_chat_widgets_own_texts_are_clear_language() -> None:
+    from bot.desk.widget import TEXTS
+
+    sentences = 0
+    for language, texts in TEXTS.items():
+        for key, text in texts.items():
+            filled = text.format(kommune="Sandnes kommune", office="Servicetorget", phone="51 33 50 00", name="Kari")
+            if len(filled.split()) < 5:
+                continue  # a label such as «Lukk chatten»: LIX says nothing about two words
+            sentences += 1
+            assert lix(filled) < 40, f"widget {language}:{key}: LIX {lix(filled):.1f}\n{filled}"
+    assert sentences >= 6

@@ -76,3 +76,52 @@ class OutboxMessage(Base):
     last_error = sa.Column(sa.Text)
 
     ticket = relationship("Ticket")
+
+
+class StaffPresence(Base):
+    """Whether a staff member takes live chats now: switched on in the desk, kept alive by its page."""
+
+    __tablename__ = "sk_staff_presence"
+
+    username = sa.Column(sa.String(100), primary_key=True)
+    available = sa.Column(sa.Boolean, nullable=False, default=False)
+    last_seen = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class LiveChat(Base):
+    """A citizen's wish to chat with a person now, and the chat once a staff member takes it."""
+
+    __tablename__ = "sk_live_chats"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
+    channel = sa.Column(sa.String(32), nullable=False)
+    language = sa.Column(sa.String(8), nullable=False)
+    topic = sa.Column(sa.String(64), nullable=False)
+    status = sa.Column(sa.String(16), nullable=False, index=True)
+    requested_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    accepted_at = sa.Column(sa.DateTime(timezone=True))
+    accepted_by = sa.Column(sa.String(100))
+    ended_at = sa.Column(sa.DateTime(timezone=True))
+    end_reason = sa.Column(sa.String(16))
+    ticket_id = sa.Column(sa.Integer, sa.ForeignKey("sk_tickets.id"), index=True)
+
+    ticket = relationship("Ticket")
+
+
+class LiveDelivery(Base):
+    """Something the Rasa server must push to the citizen: a staff member's message or a chat event."""
+
+    __tablename__ = "sk_live_deliveries"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    chat_id = sa.Column(sa.Integer, sa.ForeignKey("sk_live_chats.id"), nullable=False, index=True)
+    kind = sa.Column(sa.String(16), nullable=False)
+    body = sa.Column(sa.Text)
+    author = sa.Column(sa.String(100))
+    author_name = sa.Column(sa.String(200))
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    delivered_at = sa.Column(sa.DateTime(timezone=True), index=True)
+    failed = sa.Column(sa.Boolean, nullable=False, default=False)
+
+    chat = relationship("LiveChat")

@@ -91,35 +91,7 @@ def create_ticket(new: NewTicket, *, url: str | None = None) -> TicketView:
         if existing:
             return existing
         with session_scope(url) as session:
-            now = utcnow()
-            ticket = Ticket(
-                idempotency_key=new.idempotency_key,
-                status=Status.NEW.value,
-                topic=new.topic[:64],
-                summary=_clean(new.summary, 4000),
-                language=new.language[:8],
-                channel=new.channel[:32],
-                conversation_id=new.conversation_id[:255],
-                contact_name=_clean(new.contact_name, 200),
-                contact_phone=contact.phone,
-                contact_email=contact.email,
-                consent_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(ticket)
-            session.flush()
-            ticket.reference = format_reference(now.year, ticket.id)
-            session.add(
-                TicketEvent(
-                    ticket_id=ticket.id,
-                    at=now,
-                    actor=BOT_ACTOR,
-                    kind="created",
-                    to_status=Status.NEW.value,
-                    detail=f"Opprettet i chatten ({new.channel}).",
-                )
-            )
+            ticket = insert_ticket(session, new, phone=contact.phone, email=contact.email)
             session.flush()
             return TicketView.of(ticket)
     except IntegrityError:
@@ -130,6 +102,49 @@ def create_ticket(new: NewTicket, *, url: str | None = None) -> TicketView:
         raise CaseStoreError("ticket insert failed") from None
     except SQLAlchemyError as error:
         raise CaseStoreError(str(error)) from error
+
+
+def insert_ticket(
+    session: Session,
+    new: NewTicket,
+    *,
+    phone: str | None,
+    email: str | None,
+    detail: str | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Add a new ticket with its reference and its «created» event, inside the caller's transaction."""
+    now = now or utcnow()
+    ticket = Ticket(
+        idempotency_key=new.idempotency_key,
+        status=Status.NEW.value,
+        topic=new.topic[:64],
+        summary=_clean(new.summary, 4000),
+        language=new.language[:8],
+        channel=new.channel[:32],
+        conversation_id=new.conversation_id[:255],
+        contact_name=_clean(new.contact_name, 200),
+        contact_phone=phone,
+        contact_email=email,
+        consent_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    ticket.reference = format_reference(now.year, ticket.id)
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor=BOT_ACTOR,
+            kind="created",
+            to_status=Status.NEW.value,
+            detail=detail or f"Opprettet i chatten ({new.channel}).",
+        )
+    )
+    session.flush()
+    return ticket
 
 
 def _by_key(key: str, url: str | None) -> TicketView | None:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cases import live
 from bot.cases.models import as_utc
+from bot.cases.service import TicketView
 from bot.db import get_engine
 from bot.settings import get_settings
 
@@ -27,13 +29,17 @@ MAX_LINES = 500
 _SLACK = dt.timedelta(seconds=2)
 
 
+EXTERNAL_PREFIX = "EXTERNAL: "  # Rasa's text for external events (live chat turns): not said by anyone
+
+
 @dataclass(frozen=True)
 class TranscriptLine:
     at: dt.datetime
-    speaker: str  # "citizen" or "bot"
+    speaker: str  # "citizen", "bot" or "staff" (a staff member in a live chat)
     text: str
     intent: str | None = None
     buttons: tuple[str, ...] = ()
+    name: str | None = None  # the staff member's name as the citizen saw it
 
 
 def has_events_table(url: str | None = None) -> bool:
@@ -51,6 +57,10 @@ def _line(type_name: str, timestamp: float, intent: str | None, data: str | None
     text = str(payload.get("text") or "").strip()
     at = dt.datetime.fromtimestamp(float(timestamp), dt.timezone.utc)
     if type_name == "user":
+        if text.startswith(EXTERNAL_PREFIX):
+            return None
+        if text == "/greet":
+            return TranscriptLine(at, "citizen", "(åpnet chatten)", intent)
         if text.startswith("/"):
             text = f"(trykket på en knapp: {text[1:].split('{')[0]})"
         return TranscriptLine(at, "citizen", text, intent)
@@ -58,6 +68,9 @@ def _line(type_name: str, timestamp: float, intent: str | None, data: str | None
     buttons = tuple(str(b.get("title", "")) for b in (extra.get("buttons") or []) if isinstance(b, dict))
     if not text and not buttons:
         return None
+    metadata = payload.get("metadata") or {}
+    if metadata.get("sender") == "staff":
+        return TranscriptLine(at, "staff", text, None, (), str(metadata.get("sender_name") or "") or None)
     return TranscriptLine(at, "bot", text, None, buttons)
 
 
@@ -95,3 +108,11 @@ def transcript(
         if len(lines) >= MAX_LINES:
             break
     return lines
+
+
+def ticket_transcript(ticket: TicketView, *, url: str | None = None) -> list[TranscriptLine]:
+    """A ticket's transcript: up to the handoff, or for a live chat the whole chat so far."""
+    chat = live.chat_for_ticket(ticket.reference, url=url)
+    if chat is None:
+        return transcript(ticket.conversation_id, until=ticket.created_at, url=url)
+    return transcript(ticket.conversation_id, until=chat.ended_at, url=url)

@@ -1,12 +1,14 @@
 """Wraps Rasa's `on_new_message` for every citizen channel.
 
-Before Rasa sees a message: ID numbers are masked and overlong text is refused. After: when
-Rasa raised, or produced no answer at all (the action server or the database is down), the
-citizen is told so plainly and given the phone number; nothing claims a ticket was made.
+Before Rasa sees a message: ID numbers are masked and overlong text is refused, and in a live
+chat with staff the message is stored without the bot answering. After: when Rasa raised, a
+custom action failed, or there was no answer at all (the action server or the database is
+down), the citizen is told so plainly and given the phone number; nothing claims a ticket was made.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
@@ -16,7 +18,11 @@ from typing import Any
 import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.cases import CaseStoreError, live
+from bot.channels import action_failures
+from bot.channels.live import current_relay
 from bot.kommune import get_kommune
+from bot.nlu.emergency import is_emergency
 from bot.pii import mask_id_numbers
 from bot.settings import get_settings
 
@@ -39,16 +45,23 @@ def notice(key: str, language: str = "nb", **values: Any) -> str:
 
 
 class CountingOutputChannel(OutputChannel):
-    """Forwards everything to the real output channel and counts what the bot sends."""
+    """Forwards to the real output channel and counts what the bot sends.
 
-    def __init__(self, inner: OutputChannel) -> None:
+    Once a custom action has failed (`failures` is not empty), nothing more is forwarded: what
+    Rasa predicts after a lost action is no answer to the citizen.
+    """
+
+    def __init__(self, inner: OutputChannel, failures: list[str] | None = None) -> None:
         self.inner = inner
         self.sent = 0
+        self.failures = failures if failures is not None else []
 
     def name(self) -> str:  # type: ignore[override]
         return self.inner.name()
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        if self.failures:
+            return
         self.sent += 1
         await self.inner.send_response(recipient_id, message)
 
@@ -69,23 +82,50 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
         masked_text, was_masked = mask_id_numbers(text)
         if was_masked:
             await out.send_text_message(message.sender_id, notice("id_number_masked"))
-        counting = CountingOutputChannel(out)
         masked = UserMessage(
             masked_text,
-            counting,
+            out,
             message.sender_id,
             message.parse_data,
             message.input_channel,
             message.message_id,
             message.metadata,
         )
-        try:
-            await on_new_message(masked)
-            failed = counting.sent == 0
-        except Exception:  # the citizen gets a plain answer whatever went wrong
-            logger.exception("Handling a message from %s failed", message.input_channel)
-            failed = True
+        if await _kept_for_live_chat(masked):
+            return
+        with action_failures.watch() as failures:
+            counting = CountingOutputChannel(out, failures)
+            masked.output_channel = counting
+            try:
+                await on_new_message(masked)
+                failed = counting.sent == 0 or bool(failures)
+            except Exception:  # the citizen gets a plain answer whatever went wrong
+                logger.exception("Handling a message from %s failed", message.input_channel)
+                failed = True
         if failed:
             await out.send_text_message(message.sender_id, notice("technical_problem"))
 
     return handle
+
+
+async def _kept_for_live_chat(message: UserMessage) -> bool:
+    """In a live chat the staff member answers: store the message and keep the bot silent.
+
+    An emergency still gets the bot's emergency numbers at once.
+    """
+    relay = current_relay()
+    if relay is None or is_emergency(message.text or ""):
+        return False
+    try:
+        chat = await asyncio.to_thread(live.open_chat, message.sender_id)
+    except CaseStoreError:
+        logger.exception("Could not look up a live chat; the bot answers")
+        return False
+    if chat is None:
+        return False
+    try:
+        await relay.record_citizen_message(message, chat)
+    except Exception:  # the tracker store is down: say so, as for any other message
+        logger.exception("Could not store a live chat message")
+        await message.output_channel.send_text_message(message.sender_id, notice("technical_problem"))
+    return True

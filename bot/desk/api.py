@@ -17,7 +17,7 @@ from bot import accounts
 from bot.cases import queue, stats
 from bot.cases.service import TicketView
 from bot.cases.states import Status, StatusError
-from bot.cases.transcript import TranscriptLine, transcript
+from bot.cases.transcript import TranscriptLine, ticket_transcript
 from bot.desk.app import api_error, run
 from bot.desk.views import filters_from_args
 
@@ -89,6 +89,7 @@ def _line_json(line: TranscriptLine) -> dict[str, Any]:
         "text": line.text,
         "intent": line.intent,
         "buttons": list(line.buttons),
+        "name": line.name,
     }
 
 
@@ -137,7 +138,7 @@ def register(app: Sanic) -> None:
         detail, error = await _call(queue.ticket_detail, reference)
         if error:
             return error
-        lines = await run(transcript, detail.ticket.conversation_id, until=detail.ticket.created_at)
+        lines = await run(ticket_transcript, detail.ticket)
         return json(
             {
                 "ticket": ticket_json(detail.ticket),

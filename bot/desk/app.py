@@ -1,9 +1,10 @@
 """The desk's Sanic app: templates, login sessions, CSRF, security headers and error pages.
 
-Every route needs a login, except the login page and static files: the request middleware
-turns everyone else away (pages redirect to the login page, the API answers 401). Paths under
-/admin and /api/v1/admin need the admin role. Pages post forms with a CSRF token tied to the
-session; the API takes `Authorization: Bearer <token>` and no cookies.
+Every route needs a login, except the login page, static files and the website chat widget
+(`bot/desk/widget.py`, for citizens): the request middleware turns everyone else away (pages
+redirect to the login page, the API answers 401). Paths under /admin and /api/v1/admin need the
+admin role. Pages post forms with a CSRF token tied to the session; the API takes
+`Authorization: Bearer <token>` and no cookies.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "sk_desk"
 LOGIN_CSRF_COOKIE = "sk_login_csrf"
 PUBLIC_PATHS = {"/login"}
+# For citizens' browsers: no login, no session lookup, no cookies (static files, the chat widget).
+OPEN_PATHS = {"/widget.js", "/demo"}
+OPEN_PREFIXES = ("/static/", "/widget/")
 ADMIN_PREFIXES = ("/admin", "/api/v1/admin")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -130,7 +134,7 @@ async def _authenticate(request: Request) -> HTTPResponse | None:
     request.ctx.login = None
     request.ctx.user = None
     path = request.path
-    if path.startswith("/static/"):
+    if path.startswith(OPEN_PREFIXES) or path in OPEN_PATHS:
         return None
     if is_api(request):
         token = _bearer(request)
@@ -202,7 +206,7 @@ async def _headers(request: Request, response: HTTPResponse) -> None:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if not request.path.startswith("/static/"):
-        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Cache-Control", "no-store")
     if getattr(request.ctx, "new_login_csrf", False):
         set_cookie(request, response, LOGIN_CSRF_COOKIE, request.ctx.login_csrf, 3600)
 
@@ -217,10 +221,12 @@ def create_app(name: str | None = None) -> Sanic:
     app.register_middleware(_authenticate, "request")
     app.register_middleware(_headers, "response")
 
-    from bot.desk import api, pages
+    from bot.desk import api, live, pages, widget
 
     pages.register(app)
+    live.register(app)
     api.register(app)
+    widget.register(app)
 
     @app.exception(SanicException)
     async def sanic_error(request: Request, error: SanicException) -> HTTPResponse:

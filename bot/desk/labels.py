@@ -28,6 +28,7 @@ EVENT_LABELS = {
     "note": "Internt notat",
     "reply": "Svar til innbygger",
     "email_sent": "E-post sendt",
+    "live_chat": "Direktechat",
 }
 ACTOR_LABELS = {"bot": "Chatboten", "system": "Systemet"}
 
@@ -50,6 +51,18 @@ def status_actions(current: Status) -> list[tuple[str, str]]:
             text = STATUS_LABELS[status.value]
         actions.append((status.value, text))
     return actions
+
+
+LIVE_END_LABELS = {
+    "handed_back": "gitt tilbake til chatboten",
+    "closed": "avsluttet av medarbeideren",
+    "no_answer": "ingen svarte i tide",
+    "staff_gone": "medarbeideren forlot chatten",
+}
+
+
+def live_end_label(value: str | None) -> str:
+    return LIVE_END_LABELS.get(value or "", "avsluttet")
 
 
 def channel_label(value: str) -> str:
@@ -96,6 +109,7 @@ def format_iso(value: dt.datetime | None) -> str:
 FILTERS = {
     "status_label": status_label,
     "channel_label": channel_label,
+    "live_end_label": live_end_label,
     "language_label": language_label,
     "event_label": event_label,
     "actor_label": actor_label,

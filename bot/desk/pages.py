@@ -14,9 +14,10 @@ from sanic.response import HTTPResponse, json, redirect
 from bot import accounts
 from bot.cases import queue, stats
 from bot.cases.states import Status, StatusError
-from bot.cases.transcript import transcript
+from bot.cases.transcript import ticket_transcript
 from bot.desk.app import LOGIN_CSRF_COOKIE, SESSION_COOKIE, clear_cookie, render, run, safe_next, set_cookie
 from bot.desk.labels import STATUS_LABELS, format_time, status_actions
+from bot.desk.live import live_context, transcript_signature
 from bot.desk.views import chart, filters_from_args
 from bot.settings import get_settings
 
@@ -56,8 +57,11 @@ async def _ticket_page(request: Request, reference: str, *, status: int = 200, e
             title="Fant ikke saken",
             message="Det finnes ingen sak med det saksnummeret.",
         )
-    lines = await run(transcript, detail.ticket.conversation_id, until=detail.ticket.created_at)
+    lines = await run(ticket_transcript, detail.ticket)
     users = [u for u in await run(accounts.list_users) if u.active]
+    chat = await live_context(request, reference)
+    if chat["chat"] is not None:
+        extra.setdefault("transcript_signature", await transcript_signature(request, reference))
     return render(
         request,
         "ticket.html",
@@ -70,8 +74,12 @@ async def _ticket_page(request: Request, reference: str, *, status: int = 200, e
         reply_statuses=[(s.value, STATUS_LABELS[s.value]) for s in (Status.WAITING, Status.RESOLVED, Status.CLOSED)],
         ok=MESSAGES.get(request.args.get("ok", "")),
         error=error,
+        **chat,
         **extra,
     )
+
+
+ticket_page_response = _ticket_page
 
 
 def register(app: Sanic) -> None:

@@ -110,20 +110,22 @@ def test_a_ticket_from_the_chat_to_closed_in_the_browser(stack: dict) -> None:
             expect(chat).to_contain_text(reference)  # the bot's answer with the reference
 
             page.get_by_role("button", name="Ta saken").click()
-            expect(page.get_by_role("status")).to_have_text("Du har tatt saken.")
+            expect(page.locator("main").get_by_role("status")).to_have_text("Du har tatt saken.")
             expect(page.get_by_text("Du har saken.")).to_be_visible()
             page.screenshot(path=str(OUTPUT / "ticket-claimed.png"), full_page=True)
 
             page.get_by_label("Notat (bare for ansatte)").fill("Sjekket med renovasjonen: bilen var ute i går.")
             page.get_by_role("button", name="Lagre notat").click()
-            expect(page.get_by_role("status")).to_have_text("Notatet er lagret.")
+            expect(page.locator("main").get_by_role("status")).to_have_text("Notatet er lagret.")
 
             page.get_by_label("Svar", exact=True).fill(
                 "Hei Kari! Dunken din blir tømt i morgen. Hilsen servicekontoret"
             )
             page.get_by_label("Ny status").select_option("resolved")
             page.get_by_role("button", name="Lagre svar").click()
-            expect(page.get_by_role("status")).to_have_text("Svaret er lagret. E-posten venter i utboksen.")
+            expect(page.locator("main").get_by_role("status")).to_have_text(
+                "Svaret er lagret. E-posten venter i utboksen."
+            )
 
             page.get_by_label("Endre til").select_option("closed")
             page.get_by_label("Kommentar (valgfri)").fill("Løst etter svar på e-post")

@@ -1,4 +1,6 @@
-// Keeps the queue up to date without reloading the page: every 20 seconds it asks the desk
+// The desk's only script; every page works without it.
+//
+// 1. Keeps the queue up to date without reloading the page: every 20 seconds it asks the desk
 // for the queue's rows and replaces them when they changed (server-rendered, escaped HTML) with the same filters. When new
 // tickets have come, a polite live region says so. While the keyboard focus is inside the
 // table, the rows are left alone and a button offers to show the new list instead.
@@ -51,4 +53,51 @@
   }
 
   window.setInterval(poll, 20000);
+})();
+
+// 2. Live chat: every page tells the desk it is still open (so citizens are offered a chat only
+// while someone is here) and shows how many citizens wait for a chat. The chat list and an open
+// chat's transcript refresh themselves, with server-rendered, escaped HTML.
+(function () {
+  "use strict";
+  if (!window.fetch) { return; }
+
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; });
+  }
+
+  var badge = document.getElementById("chat-waiting");
+  var announce = document.getElementById("chat-announce");
+  var waiting = 0;
+  function status() {
+    getJson(badge.getAttribute("data-poll")).then(function (data) {
+      if (!data) { return; }
+      badge.textContent = data.waiting > 0 ? "(" + data.waiting + " venter)" : "";
+      if (data.waiting > waiting && announce) {
+        announce.textContent = data.waiting === 1 ? "En innbygger venter på chat." : data.waiting + " innbyggere venter på chat.";
+      }
+      waiting = data.waiting;
+    }).catch(function () { /* the next poll tries again */ });
+  }
+  if (badge) { status(); window.setInterval(status, 10000); }
+
+  function refresher(element, every) {
+    if (!element) { return; }
+    var url = element.getAttribute("data-poll");
+    var signature = element.getAttribute("data-signature");
+    var timer = window.setInterval(function () {
+      getJson(url).then(function (data) {
+        if (!data) { return; }
+        if (data.signature !== signature && !element.contains(document.activeElement)) {
+          element.innerHTML = data.html;
+          signature = data.signature;
+        }
+        if (data.open === false) { window.clearInterval(timer); }
+      }).catch(function () { /* the next poll tries again */ });
+    }, every);
+  }
+  refresher(document.getElementById("chat-list"), 3000);
+  var transcript = document.getElementById("transcript");
+  if (transcript && transcript.getAttribute("data-poll")) { refresher(transcript, 2000); }
 })();
