@@ -236,6 +236,16 @@ def open_chat(conversation_id: str, *, url: str | None = None) -> LiveChatView |
         return LiveChatView.of(chat) if chat else None
 
 
+@_guarded
+def open_conversation_ids(*, url: str | None = None) -> frozenset[str]:
+    """Every conversation with a waiting or active chat (one cheap query for the Rasa server)."""
+    with session_scope(url) as session:
+        rows = session.execute(
+            sa.select(LiveChat.conversation_id).where(LiveChat.status.in_((WAITING, ACTIVE)))
+        ).scalars()
+        return frozenset(rows)
+
+
 # --- the desk's side ---------------------------------------------------------------------------
 
 

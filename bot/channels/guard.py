@@ -114,7 +114,7 @@ async def _kept_for_live_chat(message: UserMessage) -> bool:
     An emergency still gets the bot's emergency numbers at once.
     """
     relay = current_relay()
-    if relay is None or is_emergency(message.text or ""):
+    if relay is None or message.sender_id not in relay.open_conversations or is_emergency(message.text or ""):
         return False
     try:
         chat = await asyncio.to_thread(live.open_chat, message.sender_id)
