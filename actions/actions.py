@@ -15,6 +15,7 @@ from bot import cases
 from bot.cases import live
 from bot.conversation import consecutive_misses, submission_key, ticket_topic, two_close_topics
 from bot.kommune import get_kommune
+from bot.languages import language_name
 from bot.topics import label
 
 logger = logging.getLogger(__name__)
@@ -197,3 +198,53 @@ class ActionStartLiveChat(Action):
             logger.exception("Could not start a live chat for conversation %s", tracker.sender_id)
             return [SlotSet("live_chat_offer", "unavailable")]
         return []
+
+
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_PHONE = re.compile(r"\+?\d[\d\s.()-]{6,}\d")
+
+
+class ValidateInterpreterForm(FormValidationAction):
+    """The phone number or e-mail of a citizen who wants contact with an interpreter."""
+
+    def name(self) -> str:
+        return "validate_interpreter_form"
+
+    def validate_interpreter_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "")
+        # «Mój numer to 912 34 567»: the number inside a sentence in any language.
+        found = _EMAIL.search(text) or _PHONE.search(text)
+        try:
+            contact = cases.normalize_contact(found.group() if found else text)
+        except cases.ContactError:
+            return {"interpreter_contact": None, "contact_invalid": True}
+        return {"interpreter_contact": contact.display, "contact_invalid": False}
+
+
+class ActionSubmitInterpreterTicket(Action):
+    """A ticket asking staff to contact the citizen with an interpreter in their language."""
+
+    def name(self) -> str:
+        return "action_submit_interpreter_ticket"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = tracker.get_slot("language") or "ukjent"
+        new = cases.NewTicket(
+            idempotency_key=submission_key(tracker.sender_id, tracker.events, "interpreter_form"),
+            conversation_id=tracker.sender_id,
+            channel=tracker.get_latest_input_channel() or "ukjent",
+            topic="faq/interpreter",
+            summary=f"Ønsker å bli kontaktet med tolk. Språk: {language_name(language)}.",
+            language=language,
+            contact_name="",
+            contact=tracker.get_slot("interpreter_contact") or "",
+        )
+        reset = [SlotSet("interpreter_contact", None), SlotSet("contact_invalid", None)]
+        try:
+            ticket = cases.create_ticket(new)
+        except (cases.CaseStoreError, cases.ContactError):
+            logger.exception("Could not create an interpreter ticket for conversation %s", tracker.sender_id)
+            return [SlotSet("ticket_outcome", "failed"), SlotSet("ticket_reference", None), *reset]
+        return [SlotSet("ticket_outcome", "created"), SlotSet("ticket_reference", ticket.reference), *reset]

@@ -13,6 +13,23 @@ import yaml
 from bot.settings import get_settings
 
 WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+LANGUAGES = ("nb", "nn", "en")
+# How opening hours read in each language the chat answers in.
+_DAY_NAMES = {
+    "nb": WEEKDAYS,
+    "nn": ["måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "sundag"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+_HOURS_WORDS = {
+    "nb": {"to": "til", "at": "kl. ", "and": "og", "none": "etter avtale"},
+    "nn": {"to": "til", "at": "kl. ", "and": "og", "none": "etter avtale"},
+    "en": {"to": "to", "at": "", "and": "and", "none": "by appointment"},
+}
+
+
+def answer_language(language: str | None) -> str:
+    """The language an answer is written in: nb, nn or en (English for every other language)."""
+    return language if language in LANGUAGES else "en"
 
 
 def _clock(text: str) -> dt.time:
@@ -41,8 +58,10 @@ class OpeningHours:
         span = self.by_weekday.get(when.weekday())
         return span is not None and span[0] <= when.time() < span[1]
 
-    def as_text(self) -> str:
+    def as_text(self, language: str = "nb") -> str:
         """E.g. «mandag til fredag kl. 08.00–15.30»; days with equal hours are grouped."""
+        language = answer_language(language)
+        names, words = _DAY_NAMES[language], _HOURS_WORDS[language]
         groups: list[tuple[int, int, tuple[dt.time, dt.time]]] = []
         for day in sorted(self.by_weekday):
             span = self.by_weekday[day]
@@ -52,11 +71,11 @@ class OpeningHours:
                 groups.append((day, day, span))
         parts = []
         for first, last, (start, end) in groups:
-            days = WEEKDAYS[first] if first == last else f"{WEEKDAYS[first]} til {WEEKDAYS[last]}"
-            parts.append(f"{days} kl. {start:%H.%M}–{end:%H.%M}")
+            days = names[first] if first == last else f"{names[first]} {words['to']} {names[last]}"
+            parts.append(f"{days} {words['at']}{start:%H.%M}–{end:%H.%M}")
         if not parts:
-            return "etter avtale"
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+            return words["none"]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {words['and']} " + parts[-1]
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,7 @@ class Kommune:
     email: str
     visiting_address: str
     location: str
+    location_by_language: dict[str, str]
     postal_address: str
     opening_hours: OpeningHours
     water_emergency_phone: str
@@ -91,7 +111,8 @@ class Kommune:
             phone=str(office["telefon"]),
             email=str(office["epost"]),
             visiting_address=str(office["besoksadresse"]),
-            location=str(office.get("plassering", "")),
+            location=_by_language(office.get("plassering"), language)[language],
+            location_by_language=_by_language(office.get("plassering"), language),
             postal_address=str(office.get("postadresse", "")),
             opening_hours=OpeningHours.parse(office.get("apningstider")),
             water_emergency_phone=str(data.get("vakttelefon_vann", office["telefon"])),
@@ -100,22 +121,32 @@ class Kommune:
             retention_days=int(data.get("lagringstid_dager", 90)),
         )
 
-    def placeholders(self) -> dict[str, str]:
-        """Values for `{placeholder}`s in domain.yml responses."""
+    def placeholders(self, language: str = "nb") -> dict[str, str]:
+        """Values for `{placeholder}`s in domain.yml responses, in the answer's language."""
+        language = answer_language(language)
         values = {
             "kommune": self.name,
             "servicekontor": self.office_name,
             "telefon": self.phone,
             "epost": self.email,
             "besoksadresse": self.visiting_address,
-            "plassering": self.location,
+            "plassering": self.location_by_language.get(language, self.location),
             "postadresse": self.postal_address,
-            "apningstider": self.opening_hours.as_text(),
+            "apningstider": self.opening_hours.as_text(language),
             "vakttelefon_vann": self.water_emergency_phone,
             "personvernombud_epost": self.privacy_officer_email,
         }
         values.update({f"lenke_{key}": url for key, url in self.links.items()})
         return values
+
+
+def _by_language(value: Any, default_language: str) -> dict[str, str]:
+    """A text given once for all languages, or per language (`nb:`, `nn:`, `en:`)."""
+    if isinstance(value, dict):
+        texts = {str(k): str(v) for k, v in value.items() if v}
+        fallback = texts.get(default_language) or next(iter(texts.values()), "")
+        return {language: texts.get(language, fallback) for language in LANGUAGES}
+    return {language: str(value or "") for language in LANGUAGES}
 
 
 @lru_cache(maxsize=4)

@@ -1,29 +1,61 @@
-"""Rasa NLG that fills `{placeholders}` in domain.yml responses with the municipality's facts.
+"""Rasa NLG that answers in the conversation's language and fills in the municipality's facts.
 
 Configured in endpoints.yml as `nlg: type: bot.nlg.KommuneNLG`. It is Rasa's templated NLG
-(responses from the domain, conditional variations, slot filling) plus the values of kommune.yml.
+(responses from the domain, conditional variations, slot filling) with three changes:
+- an empty `language` slot means kommune.yml's `malform` (bokmål or nynorsk);
+- of the variations whose conditions hold, the most specific wins: `[ticket_outcome: created,
+  language: nn]` over `[ticket_outcome: created]` (Rasa would pick at random among them);
+- `{placeholders}` are filled from kommune.yml in the answer's language (opening hours,
+  where the office is), and slots win on a name clash.
 """
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
+from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.kommune import get_kommune
 
+LANGUAGE_SLOT = "language"
+
 
 class KommuneNLG(TemplatedNaturalLanguageGenerator):
-    """Templated NLG whose fill values include kommune.yml (slots win on a name clash)."""
+    """Templated NLG in the conversation's language, with kommune.yml's facts."""
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None) -> None:
         super().__init__((domain or Domain.empty()).responses)
 
+    async def generate(
+        self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
+    ) -> dict[str, Any] | None:
+        filled_slots = dict(tracker.current_slot_values())
+        filled_slots[LANGUAGE_SLOT] = filled_slots.get(LANGUAGE_SLOT) or get_kommune().default_language
+        return self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+
+    def _random_response_for(
+        self, utter_action: str, output_channel: str, filled_slots: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        if utter_action not in self.responses:
+            return None
+        suitable = ResponseVariationFilter(self.responses).responses_for_utter_action(
+            utter_action, output_channel, filled_slots
+        )
+        if not suitable:
+            return None
+        most = max(len(response.get("condition") or []) for response in suitable)
+        return random.choice([r for r in suitable if len(r.get("condition") or []) == most])
+
     @staticmethod
     def _response_variables(filled_slots: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
-        values: dict[str, Any] = dict(get_kommune().placeholders())
+        kommune = get_kommune()
+        language = (filled_slots or {}).get(LANGUAGE_SLOT) or kommune.default_language
+        values: dict[str, Any] = dict(kommune.placeholders(language))
         values.update({k: v for k, v in (filled_slots or {}).items() if v is not None})
         values.update(kwargs)
         return values

@@ -278,3 +278,29 @@ def test_starting_a_live_chat_puts_it_in_the_desks_list_once(db_url: str) -> Non
         "faq/waste",
         "waiting",
     )
+
+
+def test_the_interpreter_contact_is_found_inside_a_sentence_in_any_language() -> None:
+    from actions.actions import ValidateInterpreterForm
+
+    validate = ValidateInterpreterForm().validate_interpreter_contact
+    tracker, dispatcher = _tracker(), CollectingDispatcher()
+    assert validate("mój numer to 912 34 567", dispatcher, tracker, DOMAIN)["interpreter_contact"] == "91 23 45 67"
+    assert validate("بريدي ali@example.no", dispatcher, tracker, DOMAIN)["interpreter_contact"] == "ali@example.no"
+    assert validate("не знаю", dispatcher, tracker, DOMAIN) == {"interpreter_contact": None, "contact_invalid": True}
+
+
+def test_an_interpreter_ticket_records_the_language(db_url: str) -> None:
+    from actions.actions import ActionSubmitInterpreterTicket
+    from bot.desk.labels import language_label
+
+    tracker = _tracker(slots={"language": "pl", "interpreter_contact": "912 34 567"}, sender="pl-1")
+    events, _ = _run(ActionSubmitInterpreterTicket(), tracker)
+    reference = next(e["value"] for e in events if e.get("name") == "ticket_reference")
+    ticket = cases.get_ticket(reference)
+    assert (ticket.language, ticket.topic, ticket.contact_phone) == ("pl", "faq/interpreter", "+4791234567")
+    assert "polsk" in ticket.summary
+    assert language_label(ticket.language) == "Trenger tolk: polsk"
+    assert language_label("nn") == "Nynorsk"
+    again, _ = _run(ActionSubmitInterpreterTicket(), tracker)  # a retry makes no second ticket
+    assert next(e["value"] for e in again if e.get("name") == "ticket_reference") == reference

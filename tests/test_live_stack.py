@@ -116,6 +116,31 @@ def test_status_lookup_needs_reference_and_contact(stacks: dict) -> None:
     assert "avsluttet" in chat3.say("Kari@example.no")
 
 
+def test_answers_follow_the_citizens_language(stacks: dict) -> None:
+    nynorsk = _chat(stacks)
+    assert "måndag til fredag kl. 08.00–15.30" in nynorsk.say("kva tid har de opent? eg finn det ikkje på nettsida")
+    assert "Berre hyggeleg" in nynorsk.say("tusen takk")  # a short message keeps the language
+    english = _chat(stacks)
+    assert "Monday to Friday 08.00–15.30" in english.say("hello, what are your opening hours please")
+    assert "Greit, jeg svarer på bokmål" in english.say("på bokmål takk")
+    assert "mandag til fredag kl. 08.00–15.30" in english.say("når er dere åpne")
+
+
+def test_another_language_gets_a_notice_and_an_interpreter_ticket(stacks: dict) -> None:
+    chat = _chat(stacks)
+    notice = chat.say("Dzień dobry, potrzebuję pomocy z podatkiem od nieruchomości")
+    assert "tłumaczem" in notice and [b["payload"] for b in chat.replies[-1].get("buttons", [])] == [
+        "/affirm",
+        "/deny",
+    ]
+    assert "numer telefonu" in chat.say("/affirm")
+    done = chat.say("mój numer to 912 34 567")
+    found = re.search(r"SK-\d{4}-\d{5}", done)
+    assert found and done.startswith("Dziękujemy"), done
+    ticket = cases.get_ticket(found.group(), url=stacks["db_a"])
+    assert (ticket.language, ticket.topic, ticket.contact_phone) == ("pl", "faq/interpreter", "+4791234567")
+
+
 def test_database_down_is_said_plainly_and_no_ticket_is_claimed(stacks: dict) -> None:
     answer = _file_ticket(_chat(stacks, "b"), "Hull i veien", "912 34 567")
     assert "ikke lagret" in answer and PHONE in answer

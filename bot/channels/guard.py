@@ -21,8 +21,9 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.cases import CaseStoreError, live
 from bot.channels import action_failures
 from bot.channels.live import current_relay
-from bot.kommune import get_kommune
+from bot.kommune import answer_language, get_kommune
 from bot.nlu.emergency import is_emergency
+from bot.nlu.language import detect
 from bot.pii import mask_id_numbers
 from bot.settings import get_settings
 
@@ -77,11 +78,11 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
         text = message.text or ""
         limit = get_settings().max_message_chars
         if len(text) > limit:
-            await out.send_text_message(message.sender_id, notice("too_long", max_chars=limit))
+            await out.send_text_message(message.sender_id, notice("too_long", _language_of(text), max_chars=limit))
             return
         masked_text, was_masked = mask_id_numbers(text)
         if was_masked:
-            await out.send_text_message(message.sender_id, notice("id_number_masked"))
+            await out.send_text_message(message.sender_id, notice("id_number_masked", _language_of(text)))
         masked = UserMessage(
             masked_text,
             out,
@@ -103,9 +104,15 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
                 logger.exception("Handling a message from %s failed", message.input_channel)
                 failed = True
         if failed:
-            await out.send_text_message(message.sender_id, notice("technical_problem"))
+            await out.send_text_message(message.sender_id, notice("technical_problem", _language_of(text)))
 
     return handle
+
+
+def _language_of(text: str) -> str:
+    """The language of a notice: the message's own, when it is clear; else the municipality's."""
+    guess = detect(text[:500])
+    return answer_language(guess.language) if guess else get_kommune().default_language
 
 
 async def _kept_for_live_chat(message: UserMessage) -> bool:
@@ -127,5 +134,6 @@ async def _kept_for_live_chat(message: UserMessage) -> bool:
         await relay.record_citizen_message(message, chat)
     except Exception:  # the tracker store is down: say so, as for any other message
         logger.exception("Could not store a live chat message")
-        await message.output_channel.send_text_message(message.sender_id, notice("technical_problem"))
+        text = notice("technical_problem", _language_of(message.text or ""))
+        await message.output_channel.send_text_message(message.sender_id, text)
     return True

@@ -8,6 +8,7 @@ import datetime as dt
 from bot.cases.models import as_utc
 from bot.cases.queue import LOCAL_TZ
 from bot.cases.states import ALLOWED, Status
+from bot.languages import language_name, needs_interpreter
 from bot.topics import label as topic_label
 
 STATUS_LABELS = {
@@ -70,6 +71,9 @@ def channel_label(value: str) -> str:
 
 
 def language_label(value: str) -> str:
+    """«Bokmål», or «Trenger tolk: polsk» for a language the chat does not answer in."""
+    if needs_interpreter(value):
+        return f"Trenger tolk: {language_name(value)}"
     return LANGUAGE_LABELS.get(value, value)
 
 

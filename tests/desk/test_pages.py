@@ -358,3 +358,13 @@ async def test_an_admin_manages_accounts(desk: Desk) -> None:
     assert (await admin.post("/admin/brukere/nina", {"endring": "deaktiver"})).status == 303
     assert (await nina.get("/")).status == 302  # deactivation ends her session
     assert (await admin.post("/admin/brukere/admin", {"endring": "deaktiver"})).status == 400
+
+
+async def test_a_ticket_in_another_language_asks_for_an_interpreter_and_reads_right_to_left(desk: Desk) -> None:
+    ticket = make_ticket("ar1", language="ar", summary="أحتاج مترجم من فضلك")
+    kari = await desk.login("kari")
+    queue_page = await kari.get("/")
+    assert "Trenger tolk: arabisk" in queue_page.text
+    page = await kari.get(f"/sak/{ticket.reference}")
+    assert "Trenger tolk: arabisk" in page.text
+    assert '<p class="text" dir="auto">أحتاج مترجم من فضلك</p>' in page.text

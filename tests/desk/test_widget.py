@@ -522,9 +522,7 @@ def test_an_unreachable_bot_gives_the_phone_number(stack: dict, chromium: Any) -
         expect(page.get_by_role("button", name="Chat med oss")).to_be_visible()
         page.evaluate("window.SKWidget.open()")
         expect(page.get_by_role("dialog")).to_have_attribute("lang", "nn")
-        expect(page.get_by_role("alert")).to_have_text(
-            "Chatten verkar ikkje no. Ring Servicetorget på 51 33 50 00."
-        )
+        expect(page.get_by_role("alert")).to_have_text("Chatten verkar ikkje no. Ring Servicetorget på 51 33 50 00.")
         expect(page.get_by_label("Skriv meldinga di")).to_be_visible()
         expect(page.get_by_role("button", name="Snakk med ein person")).to_be_visible()
     finally:

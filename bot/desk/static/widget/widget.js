@@ -320,6 +320,7 @@
     var row = el("div", "skw-row");
     var input = el("textarea", "skw-input");
     input.id = "skw-input";
+    input.dir = "auto";
     input.rows = 2;
     input.maxLength = maxChars;
     input.autocomplete = "off";
@@ -390,6 +391,7 @@
       item.appendChild(srOnly((message.who === "user" ? text("you") : text("bot")) + ": "));
     }
     var bubble = el("p", "skw-bubble");
+    bubble.dir = "auto"; // Arabic and other right-to-left text reads the right way round
     bubble.appendChild(linkified(message.text, message.who === "bot"));
     item.appendChild(bubble);
     if (message.attachment) {

@@ -1,0 +1,245 @@
+"""Which language a message is written in: a non-trainable Rasa NLU component.
+
+Implements Rasa's `GraphComponent` interface, placed after the classifiers in config.yml. For
+each message it may add a `language` entity (nb, nn, en or another ISO 639-1 code), which the
+`language` slot takes (domain.yml). It adds none when the message is too short or ambiguous, so
+the conversation keeps its language until a confident guess or an explicit request changes it.
+
+- «kan du svare på nynorsk», «English please», «på bokmål takk»: that language, and the intent
+  becomes `switch_language`.
+- Bokmål or nynorsk: langdetect cannot tell them apart, so marker words decide (eg/ikkje/kva …
+  against jeg/ikke/hva …). Norwegian words also win over langdetect's Danish or Swedish guesses.
+- Other text goes to langdetect (seeded, so the same text always gets the same answer). Scripts
+  langdetect lacks are told by their letters: Ethiopic is Tigrinya (the language of most
+  Ethiopic-script residents here), Cyrillic with і/ї/є/ґ is Ukrainian.
+- A confident language other than Norwegian or English makes the intent `other_language`: the
+  bot answers with a short notice in that language and offers contact with an interpreter.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+LANGUAGE_ENTITY = "language"
+SWITCH_INTENT = "switch_language"
+OTHER_INTENT = "other_language"
+NORWEGIAN = {"nb", "nn"}
+ANSWERED = {"nb", "nn", "en"}
+
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Words that only one of the two written standards uses (pairs: ikkje/ikke, kva/hva, …). Words
+# both use, or that English, Danish, Swedish or French share (en, et, min, me), are left out.
+NYNORSK = frozenset(
+    "eg ikkje ikkj kva korleis kvifor kven kvar kor frå berre noko nokon nokre mykje heime vere "
+    "vore kome kjem hjå sjå gjere gjer òg ein eit dykk dykkar sjølv veke skule søkje fekk seier "
+    "tenkjer høyrer kvart ynskjer ønskjer treng difor hjelpa heiter bur ho vert".split()
+)
+BOKMAL = frozenset(
+    "jeg ikke hva hvordan hvorfor hvem hvor fra bare noe noen mye hjemme være vært komme kommer "
+    "hos gjøre gjør også dere deres selv uke skole søke fikk sier tenker hører hvert ønsker "
+    "trenger hvilken hvilket hvilke derfor hjelpe heter bor hun".split()
+)
+ENGLISH = frozenset(
+    "the is are my i you your what how where when can could please do does to for and with "
+    "need want help hello hi thanks thank will would should have has this that there it "
+    "get got about pay apply me someone somebody call not working doesnt dont isnt job price "
+    "people just stop here again time some any our we they he she his her was were been cant can't login log".split()
+)
+# Norwegian function words that no language langdetect confuses with Norwegian uses the same way.
+NORWEGIAN_COMMON = frozenset(
+    "er det og på til med som har kan ikke ikkje jeg eg ein eit vi meg deg seg sant hei takk nei "
+    "ka kor æ te oss dere dokker dykk".split()
+)
+# Languages langdetect may name for a Latin-script message that is not English or Norwegian.
+# Others it names for short English or Norwegian text (Afrikaans, Catalan, Dutch, Welsh,
+# Indonesian …) are not trusted.
+LATIN_SCRIPT_LANGUAGES = frozenset("pl lt so de fr es it pt tr ro vi tl hr lv et sq sw fi hu cs sk sl".split())
+
+# «svar på», «kan du skrive», «do you speak», «switch to» … followed by the language's name.
+_VERB = (
+    r"\b(?:in|på|paa|i|to|svar\w*|skriv\w*|snakk\w*|prat\w*|speak|write|answer|understand|forstår)"
+    r"\s+(?:(?:du|you|me|oss|us|we)\s+)?(?:(?:på|paa|in|i)\s+)?"
+)
+# A request for a language: «på nynorsk», «English please», «kan du svare på engelsk». A
+# language named after a negation («jeg snakker ikke engelsk», «my norwegian is not good») is not.
+_ASKS = [
+    (re.compile(r"\bnynorsk\b", re.I), "nn"),
+    (re.compile(r"\bbokm[aå]l\b", re.I), "nb"),
+    (
+        re.compile(
+            _VERB + r"(?:english|engelsk)\b" + r"|\b(?:english|engelsk)\s*,?\s*(?:please|pls|plz|takk|thanks)\b"
+            r"|^\s*(?:english|engelsk)\W*$",
+            re.I,
+        ),
+        "en",
+    ),
+    (re.compile(_VERB + r"(?:norsk|norwegian)\b", re.I), "nb"),
+]
+_NEGATION = re.compile(r"\b(?:ikke|ikkje|itj|not|dont|don't|cannot|can't|no)\b[\w\s]{0,20}$", re.I)
+_ASK_WORDS = 10
+_MIN_WORDS_FOR_OTHER = 2  # a request to switch is short; a long message that mentions "English" is a question
+
+_ETHIOPIC = re.compile(r"[\u1200-\u137f]")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_POLISH_LETTERS = re.compile(r"[ąćęłńśźżĄĆĘŁŃŚŹŻ]")
+_LITHUANIAN_LETTERS = re.compile(r"[ėųūįĖŲŪĮ]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_UKRAINIAN_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
+_RUSSIAN_LETTERS = re.compile(r"[ыэъёЫЭЪЁ]")
+# Common words only one of the two uses; langdetect often reads short Ukrainian as Russian.
+UKRAINIAN = frozenset("як що це мені можна де чи будь ласка дякую привіт потрібно допомога дитину коли".split())
+RUSSIAN = frozenset("как что это мне можно где ли пожалуйста спасибо привет нужно помощь ребёнка когда".split())
+
+_lock = threading.Lock()
+_factory_ready = False
+
+
+@dataclass(frozen=True)
+class Guess:
+    language: str
+    explicit: bool = False  # the citizen asked for this language
+
+
+def _langdetect(text: str) -> tuple[str, float] | None:
+    """langdetect's best guess, seeded so that the same text always gives the same answer."""
+    global _factory_ready
+    from langdetect import DetectorFactory, detector_factory
+    from langdetect.lang_detect_exception import LangDetectException
+
+    with _lock:
+        if not _factory_ready:
+            DetectorFactory.seed = 0
+            detector_factory.init_factory()
+            _factory_ready = True
+        try:
+            detector = detector_factory._factory.create()  # type: ignore[union-attr]
+            detector.append(text)
+            best = detector.get_probabilities()[0]
+        except (LangDetectException, IndexError):
+            return None
+    code = str(best.lang).split("-")[0]
+    return code, float(best.prob)
+
+
+def _norwegian(words: list[str]) -> str | None:
+    nynorsk = sum(1 for w in words if w in NYNORSK)
+    bokmal = sum(1 for w in words if w in BOKMAL)
+    if nynorsk > bokmal:
+        return "nn"
+    if bokmal > nynorsk:
+        return "nb"
+    return None
+
+
+def detect(text: str) -> Guess | None:
+    """The language of `text`, or None when it is too short or unclear to say."""
+    text = (text or "").strip()
+    if not text or text.startswith("/"):
+        return None  # a button's payload
+    words = [w.lower() for w in _WORDS.findall(text)]
+    if len(words) <= _ASK_WORDS:
+        for pattern, language in _ASKS:
+            found = pattern.search(text)
+            if found and not _NEGATION.search(text[: found.start()]):
+                return Guess(language, explicit=True)
+    if _ETHIOPIC.search(text):
+        return Guess("ti")
+    if _THAI.search(text):
+        return Guess("th")
+    if _POLISH_LETTERS.search(text):
+        return Guess("pl")
+    if _LITHUANIAN_LETTERS.search(text):
+        return Guess("lt")
+    if _CYRILLIC.search(text) and not _ARABIC.search(text):
+        if _UKRAINIAN_LETTERS.search(text):
+            return Guess("uk")
+        ukrainian = sum(1 for w in words if w in UKRAINIAN)
+        russian = sum(1 for w in words if w in RUSSIAN) + len(_RUSSIAN_LETTERS.findall(text))
+        if ukrainian != russian:
+            return Guess("uk" if ukrainian > russian else "ru")
+        guess = _langdetect(text)
+        return Guess(guess[0] if guess and guess[0] in ("ru", "uk", "bg", "mk") else "ru")
+    if _ARABIC.search(text):
+        guess = _langdetect(text)
+        return Guess(guess[0] if guess and guess[0] in ("ar", "fa", "ur") else "ar")
+    norwegian = _norwegian(words)
+    if norwegian:
+        return Guess(norwegian)
+    letters = sum(len(w) for w in words)
+    if len(words) < 3 or letters < 12:
+        return None  # «ok», «takk», «søppel»: keep the conversation's language
+    english = sum(1 for w in words if w in ENGLISH)
+    if english >= 2 and not re.search(r"[æøå]", text, re.I):
+        return Guess("en")
+    if english >= 1 and len(words) <= 4:
+        return None  # «bankid not working»: too little to call it anything but English-ish
+    guess = _langdetect(text)
+    if guess is None:
+        return None
+    code, probability = guess
+    if code in ("no", "da", "sv"):
+        return None  # Norwegian-looking, but no marker word says which standard
+    if code == "en" and probability >= 0.9:
+        return Guess("en")
+    if code not in LATIN_SCRIPT_LANGUAGES or probability < 0.95 or len(words) < 4 or english >= 2:
+        return None
+    if re.search(r"[æøå]", text, re.I) or any(w in NORWEGIAN_COMMON for w in words):
+        return None  # short Norwegian («la oss droppe det») that langdetect calls French
+    return Guess(code)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class LanguageDetector(GraphComponent, IntentClassifier):
+    """Adds a `language` entity; sets `switch_language` or `other_language` when it is sure."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageDetector:
+        _langdetect("Loading the language profiles once, before the first citizen writes.")
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            guess = detect(text)
+            if guess is None:
+                continue
+            # No start/end: the language belongs to the whole message, not to a span of it.
+            entity = {
+                "entity": LANGUAGE_ENTITY,
+                "value": guess.language,
+                "confidence": 1.0,
+                "extractor": type(self).__name__,
+            }
+            entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != LANGUAGE_ENTITY]
+            message.set(ENTITIES, [*entities, entity], add_to_output=True)
+            if guess.explicit:
+                _override_intent(message, SWITCH_INTENT)
+            elif guess.language not in ANSWERED and len(_WORDS.findall(text)) >= _MIN_WORDS_FOR_OTHER:
+                # «так» or «haa» answers a question; a sentence in Polish asks one.
+                _override_intent(message, OTHER_INTENT)
+        return messages
+
+
+def _override_intent(message: Message, name: str) -> None:
+    intent = {"name": name, "confidence": 1.0}
+    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != name]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)

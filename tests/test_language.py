@@ -1,0 +1,106 @@
+"""bot/nlu/language.py: which language a message is in, and what the component tells Rasa."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.language import LanguageDetector, detect
+
+
+def _language(text: str) -> str | None:
+    guess = detect(text)
+    return guess.language if guess else None
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("hvordan søker jeg barnehageplass", "nb"),
+        ("Jeg lurer på hva eiendomsskatten min blir i år", "nb"),
+        ("korleis søkjer eg barnehageplass", "nn"),
+        ("Kva kostar det å ha ungen i SFO? Eg finn det ikkje", "nn"),
+        ("Where can I pay my property tax?", "en"),
+        ("can you help me with the garbage please", "en"),
+        ("Dzień dobry, gdzie mogę zapłacić podatek od nieruchomości?", "pl"),
+        ("Як записати дитину в дитячий садок?", "uk"),
+        ("Как записать ребёнка в детский сад?", "ru"),
+        ("مرحبا، أين يمكنني دفع رسوم النفايات؟", "ar"),
+        ("Labas, kur galiu sumokėti mokesčius už šiukšles?", "lt"),
+        ("Waxaan u baahanahay turjubaan, fadlan i caawi", "so"),
+        ("ሰላም፡ ተርጓሚ የድልየኒ ኣሎ", "ti"),
+    ],
+)
+def test_the_language_of_a_sentence(text: str, language: str) -> None:
+    assert _language(text) == language
+
+
+@pytest.mark.parametrize("text", ["ok", "takk", "ja", "nei", "søppel", "912 34 567", "SK-2026-00042", "/affirm", ""])
+def test_one_word_answers_keep_the_conversations_language(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ka e åpningstidene dokkers",  # dialect with no written-standard marker
+        "hej jag behöver hjälp med min skatt",  # Swedish: read as Norwegian, not a foreign language
+        "når blir søpla hentet",  # Norwegian with no word that tells bokmål from nynorsk
+    ],
+)
+def test_dialect_and_neighbour_languages_are_not_foreign(text: str) -> None:
+    assert _language(text) in (None, "nb", "nn")
+
+
+def test_mixed_messages_follow_the_majority_of_marker_words() -> None:
+    assert _language("eg lurer på kva dere har åpent") == "nn"  # eg, kva against dere
+    assert _language("jeg lurer på hva dykk har åpent, og hvor dere er") == "nb"
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("kan du svare på nynorsk?", "nn"),
+        ("English please", "en"),
+        ("på bokmål takk", "nb"),
+        ("can you answer in english", "en"),
+        ("kan du skrive på engelsk", "en"),
+    ],
+)
+def test_asking_for_a_language_is_explicit(text: str, language: str) -> None:
+    guess = detect(text)
+    assert guess is not None and guess.language == language and guess.explicit
+
+
+def test_a_long_question_about_english_is_not_a_request_to_switch() -> None:
+    guess = detect("jeg har et barn som bare snakker engelsk og lurer på om barnehagen har noen som kan hjelpe")
+    assert guess is not None and guess.language == "nb" and not guess.explicit
+
+
+def test_the_same_text_always_gets_the_same_answer() -> None:
+    text = "Buenos días, necesito ayuda con los impuestos de mi casa"
+    assert len({_language(text) for _ in range(5)}) == 1
+
+
+def _processed(text: str, intent: str = "faq") -> Message:
+    message = Message({TEXT: text, INTENT: {"name": intent, "confidence": 0.9}})
+    LanguageDetector().process([message])
+    return message
+
+
+def test_the_component_sets_the_entity_and_the_intent() -> None:
+    polish = _processed("Dzień dobry, potrzebuję pomocy z podatkiem od nieruchomości")
+    assert polish.get(INTENT)["name"] == "other_language"
+    assert [(e["entity"], e["value"]) for e in polish.get(ENTITIES)] == [("language", "pl")]
+    switch = _processed("svar på nynorsk takk")
+    assert switch.get(INTENT)["name"] == "switch_language"
+    nynorsk = _processed("korleis søkjer eg barnehageplass")
+    assert nynorsk.get(INTENT)["name"] == "faq"
+    assert nynorsk.get(ENTITIES)[0]["value"] == "nn"
+
+
+def test_a_one_word_yes_in_another_language_stays_a_yes() -> None:
+    yes = _processed("так", intent="affirm")
+    assert yes.get(INTENT)["name"] == "affirm"
+    assert _processed("ok", intent="affirm").get(ENTITIES) in (None, [])

@@ -1,0 +1,57 @@
+"""bot/nlg.py: answers in the conversation's language, the most specific variation, local facts."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.nlg import KommuneNLG
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+
+
+def _say(action: str, **slots: str | None) -> str:
+    tracker = DialogueStateTracker.from_events("t", [SlotSet(k, v) for k, v in slots.items()], DOMAIN.slots)
+    response = asyncio.run(KommuneNLG(domain=DOMAIN).generate(action, tracker, "rest"))
+    assert response is not None
+    return response["text"]
+
+
+def test_an_empty_language_slot_means_the_municipalitys_written_standard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _say("utter_language_switched").startswith("Greit, jeg svarer på bokmål")
+    kommune = yaml.safe_load((ROOT / "kommune.yml").read_text(encoding="utf-8"))
+    kommune["malform"] = "nn"
+    path = tmp_path / "kommune.yml"
+    path.write_text(yaml.safe_dump(kommune, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("KOMMUNE_FILE", str(path))
+    assert _say("utter_language_switched").startswith("Greitt, eg svarar på nynorsk")
+    assert _say("utter_language_switched", language="en").startswith("OK, I will answer in English")
+
+
+def test_the_most_specific_variation_wins() -> None:
+    for _ in range(10):  # Rasa alone would pick at random among the matching variations
+        polish = _say("utter_interpreter_result", ticket_outcome="created", language="pl", ticket_reference="SK-1")
+        assert polish.startswith("Dziękujemy") and "SK-1" in polish
+    assert _say("utter_interpreter_result", ticket_outcome="failed", language="pl").startswith("Przepraszamy")
+    english = _say("utter_interpreter_result", ticket_outcome="created", language="de", ticket_reference="SK-2")
+    assert english.startswith("Thank you")  # a language without its own words gets English
+
+
+def test_local_facts_are_filled_in_the_answers_language() -> None:
+    from bot.kommune import get_kommune
+
+    kommune = get_kommune()
+    assert kommune.placeholders("en")["apningstider"] == "Monday to Friday 08.00–15.30"
+    assert kommune.placeholders("nn")["apningstider"] == "måndag til fredag kl. 08.00–15.30"
+    assert kommune.placeholders("nb")["apningstider"] == "mandag til fredag kl. 08.00–15.30"
+    assert kommune.placeholders("en")["plassering"] == "the ground floor of the new town hall"
+    assert kommune.placeholders("pl")["plassering"] == "the ground floor of the new town hall"
