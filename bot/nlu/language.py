@@ -34,7 +34,6 @@ from rasa.shared.nlu.training_data.message import Message
 LANGUAGE_ENTITY = "language"
 SWITCH_INTENT = "switch_language"
 OTHER_INTENT = "other_language"
-NORWEGIAN = {"nb", "nn"}
 ANSWERED = {"nb", "nn", "en"}
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -87,8 +86,8 @@ _ASKS = [
     (re.compile(_VERB + r"(?:norsk|norwegian)\b", re.I), "nb"),
 ]
 _NEGATION = re.compile(r"\b(?:ikke|ikkje|itj|not|dont|don't|cannot|can't|no)\b[\w\s]{0,20}$", re.I)
-_ASK_WORDS = 10
-_MIN_WORDS_FOR_OTHER = 2  # a request to switch is short; a long message that mentions "English" is a question
+_ASK_WORDS = 10  # a request to switch is short; a long message that mentions "English" is a question
+_MIN_WORDS_FOR_OTHER = 2  # «так» answers a yes/no question; a sentence in Polish asks one
 
 _ETHIOPIC = re.compile(r"[\u1200-\u137f]")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
@@ -233,7 +232,6 @@ class LanguageDetector(GraphComponent, IntentClassifier):
             if guess.explicit:
                 _override_intent(message, SWITCH_INTENT)
             elif guess.language not in ANSWERED and len(_WORDS.findall(text)) >= _MIN_WORDS_FOR_OTHER:
-                # «так» or «haa» answers a question; a sentence in Polish asks one.
                 _override_intent(message, OTHER_INTENT)
         return messages
 
