@@ -46,16 +46,9 @@ async def live_context(request: Request, reference: str) -> dict[str, Any]:
     return {"chat": chat, "undelivered": [d for d in deliveries if d.delivered_at is None]}
 
 
-async def _transcript_fragment(request: Request, reference: str) -> tuple[str, str, live.LiveChatView | None]:
-    detail = await run(ticket_detail, reference)
-    context = await live_context(request, reference)
-    lines = await run(ticket_transcript, detail.ticket)
-    body, signature = _fragment(request, "_transcript.html", transcript=lines, undelivered=context["undelivered"])
-    return body, signature, context["chat"]
-
-
-async def transcript_signature(request: Request, reference: str) -> str:
-    return (await _transcript_fragment(request, reference))[1]
+def transcript_fragment(request: Request, lines: list[Any], undelivered: list[live.Delivery]) -> tuple[str, str]:
+    """The transcript as the ticket page shows it, and its signature for the page's poller."""
+    return _fragment(request, "_transcript.html", transcript=lines, undelivered=undelivered)
 
 
 def register(app: Sanic) -> None:
@@ -145,8 +138,12 @@ def register(app: Sanic) -> None:
     async def conversation(request: Request, reference: str) -> HTTPResponse:
         """The ticket's transcript for the page's poller while a live chat is open."""
         try:
-            body, signature, chat = await _transcript_fragment(request, reference)
+            detail = await run(ticket_detail, reference)
         except TicketNotFound:
             return json({"error": "not_found"}, status=404)
+        context = await live_context(request, reference)
+        lines = await run(ticket_transcript, detail.ticket)
+        body, signature = transcript_fragment(request, lines, context["undelivered"])
+        chat = context["chat"]
         await run(live.touch_presence, request.ctx.user.username)
         return json({"html": body, "signature": signature, "open": bool(chat and chat.is_open)})

@@ -17,7 +17,7 @@ from bot.cases.states import Status, StatusError
 from bot.cases.transcript import ticket_transcript
 from bot.desk.app import LOGIN_CSRF_COOKIE, SESSION_COOKIE, clear_cookie, render, run, safe_next, set_cookie
 from bot.desk.labels import STATUS_LABELS, format_time, status_actions
-from bot.desk.live import live_context, transcript_signature
+from bot.desk.live import live_context, transcript_fragment
 from bot.desk.views import chart, filters_from_args
 from bot.settings import get_settings
 
@@ -61,7 +61,7 @@ async def _ticket_page(request: Request, reference: str, *, status: int = 200, e
     users = [u for u in await run(accounts.list_users) if u.active]
     chat = await live_context(request, reference)
     if chat["chat"] is not None:
-        extra.setdefault("transcript_signature", await transcript_signature(request, reference))
+        extra.setdefault("transcript_signature", transcript_fragment(request, lines, chat["undelivered"])[1])
     return render(
         request,
         "ticket.html",

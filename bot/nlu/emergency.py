@@ -22,6 +22,15 @@ from rasa.shared.nlu.training_data.message import Message
 
 EMERGENCY_INTENT = "emergency"
 
+
+def override_intent(message: Message, name: str) -> None:
+    """Make `name` the message's intent with full confidence, first in the ranking."""
+    intent = {"name": name, "confidence": 1.0}
+    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != name]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+
+
 _PATTERNS = [
     # fire and smoke
     r"\bdet brenn(?:er)?\b",
@@ -95,8 +104,5 @@ class EmergencyOverride(GraphComponent, IntentClassifier):
         for message in messages:
             if not is_emergency(message.get(TEXT) or ""):
                 continue
-            intent = {"name": EMERGENCY_INTENT, "confidence": 1.0}
-            ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != EMERGENCY_INTENT]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            override_intent(message, EMERGENCY_INTENT)
         return messages

@@ -28,8 +28,10 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.emergency import override_intent
 
 LANGUAGE_ENTITY = "language"
 SWITCH_INTENT = "switch_language"
@@ -230,14 +232,7 @@ class LanguageDetector(GraphComponent, IntentClassifier):
             entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != LANGUAGE_ENTITY]
             message.set(ENTITIES, [*entities, entity], add_to_output=True)
             if guess.explicit:
-                _override_intent(message, SWITCH_INTENT)
+                override_intent(message, SWITCH_INTENT)
             elif guess.language not in ANSWERED and len(_WORDS.findall(text)) >= _MIN_WORDS_FOR_OTHER:
-                _override_intent(message, OTHER_INTENT)
+                override_intent(message, OTHER_INTENT)
         return messages
-
-
-def _override_intent(message: Message, name: str) -> None:
-    intent = {"name": name, "confidence": 1.0}
-    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != name]
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
