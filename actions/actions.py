@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -16,6 +17,7 @@ from bot.cases import live
 from bot.conversation import consecutive_misses, submission_key, ticket_topic, two_close_topics
 from bot.kommune import get_kommune
 from bot.languages import language_name
+from bot.sanitize import clean_text, has_visible_text
 from bot.topics import label
 
 logger = logging.getLogger(__name__)
@@ -41,15 +43,15 @@ class ValidateTicketForm(FormValidationAction):
     def validate_ticket_summary(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = " ".join(str(value or "").split())
-        return {"ticket_summary": text[:1000] if len(text) >= 2 else None}
+        text = " ".join(clean_text(str(value or "")).split())
+        return {"ticket_summary": text[:1000] if len(text) >= 2 and has_visible_text(text) else None}
 
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = " ".join(str(value or "").split())
+        text = " ".join(clean_text(str(value or "")).split())
         text = re.sub(r"(?i)^(jeg heter|eg heiter|jeg er|mitt navn er|navnet mitt er)\s+", "", text)
-        return {"contact_name": text[:100] if text else None}
+        return {"contact_name": text[:100] if has_visible_text(text) else None}
 
     def validate_contact_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -90,10 +92,12 @@ class ActionSubmitTicket(Action):
             contact=tracker.get_slot("contact_method") or "",
         )
         try:
-            ticket = cases.create_ticket(new)
+            ticket = await asyncio.to_thread(cases.create_ticket, new)
         except (cases.CaseStoreError, cases.ContactError):
             logger.exception("Could not create a ticket for conversation %s", tracker.sender_id)
-            return [SlotSet("ticket_outcome", "failed"), SlotSet("ticket_reference", None)]
+            # The answers are kept; asking for a person again shows them and asks for consent again.
+            failed = [SlotSet("ticket_outcome", "failed"), SlotSet("ticket_reference", None)]
+            return [*failed, SlotSet("ticket_consent", None)]
         return [SlotSet("ticket_outcome", "created"), SlotSet("ticket_reference", ticket.reference), *reset]
 
 
@@ -243,7 +247,7 @@ class ActionSubmitInterpreterTicket(Action):
         )
         reset = [SlotSet("interpreter_contact", None), SlotSet("contact_invalid", None)]
         try:
-            ticket = cases.create_ticket(new)
+            ticket = await asyncio.to_thread(cases.create_ticket, new)
         except (cases.CaseStoreError, cases.ContactError):
             logger.exception("Could not create an interpreter ticket for conversation %s", tracker.sender_id)
             return [SlotSet("ticket_outcome", "failed"), SlotSet("ticket_reference", None), *reset]

@@ -1,27 +1,59 @@
-"""Benchmark: starts the trained bot (Rasa + action server, SQL tracker store) and plays realistic
-6-turn conversations over the REST channel, one at a time and 20 at a time.
+"""Benchmark: the full stack (Rasa, action server, SQL tracker store) under realistic conversations,
+and the same load against Rasa's stock `rasa init` configuration trained on our data.
 
-Prints messages/s, p50/p95/p99 latency, time from start to first answer and resident memory.
-Run with `make bench`. Targets (2-core machine): single p95 < 100 ms; 20 at a time p95 < 500 ms.
+For each configuration it starts the stack and plays 6-turn conversations over the REST channel:
+one at a time, then N at a time where each citizen sends the next message as soon as the answer
+is there (the server never rests: its saturation), then N at a time with pauses to read and type.
+It prints messages/s, p50/p95/p99 latency, CPU time per message, time from start to first answer
+and resident memory; then the ratio of the two configurations, the time of ticket creation, and
+(with --profile) where the Rasa server spends its time under load, from py-spy. With --workers 2
+the Rasa server runs two processes with the Redis lock store, as production on one machine would.
+
+Run with `make bench` (or `.venv/bin/python bench/conversations.py --help`). Targets on a 2-core
+machine: at 20 at a time p95 < 300 ms and at least twice the stock messages/s; single p95 < 100 ms;
+ticket creation p95 < 50 ms; start to first answer < 25 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import os
+import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.db.migrate import upgrade  # noqa: E402
-from tests.live import Chat, free_port, start_actions, start_rasa, wait_for  # noqa: E402
+from tests.live import RASA, Chat, free_port, rasa_env, start_actions, start_rasa, wait_for  # noqa: E402
 
+MODEL = ROOT / "models" / "servicekontor.tar.gz"
+STOCK_MODEL = ROOT / "models" / "stock.tar.gz"
+STOCK_CONFIG = ROOT / "bench" / "stock-config.yml"
+PROFILE_FILE = Path(tempfile.gettempdir()) / "servicekontor-rasa-profile.txt"  # py-spy's raw stacks
+PROFILE_KEYS = ("rasa/", "bot/", "sqlalchemy", "tensorflow/python/eager", "sklearn", "langdetect")
+TRAINING_INPUTS = [ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
+
+# The turn that submits the ticket form is marked: its latency is the citizen's wait for a ticket.
+SUBMIT = "ja"
+TICKET_CONVERSATION = [
+    "jeg vil snakke med en person",
+    "Jeg har spørsmål om eiendomsskatten min",
+    "Kari Nordmann",
+    "912 34 567",
+    SUBMIT,
+    "takk",
+]
 CONVERSATIONS = [
     ["hei", "når er dere åpne?", "hvor er servicetorget", "må jeg søke for å bygge en terrasse", "takk", "ha det"],
     [
@@ -32,14 +64,7 @@ CONVERSATIONS = [
         "tusen takk",
         "ha en fin dag",
     ],
-    [
-        "jeg vil snakke med en person",
-        "Jeg har spørsmål om eiendomsskatten min",
-        "Kari Nordmann",
-        "912 34 567",
-        "ja",
-        "takk",
-    ],
+    TICKET_CONVERSATION,
     ["god morgen", "korleis søkjer eg barnehageplass", "kva kostar sfo", "er du en robot", "takk for hjelpa", "ha det"],
     [
         "hvordan forhåndsstemmer jeg",
@@ -50,6 +75,7 @@ CONVERSATIONS = [
         "ha det",
     ],
     ["hei", "hvem vinner fotball-VM", "kan du lage en vits", "nei", "hvordan klager jeg på et vedtak", "takk"],
+    ["hello", "when are you open", "how do I apply for a kindergarten place", "thanks", "bye", "ha det"],
 ]
 
 
@@ -66,65 +92,274 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def play(port: int, turns: list[str]) -> list[float]:
+def process_tree(pid: int) -> list[int]:
+    """The process and its children (Sanic's workers)."""
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children[int(fields[1])].append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used; stable under other load, unlike wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Load:
+    latencies: list[float]
+    submits: list[float]  # latencies of the turns that submit a ticket
+    elapsed: float
+    cpu_ms: float = 0.0  # the Rasa server's CPU time per message
+    client_ms: float = 0.0  # this script's own CPU time per message: it shares the machine
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+    def line(self, name: str) -> str:
+        values = self.latencies
+        return (
+            f"  {name:18} {len(values):5d} msgs  {self.rate:6.1f} msg/s  p50 {statistics.median(values):6.1f} ms  "
+            f"p95 {percentile(values, 95):6.1f} ms  p99 {percentile(values, 99):6.1f} ms  "
+            f"CPU per msg: Rasa {self.cpu_ms:4.1f} ms, load client {self.client_ms:3.1f} ms"
+        )
+
+
+def play(port: int, turns: list[str], pause: float = 0.0) -> tuple[list[float], list[float]]:
+    """One citizen's conversation; with `pause`, they read and type for about that many seconds."""
     chat = Chat(port, f"bench-{uuid.uuid4().hex[:10]}")
-    latencies = []
-    for text in turns:
+    reading = random.Random(chat.sender)
+    latencies, submits = [], []
+    for index, text in enumerate(turns):
+        if pause and index:
+            time.sleep(reading.uniform(0.5 * pause, 1.5 * pause))
         start = time.perf_counter()
         chat.say(text)
-        latencies.append((time.perf_counter() - start) * 1000)
-    return latencies
+        ms = (time.perf_counter() - start) * 1000
+        latencies.append(ms)
+        if turns is TICKET_CONVERSATION and text == SUBMIT:
+            submits.append(ms)
+    return latencies, submits
 
 
-def run_load(port: int, conversations: int, concurrency: int) -> tuple[list[float], float]:
-    scripts = [CONVERSATIONS[i % len(CONVERSATIONS)] for i in range(conversations)]
+def run_load(
+    port: int,
+    conversations: int,
+    concurrency: int,
+    pids: list[int],
+    scripts: list[list[str]] = CONVERSATIONS,
+    pause: float = 0.0,
+) -> Load:
+    scripts = [scripts[i % len(scripts)] for i in range(conversations)]
+    cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    client_before = time.process_time()
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        results = list(pool.map(lambda turns: play(port, turns), scripts))
+        results = list(pool.map(lambda turns: play(port, turns, pause), scripts))
     elapsed = time.perf_counter() - start
-    return [ms for conversation in results for ms in conversation], elapsed
+    latencies = [ms for conversation, _ in results for ms in conversation]
+    cpu_ms = (sum(cpu_seconds(pid) for pid in pids) - cpu_before) * 1000 / len(latencies)
+    client_ms = (time.process_time() - client_before) * 1000 / len(latencies)
+    return Load(latencies, [ms for _, submits in results for ms in submits], elapsed, cpu_ms, client_ms)
 
 
-def report(name: str, latencies: list[float], elapsed: float) -> None:
-    print(
-        f"{name:24} {len(latencies):5d} msgs  {len(latencies) / elapsed:7.1f} msg/s  "
-        f"p50 {statistics.median(latencies):6.1f} ms  p95 {percentile(latencies, 95):6.1f} ms  "
-        f"p99 {percentile(latencies, 99):6.1f} ms"
+def train_stock_model() -> None:
+    """Trains the stock configuration on our data when the model is missing or older than the data."""
+    newest_input = max(path.stat().st_mtime for path in [STOCK_CONFIG, *TRAINING_INPUTS])
+    if STOCK_MODEL.exists() and STOCK_MODEL.stat().st_mtime >= newest_input:
+        return
+    print("Training the stock `rasa init` configuration on our data (once; takes a while) ...", flush=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            RASA,
+            "train",
+            "--config",
+            str(STOCK_CONFIG),
+            "--out",
+            str(STOCK_MODEL.parent),
+            "--fixed-model-name",
+            STOCK_MODEL.name.removesuffix(".tar.gz"),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=rasa_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
+    seconds = time.perf_counter() - start
+    (STOCK_MODEL.parent / "stock-training-seconds.txt").write_text(f"{seconds:.0f}\n")
+
+
+def profile_top(pid: int, seconds: int, during: Callable[[], Load]) -> tuple[Load, list[str]]:
+    """Runs `during` while py-spy samples the Rasa server; returns its top functions by total time."""
+    out = PROFILE_FILE
+    spy = subprocess.Popen(
+        [str(Path(sys.executable).with_name("py-spy")), "record", "--subprocesses", "--pid", str(pid)]
+        + ["--duration", str(seconds)]
+        + ["--format", "raw", "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    load = during()
+    spy.wait()
+    stacks = out.read_text().splitlines()
+    inclusive: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in stacks:
+        frames, _, count = line.rpartition(" ")
+        samples = int(count)
+        total += samples
+        seen = set()
+        for frame in frames.split(";"):
+            name = frame.split(" (")[0] + " (" + frame.split(" (")[-1].split(":")[0].split("site-packages/")[-1] + ")"
+            if name not in seen:
+                seen.add(name)
+                inclusive[name] += samples
+    interesting = [
+        (name, samples)
+        for name, samples in inclusive.most_common(400)
+        if any(key in name for key in PROFILE_KEYS)
+        and not name.startswith(("run (", "_run (", "handle_request", "__call__"))
+    ]
+    return load, [f"{100 * samples / max(total, 1):5.1f} %  {name}" for name, samples in interesting[:15]]
+
+
+def bench_model(name: str, model: Path, database_url: str, tmp: Path, args: argparse.Namespace) -> dict:
+    action_port, rasa_port = free_port(), free_port()
+    started = time.perf_counter()
+    actions = start_actions(action_port, database_url, tmp)
+    rasa = start_rasa(rasa_port, action_port, database_url, model, tmp)
+    try:
+        wait_for(f"http://127.0.0.1:{action_port}/health", actions)
+        wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", rasa)
+        Chat(rasa_port, f"bench-first-{uuid.uuid4().hex[:6]}").say("hei")
+        first_answer = time.perf_counter() - started
+        for turns in CONVERSATIONS:  # warm-up: every path once
+            play(rasa_port, turns)
+        print(f"{name}: {model.name}")
+        print(f"  time from start to first answer: {first_answer:.1f} s")
+        pids = process_tree(rasa.popen.pid)
+        single = run_load(rasa_port, max(len(CONVERSATIONS), args.conversations // 3), 1, pids)
+        print(single.line("one at a time"))
+        profile: list[str] = []
+        if args.profile:
+            many, profile = profile_top(
+                rasa.popen.pid, args.profile, lambda: run_load(rasa_port, args.conversations, args.concurrency, pids)
+            )
+        else:
+            many = run_load(rasa_port, args.conversations, args.concurrency, pids)
+        print(many.line(f"{args.concurrency} at a time"))
+        if args.pause:
+            paused = run_load(rasa_port, 2 * args.concurrency, args.concurrency, pids, pause=args.pause)
+            print(paused.line(f"{args.concurrency} reading ~{args.pause:g} s"))
+        tickets = run_load(rasa_port, 30, 1, pids, scripts=[TICKET_CONVERSATION])
+        rasa_mb, actions_mb = sum(rss_mb(pid) for pid in pids), rss_mb(actions.popen.pid)
+        print(f"  resident memory: Rasa {rasa_mb:.0f} MB, action server {actions_mb:.0f} MB")
+        if profile:
+            print(f"  where the Rasa server's time goes at {args.concurrency} at a time (py-spy, {PROFILE_FILE}):")
+            for line in profile:
+                print(f"    {line}")
+        return {"single": single, "many": many, "tickets": tickets, "first_answer": first_answer}
+    finally:
+        rasa.stop()
+        actions.stop()
+
+
+def ticket_line(result: dict, concurrency: int) -> None:
+    for name, load in (("one at a time", result["tickets"]), (f"{concurrency} at a time", result["many"])):
+        print(
+            f"  ticket creation, the citizen's «ja» turn, {name}: p50 {statistics.median(load.submits):5.1f} ms  "
+            f"p95 {percentile(load.submits, 95):5.1f} ms ({len(load.submits)} tickets)"
+        )
+
+
+def bench_case_queue(database_url: str, concurrency: int, tickets: int = 200) -> list[float]:
+    """Milliseconds per ticket written through bot/cases, from `concurrency` threads at once."""
+    os.environ["DATABASE_URL"] = database_url
+    from bot import cases
+
+    def create(index: int) -> float:
+        start = time.perf_counter()
+        cases.create_ticket(
+            cases.NewTicket(
+                idempotency_key=f"bench-{uuid.uuid4().hex}",
+                conversation_id=f"bench-{index}",
+                channel="rest",
+                topic="eiendomsskatt",
+                summary="Spørsmål om eiendomsskatten",
+                language="nb",
+                contact_name="Kari Nordmann",
+                contact="912 34 567",
+            )
+        )
+        return (time.perf_counter() - start) * 1000
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(create, range(tickets)))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--conversations", type=int, default=60)
-    parser.add_argument("--concurrency", type=int, default=20)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--conversations", type=int, default=140, help="conversations in the concurrent run")
+    parser.add_argument("--concurrency", type=int, default=20, help="conversations at a time")
+    parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--no-stock", action="store_true", help="skip the stock configuration")
+    parser.add_argument("--profile", type=int, default=0, metavar="SECONDS", help="py-spy the concurrent run")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="Rasa server processes (SANIC_WORKERS); more than 1 keeps conversation locks in Redis",
+    )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=3.0,
+        help="also run the concurrent load with citizens who read and type about this many seconds (0: skip)",
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/1", help="LOCK_STORE_URL when --workers > 1")
     args = parser.parse_args()
-    model = ROOT / "models" / "servicekontor.tar.gz"
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_dir = Path(tmp)
-        database_url = f"sqlite:///{tmp_dir / 'bench.db'}"
+    if args.workers > 1:
+        os.environ.update(SANIC_WORKERS=str(args.workers), LOCK_STORE_URL=args.redis)
+    if not args.no_stock:
+        train_stock_model()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        database_url = args.database or f"sqlite:///{tmp / 'bench.db'}"
         upgrade(database_url)
-        action_port, rasa_port = free_port(), free_port()
-        started = time.perf_counter()
-        actions = start_actions(action_port, database_url, tmp_dir)
-        rasa = start_rasa(rasa_port, action_port, database_url, model, tmp_dir)
-        try:
-            wait_for(f"http://127.0.0.1:{action_port}/health", actions)
-            wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", rasa)
-            Chat(rasa_port, "bench-first").say("hei")
-            first_answer = time.perf_counter() - started
-            play(rasa_port, CONVERSATIONS[0])  # warm-up
-            training = ROOT / "models" / "training-seconds.txt"
-            seconds = training.read_text().strip() if training.exists() else "?"
-            print(f"Model: {model.name}; the last `make train` took {seconds} s (Rasa reuses unchanged parts)")
-            print(f"Time from start to first answer: {first_answer:.1f} s")
-            single, elapsed = run_load(rasa_port, max(6, args.conversations // 4), 1)
-            report("one at a time", single, elapsed)
-            many, elapsed = run_load(rasa_port, args.conversations, args.concurrency)
-            report(f"{args.concurrency} at a time", many, elapsed)
-            print(f"Resident memory: Rasa {rss_mb(rasa.popen.pid):.0f} MB, actions {rss_mb(actions.popen.pid):.0f} MB")
-        finally:
-            rasa.stop()
-            actions.stop()
+        print(f"Database: {database_url.split('@')[-1]}; Rasa server processes: {args.workers}")
+        training = ROOT / "models" / "training-seconds.txt"
+        print(f"Training (make train, from scratch): {training.read_text().strip() if training.exists() else '?'} s")
+        ours = bench_model("Our configuration", MODEL, database_url, tmp, args)
+        ticket_line(ours, args.concurrency)
+        one_by_one, at_once = bench_case_queue(database_url, 1), bench_case_queue(database_url, args.concurrency)
+        for threads, writes in ((1, one_by_one), (args.concurrency, at_once)):
+            print(
+                f"  ticket write in bot/cases, {threads:2d} at a time: p50 {statistics.median(writes):5.1f} ms  "
+                f"p95 {percentile(writes, 95):5.1f} ms ({len(writes)} tickets)"
+            )
+        if args.no_stock:
+            return
+        stock_training = ROOT / "models" / "stock-training-seconds.txt"
+        seconds = stock_training.read_text().strip() if stock_training.exists() else "?"
+        print(f"Stock training: {seconds} s")
+        stock = bench_model("Stock `rasa init` configuration", STOCK_MODEL, database_url, tmp, args)
+        print(
+            f"Ratio ours/stock, messages/s: one at a time {ours['single'].rate / stock['single'].rate:.2f}, "
+            f"{args.concurrency} at a time {ours['many'].rate / stock['many'].rate:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -96,7 +96,23 @@ def ticket_topic(events: Iterable[dict[str, Any]], form: str, summary: str | Non
 
 
 def submission_key(sender_id: str, events: Iterable[dict[str, Any]], form: str) -> str:
-    """Same value for every retry of one form submission; new for the next submission."""
-    activated = [e.get("timestamp") for e in events if e.get("event") == "active_loop" and e.get("name") == form]
-    basis = f"{sender_id}|{form}|{activated[-1] if activated else ''}"
+    """Same value for every retry of one form submission; new for the next submission.
+
+    A submission starts when the form is activated. After a submit that failed (the slot
+    `ticket_outcome` set to "failed": the database was down), the citizen's next try with the same
+    form belongs to the same submission: a ticket whose commit went through while its answer was
+    lost is then found, not made a second time.
+    """
+    started: Any = ""
+    current_form = None
+    retrying = False
+    for event in events:
+        kind = event.get("event")
+        if kind == "active_loop" and event.get("name"):
+            current_form = event["name"]
+            if current_form == form and not retrying:
+                started = event.get("timestamp")
+        elif kind == "slot" and event.get("name") == "ticket_outcome" and current_form == form:
+            retrying = event.get("value") == "failed"
+    basis = f"{sender_id}|{form}|{started}"
     return hashlib.sha256(basis.encode()).hexdigest()

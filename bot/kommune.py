@@ -14,6 +14,9 @@ from bot.settings import get_settings
 
 WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 LANGUAGES = ("nb", "nn", "en")
+# How long closed tickets and the conversations behind them are kept (`lagringstid_dager`).
+DEFAULT_RETENTION_DAYS = 90
+MAX_RETENTION_DAYS = 3650
 # How opening hours read in each language the chat answers in.
 _DAY_NAMES = {
     "nb": WEEKDAYS,
@@ -118,7 +121,7 @@ class Kommune:
             water_emergency_phone=str(data.get("vakttelefon_vann", office["telefon"])),
             privacy_officer_email=str(data.get("personvernombud_epost", office["epost"])),
             links={str(k): str(v) for k, v in (data.get("lenker") or {}).items()},
-            retention_days=int(data.get("lagringstid_dager", 90)),
+            retention_days=_retention_days(data.get("lagringstid_dager", DEFAULT_RETENTION_DAYS)),
         )
 
     def placeholders(self, language: str = "nb") -> dict[str, str]:
@@ -138,6 +141,17 @@ class Kommune:
         }
         values.update({f"lenke_{key}": url for key, url in self.links.items()})
         return values
+
+
+def _retention_days(value: Any) -> int:
+    """`lagringstid_dager`: a whole number of days, at least one."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdecimal() or not 1 <= int(text) <= MAX_RETENTION_DAYS:
+        raise ValueError(
+            f"lagringstid_dager i kommune.yml må være et helt antall dager fra 1 til {MAX_RETENTION_DAYS}, "
+            f"for eksempel 90 (nå: {value!r})."
+        )
+    return int(text)
 
 
 def _by_language(value: Any, default_language: str) -> dict[str, str]:

@@ -1,19 +1,28 @@
 """Finds Norwegian national ID numbers (fødselsnummer, D-nummer) in free text and masks them.
 
 Numbers are checked with python-stdnum, so dates, phone numbers and account numbers stay as
-they are; digits split by spaces, dots or dashes are found too.
+they are; digits split by spaces, dots or dashes (up to three such characters between two
+digits, as in «010190 - 12345») are found too.
+
+`mask_data` masks every string inside JSON-like data (a message's metadata). Importing this
+module also installs `install_log_masking`: every log record the process makes afterwards
+(Rasa, the action server, the desk) is masked before any handler writes it.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
+from urllib.parse import unquote_plus
 
 from stdnum.no import fodselsnummer
 
 MASK = "[fødselsnummer fjernet]"
 
-# A run of digits where single spaces, dots or dashes may sit between the digits.
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d)*")
+# A run of digits where a few spaces, dots or dashes may sit between the digits.
+_DIGIT_RUN = re.compile(r"\d(?:[ \t\u00a0.\-\u2010-\u2015]{0,3}\d)*")
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def _has_id_number(digits: str) -> bool:
@@ -26,10 +35,92 @@ def mask_id_numbers(text: str) -> tuple[str, bool]:
 
     def replace(match: re.Match[str]) -> str:
         nonlocal found
-        digits = re.sub(r"\D", "", match.group())
+        digits = _NOT_DIGIT.sub("", match.group())
         if len(digits) >= 11 and _has_id_number(digits):
             found = True
             return MASK
         return match.group()
 
     return _DIGIT_RUN.sub(replace, text), found
+
+
+def mask_text(text: str) -> str:
+    """The text with every ID number masked."""
+    return mask_id_numbers(text)[0]
+
+
+def mask_data(value: Any) -> Any:
+    """JSON-like data (dicts, lists, strings) with every ID number in its strings and keys masked."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {mask_data(key): mask_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(mask_data(item) for item in value)
+    return value
+
+
+# --- logs --------------------------------------------------------------------------------------
+
+_BASE_FORMATTER = logging.Formatter()
+
+
+def mask_log_record(record: logging.LogRecord) -> None:
+    """Mask the record's message, its traceback and string extras (such as Sanic's `request`)."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed call: leave it to the handler to report
+        message = None
+    if message is not None:
+        masked, found = mask_id_numbers(message)
+        if found:
+            record.msg, record.args = masked, ()
+    if record.exc_info and not record.exc_text:
+        masked, found = mask_id_numbers(_BASE_FORMATTER.formatException(record.exc_info))
+        if found:
+            record.exc_text = masked
+    elif record.exc_text:
+        record.exc_text = mask_text(record.exc_text)
+    for name in ("request", "host"):  # Sanic's access log passes these as extras: URLs
+        value = record.__dict__.get(name)
+        if isinstance(value, str):
+            # «?q=010190+12345» or «%2012345»: look at the URL as the staff member typed it.
+            masked, found = mask_id_numbers(unquote_plus(value))
+            if found:
+                record.__dict__[name] = masked
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter that masks ID numbers; it never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        mask_log_record(record)
+        return True
+
+
+_installed = False
+
+
+def install_log_masking() -> None:
+    """Mask every log record this process makes from now on (idempotent).
+
+    A log record factory reaches every logger, whatever handlers Rasa, rasa-sdk or Sanic set
+    up later; the access loggers also get a filter, since their extras arrive after the factory.
+    """
+    global _installed
+    if _installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        mask_log_record(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    for name in ("sanic.access", "sanic.root", "sanic.error"):
+        logging.getLogger(name).addFilter(MaskingFilter())
+    _installed = True
+
+
+install_log_masking()

@@ -44,6 +44,10 @@ class Settings:
     live_chat_wait_seconds: int = 180
     live_presence_seconds: int = 90
     live_poll_seconds: float = 1.0
+    # Citizen channels: at most this many messages per sender in this many seconds reach Rasa
+    # (bot/channels/rate_limit.py; counted per Rasa process). 0 switches the limit off.
+    rate_limit_messages: int = 20
+    rate_limit_seconds: float = 60.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,6 +69,8 @@ class Settings:
             live_chat_wait_seconds=int(os.environ.get("LIVE_CHAT_WAIT_SECONDS") or "180"),
             live_presence_seconds=int(os.environ.get("LIVE_PRESENCE_SECONDS") or "90"),
             live_poll_seconds=float(os.environ.get("LIVE_POLL_SECONDS") or "1.0"),
+            rate_limit_messages=int(os.environ.get("RATE_LIMIT_MESSAGES") or "20"),
+            rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or "60"),
         )
 
 

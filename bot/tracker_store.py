@@ -5,6 +5,13 @@ same rows). Rasa reads a conversation's whole session from the database and repl
 message; profiling showed that as about a third of the server's time (bench/). Here a cached
 copy is used as long as the database holds no other events for that conversation, which one
 indexed `MAX(id)` query tells, so several Rasa servers on one database stay correct.
+
+When the database is down or restarting: PostgreSQL connections are checked before use, reads
+and writes are tried again for a few seconds (`bot.db.retrying_async`), and then the error is
+raised. Rasa's `FailSafeTrackerStore` would instead go on with an empty conversation in memory
+(the citizen's form and slots gone, the next answers unrelated); here the error reaches the
+channel guard, the citizen is told plainly, and the conversation continues from the database
+once it is back.
 """
 
 from __future__ import annotations
@@ -16,18 +23,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.db import sqlite_engine
+from bot.db import retrying_async, sqlite_engine
 
 
 @dataclass
 class _Entry:
     latest_id: int | None
     events: list[dict[str, Any]]  # the latest session's events, as Rasa stores them
+    # The tracker object Rasa saved last, handed out once by the next `retrieve`: rebuilding it
+    # from the events costs more than the rest of `retrieve`. Handed out once, because Rasa
+    # changes the tracker it gets; if it never saves it, the next `retrieve` rebuilds it.
+    tracker: DialogueStateTracker | None = None
 
 
 def _latest_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -48,12 +59,31 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             # Rasa's engine opens a new SQLite connection for every session; keep them instead.
             self.engine = sqlite_engine(self.engine.url, future=False)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        elif self.engine.dialect.name == "postgresql":
+            # Rasa's engine hands out pooled connections a server restart has closed.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        if self.engine.dialect.name in _NO_DISK_WAIT:
+            sa.event.listen(self.engine, "connect", _commit_without_waiting_for_disk)
+        _raise_from_rasas_wrapper()
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
         self._guard = threading.Lock()
 
     def _latest_id(self, session: Any, sender_id: str) -> int | None:
-        return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+        # A Core statement built once: the ORM query cost more to build than to run.
+        return session.execute(self._latest_id_query, {"sender_id": sender_id}).scalar()
+
+    @property
+    def _latest_id_query(self) -> sa.sql.Select:
+        query = getattr(self, "_latest_id_select", None)
+        if query is None:
+            table = self.SQLEvent.__table__
+            query = sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sa.bindparam("sender_id"))
+            self._latest_id_select = query
+        return query
 
     def _remember(self, sender_id: str, entry: _Entry) -> None:
         with self._guard:
@@ -73,6 +103,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return None
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        async def read() -> _Entry:
+            return self._read_entry(sender_id)
+
+        entry = await retrying_async(read)
+        if not self.domain or not entry.events:
+            return None
+        with self._guard:
+            tracker, entry.tracker = entry.tracker, None
+        return tracker or DialogueStateTracker.from_dict(sender_id, entry.events, self.domain.slots)
+
+    def _read_entry(self, sender_id: str) -> _Entry:
         with self.session_scope() as session:
             entry = self._valid_entry(session, sender_id)
             if entry is None:
@@ -80,12 +121,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
                 entry = _Entry(latest_id, [json.loads(row.data) for row in rows])
                 self._remember(sender_id, entry)
-        if not self.domain or not entry.events:
-            return None
-        return DialogueStateTracker.from_dict(sender_id, entry.events, self.domain.slots)
+        return entry
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
+
+        async def write() -> None:
+            # Safe to repeat: after a failed commit the cache entry is gone, so the next try
+            # counts what the database holds and writes only the events it lacks.
+            self._write_new_events(tracker)
+
+        await retrying_async(write)
+
+    def _write_new_events(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         with self.session_scope() as session:
             entry = self._valid_entry(session, sender_id)
@@ -121,4 +169,52 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 self._forget(sender_id)  # read it afresh next time
                 return
             latest_id = rows[-1].id if rows else entry.latest_id
-            self._remember(sender_id, _Entry(latest_id, _latest_session(known + new_dicts)))
+            events = _latest_session(known + new_dicts)
+            # The tracker may hold older sessions than the cached events; it is kept only when the
+            # two agree, so that `retrieve` returns what it would have rebuilt.
+            same = len(events) == len(tracker.events) and (
+                not events or events[0]["event"] == tracker.events[0].type_name
+            )
+            self._remember(sender_id, _Entry(latest_id, events, tracker if same else None))
+
+
+def _commit_without_waiting_for_disk(dbapi_connection: Any, _record: Any) -> None:
+    """Conversation events do not wait for the disk at each commit; tickets still do.
+
+    A commit that waits for the disk blocks the Rasa server's event loop, and so every other
+    conversation, for the length of a disk flush. A power cut or an operating-system crash can
+    now lose the last moments of conversations, never corrupt the database; a crash of Rasa
+    or the database server alone loses nothing. The case queue's own connections keep the
+    database's default, so a ticket the bot has confirmed is on disk.
+    """
+    cursor = dbapi_connection.cursor()
+    dialect = "sqlite" if type(dbapi_connection).__module__.startswith("sqlite3") else "postgresql"
+    cursor.execute(_NO_DISK_WAIT[dialect])
+    cursor.close()
+
+
+# Safe with SQLite's write-ahead log (bot/db sets it); PostgreSQL: per connection.
+_NO_DISK_WAIT = {"sqlite": "PRAGMA synchronous=NORMAL", "postgresql": "SET synchronous_commit TO OFF"}
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def _raise_from_rasas_wrapper() -> None:
+    """Make Rasa's `FailSafeTrackerStore` raise our store's errors instead of hiding them.
+
+    Rasa wraps every tracker store in it; on an error it returns no conversation (so the
+    message starts a new, empty one) and saves into memory. Idempotent.
+    """
+    if getattr(FailSafeTrackerStore.__init__, "_servicekontor", False):
+        return
+    original = FailSafeTrackerStore.__init__
+
+    def init(self: FailSafeTrackerStore, tracker_store: Any, on_tracker_store_error: Any = None, *args: Any) -> None:
+        if on_tracker_store_error is None and isinstance(tracker_store, CachedSQLTrackerStore):
+            on_tracker_store_error = _raise
+        original(self, tracker_store, on_tracker_store_error, *args)
+
+    init._servicekontor = True  # type: ignore[attr-defined]
+    FailSafeTrackerStore.__init__ = init  # type: ignore[method-assign]

@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -83,3 +84,11 @@ def model_path() -> Path:
     if not MODEL.exists():
         pytest.fail("No trained model: run `make test` (it trains once, then shares the model).")
     return MODEL
+
+
+@pytest.fixture(scope="session")
+def agent(model_path: Path) -> Any:
+    """The trained model loaded in this process (Rasa's `Agent`), shared by the tests."""
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(model_path))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,3 +137,127 @@ class Chat:
         with urllib.request.urlopen(request, timeout=60) as response:
             self.replies = json.loads(response.read())
         return "\n".join(r.get("text", "") for r in self.replies)
+
+
+def _postgres_bindir() -> Path | None:
+    """Where Debian (or PATH) keeps initdb and pg_ctl, or None."""
+    found = shutil.which("pg_ctl")
+    if found and shutil.which("initdb"):
+        return Path(found).parent
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "pg_ctl").exists() and (candidate / "initdb").exists():
+            return candidate
+    return None
+
+
+class PostgresServer:
+    """A private, throwaway PostgreSQL server that tests may stop, start and restart at will.
+
+    Tests that take the database away must not take it from other tests running at the same
+    time, so they get their own server (initdb in a temporary directory, its own port, trust
+    auth on 127.0.0.1) instead of the shared one. PostgreSQL refuses to run as root: as root,
+    the server runs as the `postgres` user.
+    """
+
+    def __init__(self, bindir: Path, user: str | None) -> None:
+        self.bindir = bindir
+        self.user = user
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="sk-pg-"))
+        self.data = self.dir / "data"
+        self.log = self.dir / "server.log"
+        if user:
+            entry = pwd.getpwnam(user)
+            os.chown(self.dir, entry.pw_uid, entry.pw_gid)
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+
+    @classmethod
+    def create(cls) -> PostgresServer | None:
+        """A new server, or None when PostgreSQL's server binaries are not installed here."""
+        bindir = _postgres_bindir()
+        if bindir is None:
+            return None
+        user = None
+        if os.geteuid() == 0:
+            try:
+                pwd.getpwnam("postgres")
+            except KeyError:
+                return None
+            user = "postgres"
+        return cls(bindir, user)
+
+    def _command(self, program: str, *args: str) -> list[str]:
+        command = [str(self.bindir / program), *args]
+        return ["runuser", "-u", self.user, "--", *command] if self.user else command
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run(self._command(program, *args), check=True, capture_output=True, timeout=120)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "-t", "60", "start")
+
+    def stop(self) -> None:
+        """A fast shutdown: open transactions are rolled back and connections are cut."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def is_running(self) -> bool:
+        command = self._command("pg_ctl", "-D", str(self.data), "status")
+        status = subprocess.run(command, check=False, capture_output=True)
+        return status.returncode == 0
+
+    def create_database(self, name: str) -> str:
+        import sqlalchemy as sa
+
+        admin = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        finally:
+            admin.dispose()
+        return self.url(name)
+
+    def destroy(self) -> None:
+        """Stop the server (if running) and delete its files."""
+        try:
+            if self.is_running():
+                self.stop()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@dataclass
+class Reply:
+    """What one message got over REST: the HTTP status and the bot's texts (empty on an error)."""
+
+    status: int
+    texts: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+
+def send(port: int, sender: str, text: str, timeout: float = 120) -> Reply:
+    """Send one message; an HTTP error or a refused connection is returned, not raised."""
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            replies = json.loads(response.read())
+            return Reply(response.status, [r.get("text", "") for r in replies])
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, [])
+    except OSError:
+        return Reply(0, [])

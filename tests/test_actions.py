@@ -145,7 +145,8 @@ def test_no_consent_stores_nothing(db_url: str) -> None:
 def test_database_down_never_claims_a_ticket(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     events, _ = _run(ActionSubmitTicket(), _tracker(SUBMITTED))
-    assert _slots(events) == {"ticket_outcome": "failed", "ticket_reference": None}
+    # The answers stay for a second try; the consent is asked again then.
+    assert _slots(events) == {"ticket_outcome": "failed", "ticket_reference": None, "ticket_consent": None}
 
 
 def test_status_reference_is_parsed() -> None:

@@ -63,3 +63,23 @@ def test_submission_key_is_stable_per_form_activation() -> None:
     assert submission_key("a", first, "ticket_form") == submission_key("a", again, "ticket_form")
     assert submission_key("a", second, "ticket_form") != submission_key("a", first, "ticket_form")
     assert submission_key("b", first, "ticket_form") != submission_key("a", first, "ticket_form")
+
+
+def test_a_try_after_a_failed_submit_is_the_same_submission() -> None:
+    def outcome(value: str) -> dict:
+        return {"event": "slot", "name": "ticket_outcome", "value": value}
+
+    def activation(form: str, at: float) -> dict:
+        return {"event": "active_loop", "name": form, "timestamp": at}
+
+    first = [activation("ticket_form", 1.0), {"event": "active_loop", "name": None}]
+    failed = first + [outcome("failed"), activation("ticket_form", 2.0)]
+    failed_twice = failed + [outcome("failed"), activation("ticket_form", 3.0)]
+    then_created = failed_twice + [outcome("created"), activation("ticket_form", 4.0)]
+    key = submission_key("a", first, "ticket_form")
+    assert submission_key("a", failed, "ticket_form") == key
+    assert submission_key("a", failed_twice, "ticket_form") == key
+    assert submission_key("a", then_created, "ticket_form") != key
+    # Another form's failure does not tie this form's next submission to its last one.
+    other = first + [outcome("created"), activation("interpreter_form", 2.0), outcome("failed")]
+    assert submission_key("a", [*other, activation("ticket_form", 3.0)], "ticket_form") != key

@@ -5,19 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.topics import TOPIC_LABELS
 from tests.nlu_eval import load_heldout, predict, report
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def agent(model_path: Path) -> Any:
-    from rasa.core.agent import Agent
-
-    return Agent.load(str(model_path))
 
 
 def test_heldout_split_is_not_in_training_data() -> None:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
 
-from bot.pii import MASK, mask_id_numbers
+from bot.pii import MASK, MaskingFilter, mask_data, mask_id_numbers
 
 VALID_FNR = "01019012480"  # valid check digits, not a real person's
 VALID_DNR = "41019012474"
@@ -32,3 +34,54 @@ def test_id_numbers_are_masked(text: str) -> None:
 )
 def test_other_numbers_are_left_alone(text: str) -> None:
     assert mask_id_numbers(text) == (text, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["010190 - 12480", "010190\u00a012480", "01 01 90 – 124 80", "0 1 0 1 9 0 1 2 4 8 0", "010190-12480."],
+)
+def test_id_numbers_split_by_a_few_separators_are_masked(text: str) -> None:
+    masked, found = mask_id_numbers(f"nummeret er {text} takk")
+    assert found and "12480" not in masked.replace(" ", "").replace("\u00a0", "")
+    assert masked.startswith("nummeret er ") and masked.endswith(" takk")
+
+
+def test_mask_data_masks_strings_inside_metadata() -> None:
+    data = {"page": "/skjema", VALID_FNR: [f"fnr {VALID_DNR}", 3, None], "nested": {"x": "010190 12480"}}
+    masked = mask_data(data)
+    assert masked == {"page": "/skjema", MASK: [f"fnr {MASK}", 3, None], "nested": {"x": MASK}}
+    assert mask_data(None) is None and mask_data(42) == 42
+
+
+def test_log_records_are_masked_whatever_the_handler(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("tests.pii")
+    with caplog.at_level(logging.INFO, logger="tests.pii"):
+        logger.info("Received user message '%s' from %s", f"fnr {VALID_FNR}", "rest")
+        try:
+            raise ValueError(f"bad input 010190 12480 in {VALID_DNR}")
+        except ValueError:
+            logger.exception("Handling failed")
+        logger.info("nothing personal: ring 51 33 50 00, %d%%", 5)
+    text = "\n".join(caplog.text.splitlines())
+    assert "12480" not in text and "12474" not in text
+    assert f"Received user message 'fnr {MASK}' from rest" in text
+    assert f"ValueError: bad input {MASK} in {MASK}" in text
+    assert "ring 51 33 50 00, 5%" in text
+    assert "Traceback" in text and "ValueError" in text
+
+
+@pytest.mark.parametrize(
+    "query", [VALID_FNR, "010190+12480", "010190%2012480", "010190+-+12480", "01.01.90%20124%2080"]
+)
+def test_the_access_log_request_line_is_masked(query: str) -> None:
+    record = logging.LogRecord("sanic.access", logging.INFO, __file__, 1, "", (), None)
+    record.request = f"GET http://desk/?status=all&q={query}"
+    assert MaskingFilter().filter(record)
+    assert record.request == f"GET http://desk/?status=all&q={MASK}"
+
+
+def test_an_access_log_line_without_a_number_is_left_as_it_was() -> None:
+    record = logging.LogRecord("sanic.access", logging.INFO, __file__, 1, "", (), None)
+    record.request = "GET http://desk/?q=Kari+Nordmann%21"
+    assert MaskingFilter().filter(record)
+    assert record.request == "GET http://desk/?q=Kari+Nordmann%21"

@@ -88,3 +88,31 @@ def test_a_new_session_starts_afresh(tmp_path: Path, domain: Domain) -> None:
         assert [e.text for e in cached.events if isinstance(e, UserUttered)] == ["ny"]
 
     asyncio.run(scenario())
+
+
+def test_a_tracker_changed_but_never_saved_is_not_handed_out_again(tmp_path: Path, domain: Domain) -> None:
+    async def scenario() -> None:
+        store = CachedSQLTrackerStore(domain=domain, host=_url(tmp_path))
+        tracker = await store.get_or_create_tracker("c4")
+        _say(tracker, "lagret", 1.0)
+        await store.save(tracker)
+        reused = await store.retrieve("c4")
+        assert reused is tracker  # the saved object itself, not rebuilt from the events
+        _say(reused, "aldri lagret", 2.0)  # e.g. Rasa failed before saving
+        again = await store.retrieve("c4")
+        assert again is not reused
+        assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["lagret"]
+
+    asyncio.run(scenario())
+
+
+def test_conversation_commits_do_not_wait_for_the_disk_but_tickets_do(tmp_path: Path, domain: Domain) -> None:
+    import sqlalchemy as sa
+
+    from bot.db import get_engine
+
+    store = CachedSQLTrackerStore(domain=domain, host=_url(tmp_path))
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    with get_engine(_url(tmp_path)).connect() as connection:
+        assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 2  # FULL

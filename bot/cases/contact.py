@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.sanitize import clean_text
+
 
 class ContactError(ValueError):
     """Neither a valid Norwegian phone number nor a valid e-mail address."""
@@ -49,8 +51,11 @@ def _email(text: str) -> str | None:
 
 
 def normalize_contact(text: str) -> Contact:
-    """A phone number in any usual Norwegian spelling, or an e-mail address."""
-    text = (text or "").strip()
+    """A phone number in any usual Norwegian spelling, or an e-mail address.
+
+    Digits from other scripts count as 0-9 (`bot.sanitize`), as they do in the chat itself.
+    """
+    text = clean_text(text or "").strip()
     if phone := _phone(text):
         return Contact(phone=phone)
     if email := _email(text):

@@ -39,7 +39,9 @@ class Ticket(Base):
     consent_at = sa.Column(sa.DateTime(timezone=True), nullable=False)
     assignee = sa.Column(sa.String(100))
     created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, index=True)
-    updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    # Set when the retention run cleared the citizen's data (bot/cases/retention.py).
+    anonymised_at = sa.Column(sa.DateTime(timezone=True), index=True)
 
     events = relationship("TicketEvent", order_by="TicketEvent.id", back_populates="ticket")
 

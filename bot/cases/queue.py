@@ -26,6 +26,7 @@ from bot.cases.service import CaseStoreError, TicketView, apply_transition, reco
 from bot.cases.states import Status, StatusError
 from bot.db import session_scope
 from bot.kommune import OpeningHours, get_kommune
+from bot.pii import mask_text
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -400,7 +401,7 @@ def reply(
     outbox (sent by `deliver_outbox`); with a phone number it is what staff tell the citizen
     when they call back.
     """
-    text = _text(text, "Svaret")
+    text = mask_text(_text(text, "Svaret"))  # the e-mail body too, not only the history event
     try:
         with session_scope(url) as session:
             ticket = _ticket(session, reference, lock=True)

@@ -17,8 +17,8 @@ from bot.cases.contact import ContactError, normalize_contact
 from bot.cases.models import Ticket, TicketEvent, as_utc, utcnow
 from bot.cases.reference import format_reference, parse_reference
 from bot.cases.states import Status, check_transition
-from bot.db import session_scope
-from bot.pii import mask_id_numbers
+from bot.db import retrying, session_scope
+from bot.pii import mask_id_numbers, mask_text
 
 BOT_ACTOR = "bot"
 
@@ -84,22 +84,34 @@ def _clean(text: str, limit: int) -> str:
 
 
 def create_ticket(new: NewTicket, *, url: str | None = None) -> TicketView:
-    """Create the ticket once; the same idempotency key always returns the same ticket."""
-    contact = normalize_contact(new.contact)
+    """Create the ticket once; the same idempotency key always returns the same ticket.
+
+    An ID number inside the contact (an e-mail such as «01019012480@…») makes it invalid.
+    """
+    contact = normalize_contact(mask_text(new.contact or ""))
+
+    def attempt() -> TicketView:
+        # Returns only after the commit: session_scope raises when the commit fails. While the
+        # database is unreachable, `retrying` runs this again for a few seconds; the key makes
+        # that safe, also when a commit went through but its answer was lost.
+        try:
+            existing = _by_key(new.idempotency_key, url)
+            if existing:
+                return existing
+            with session_scope(url) as session:
+                ticket = insert_ticket(session, new, phone=contact.phone, email=contact.email)
+                session.flush()
+                view = TicketView.of(ticket)
+            return view
+        except IntegrityError:
+            # A concurrent submit with the same key won the race: return its ticket.
+            existing = _by_key(new.idempotency_key, url)
+            if existing:
+                return existing
+            raise CaseStoreError("ticket insert failed") from None
+
     try:
-        existing = _by_key(new.idempotency_key, url)
-        if existing:
-            return existing
-        with session_scope(url) as session:
-            ticket = insert_ticket(session, new, phone=contact.phone, email=contact.email)
-            session.flush()
-            return TicketView.of(ticket)
-    except IntegrityError:
-        # A concurrent submit with the same key won the race: return its ticket.
-        existing = _by_key(new.idempotency_key, url)
-        if existing:
-            return existing
-        raise CaseStoreError("ticket insert failed") from None
+        return retrying(attempt)
     except SQLAlchemyError as error:
         raise CaseStoreError(str(error)) from error
 
@@ -118,10 +130,10 @@ def insert_ticket(
     ticket = Ticket(
         idempotency_key=new.idempotency_key,
         status=Status.NEW.value,
-        topic=new.topic[:64],
+        topic=_clean(new.topic, 64),
         summary=_clean(new.summary, 4000),
-        language=new.language[:8],
-        channel=new.channel[:32],
+        language=_clean(new.language, 8),
+        channel=_clean(new.channel, 32),
         conversation_id=new.conversation_id[:255],
         contact_name=_clean(new.contact_name, 200),
         contact_phone=phone,

@@ -1,4 +1,5 @@
-"""Rasa input channels for citizens. Each masks ID numbers and caps length before Rasa sees the text."""
+"""Rasa input channels for citizens. Each checks its input, then `guard` cleans the text, rate-limits,
+caps length and masks ID numbers before Rasa sees it."""
 
 from bot import speedups
 from bot.channels import action_failures

@@ -1,7 +1,10 @@
 """Wraps Rasa's `on_new_message` for every citizen channel.
 
-Before Rasa sees a message: ID numbers are masked and overlong text is refused, and in a live
-chat with staff the message is stored without the bot answering. After: when Rasa raised, a
+Before Rasa sees a message: the text is cleaned (`bot.sanitize.clean_text`: no control
+characters, NUL or lone surrogates; NFC), a sender over the rate limit (`rate_limit.py`) is asked
+to wait, an empty message gets a short prompt, overlong text is refused and ID numbers are
+masked; in a live chat with staff the message is stored without the bot answering.
+An emergency is never held back by the rate limit. After: when Rasa raised, a
 custom action failed, or there was no answer at all (the action server or the database is
 down), the citizen is told so plainly and given the phone number; nothing claims a ticket was made.
 """
@@ -21,16 +24,20 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.cases import CaseStoreError, live
 from bot.channels import action_failures
 from bot.channels.live import current_relay
+from bot.channels.rate_limit import RateLimiter
 from bot.kommune import answer_language, get_kommune
 from bot.nlu.emergency import is_emergency
 from bot.nlu.language import detect
-from bot.pii import mask_id_numbers
+from bot.pii import mask_data, mask_id_numbers
+from bot.sanitize import clean_text, has_visible_text
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 NOTICES_FILE = Path(__file__).with_name("notices.yml")
+# Text longer than this many times the cap is refused as too long without being cleaned first.
+_CLEAN_FACTOR = 4
 
 
 @lru_cache(maxsize=1)
@@ -70,15 +77,28 @@ class CountingOutputChannel(OutputChannel):
         return getattr(self.inner, item)
 
 
-def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
-    """The channel's message handler with masking, a length cap and a plain error answer."""
+def guarded(on_new_message: OnNewMessage, limiter: RateLimiter | None = None) -> OnNewMessage:
+    """The channel's message handler: cleaning, a rate limit, a length cap, masking, a plain error answer.
+
+    Each call makes its own rate limiter from the settings unless one is given: one per channel.
+    """
+    if limiter is None:
+        settings = get_settings()
+        limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
 
     async def handle(message: UserMessage) -> None:
         out = message.output_channel
-        text = message.text or ""
+        raw = message.text if isinstance(message.text, str) else ""
         limit = get_settings().max_message_chars
+        text = clean_text(raw) if len(raw) <= limit * _CLEAN_FACTOR else raw
+        if not limiter.allow(message.sender_id) and not is_emergency(text[: limit * _CLEAN_FACTOR]):
+            await out.send_text_message(message.sender_id, notice("rate_limited", _language_of(text)))
+            return
         if len(text) > limit:
             await out.send_text_message(message.sender_id, notice("too_long", _language_of(text), max_chars=limit))
+            return
+        if not has_visible_text(text):
+            await out.send_text_message(message.sender_id, notice("empty_message", get_kommune().default_language))
             return
         masked_text, was_masked = mask_id_numbers(text)
         if was_masked:
@@ -88,9 +108,9 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
             out,
             message.sender_id,
             message.parse_data,
-            message.input_channel,
+            mask_data(message.input_channel) if message.input_channel else message.input_channel,
             message.message_id,
-            message.metadata,
+            mask_data(message.metadata),  # client-supplied (REST, Socket.IO); Rasa stores it
         )
         if await _kept_for_live_chat(masked):
             return

@@ -7,8 +7,10 @@ Here:
 - the webhook checks `X-Hub-Signature-256` (the SHA-1 `X-Hub-Signature` only when the first is
   absent) with `hmac.compare_digest`; unsigned or wrongly signed posts get 403 and reach nobody;
 - valid posts get 200 at once and are handled afterwards, in order per citizen;
-- every citizen message passes `bot.channels.guard.guarded` (ID masking, length cap, a plain
-  answer when something is down), like the REST and Socket.IO channels;
+- every citizen message passes `bot.channels.guard.guarded` (cleaning, rate limit, ID masking,
+  length cap, a plain answer when something is down), like the REST and Socket.IO channels;
+- a signed body that is not a JSON object gets 400 with a short Norwegian `{"error": ...}`;
+  a sender id that is not a short printable text is ignored (`bot.sanitize.clean_sender_id`);
 - answers go to the Graph Send API with aiohttp; buttons become quick replies and long texts are
   split at Messenger's 2000-character limit. Graph API errors are logged, never raised.
 
@@ -38,6 +40,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import guarded, notice
+from bot.sanitize import clean_sender_id
 
 logger = logging.getLogger(__name__)
 
@@ -121,10 +124,7 @@ class IncomingMessage:
 
 def _sender_id(event: Mapping[str, Any]) -> str | None:
     sender = event.get("sender")
-    sender_id = sender.get("id") if isinstance(sender, Mapping) else None
-    if isinstance(sender_id, int | str) and str(sender_id).strip():
-        return str(sender_id).strip()
-    return None
+    return clean_sender_id(sender.get("id")) if isinstance(sender, Mapping) else None
 
 
 def _text(value: Any) -> str | None:
@@ -518,8 +518,8 @@ class GuardedMessengerInput(InputChannel):
                 return response.json({"error": "invalid signature"}, status=403)
             try:
                 messages = incoming_messages(json.loads(body))
-            except (ValueError, UnicodeDecodeError):
-                return response.json({"error": "the body is not a JSON object"}, status=400)
+            except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+                return response.json({"error": "Forespørselen må være et JSON-objekt."}, status=400)
             fresh = [m for m in messages if not self._is_redelivery(m.message_id)]
             if fresh:
                 self._schedule(fresh, handle)

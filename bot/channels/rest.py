@@ -1,22 +1,146 @@
-"""REST channel (Rasa `InputChannel`) at /webhooks/rest/webhook, with ID masking and error answers."""
+"""REST channel (Rasa `InputChannel`) at /webhooks/rest/webhook, with input checks, ID masking and error answers.
+
+Rasa's own `RestInput` answers a body that is not JSON with Sanic's HTML error page, lets a
+missing "sender" fall into one shared conversation called "default", and crashes quietly on a
+"message" that is not text. Here the body is read and checked first (`parse_body`); anything
+wrong gets a 4xx with a short Norwegian explanation as JSON, `{"error": "..."}`, and never
+reaches Rasa:
+
+- a body over `MAX_BODY_BYTES`: 413;
+- not UTF-8, not JSON, or not a JSON object: 400;
+- "sender" missing, or not a short printable text (or number): 400;
+- "message" missing or not text: 400 (an empty text is fine: the guard asks for a question);
+- "metadata" not an object, or large: 400.
+
+The conversation's input channel is always "rest": a client cannot pass itself off as
+Messenger or the widget (the live chat sends staff messages through the channel it names).
+Valid messages pass `bot.channels.guard` like every other channel; `?stream=true` works as in Rasa.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse, ResponseStream
 
-from bot.channels.guard import guarded
+from bot.channels.guard import guarded, notice
+from bot.sanitize import MAX_SENDER_CHARS, clean_sender_id
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "rest"
+# A 2000-character message written as JSON \u escapes is 12 kB; this leaves room for a
+# 10,000-character one (refused politely by the guard) and small metadata.
+MAX_BODY_BYTES = 256 * 1024
+MAX_METADATA_BYTES = 8 * 1024
+EXAMPLE = '{"sender": "a", "message": "Når er dere åpne?"}'
+
+
+class BadRequest(ValueError):
+    """A request the channel refuses, with the HTTP status and a Norwegian explanation."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RestMessage:
+    """A checked request: who wrote, what, and any metadata."""
+
+    sender: str
+    text: str
+    metadata: dict[str, Any] | None = None
+
+
+def parse_body(body: bytes | None) -> RestMessage:
+    """The message in a request body, or `BadRequest` saying what is wrong with it."""
+    body = body or b""
+    if len(body) > MAX_BODY_BYTES:
+        raise BadRequest(413, f"Forespørselen er for stor. Høyst {MAX_BODY_BYTES // 1024} kB er lov.")
+    try:
+        decoded = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest(400, "Forespørselen må være tekst i UTF-8.") from None
+    try:
+        payload = json.loads(decoded)
+    except (ValueError, RecursionError):
+        raise BadRequest(400, f"Forespørselen må være gyldig JSON, for eksempel {EXAMPLE}") from None
+    if not isinstance(payload, dict):
+        raise BadRequest(400, f"Forespørselen må være et JSON-objekt, for eksempel {EXAMPLE}")
+    if payload.get("sender") is None:
+        raise BadRequest(400, "Feltet «sender» mangler. Det skal si hvem som skriver.")
+    sender = clean_sender_id(payload["sender"])
+    if sender is None:
+        raise BadRequest(
+            400, f"Feltet «sender» må være en kort tekst, høyst {MAX_SENDER_CHARS} tegn, uten kontrolltegn."
+        )
+    if "message" not in payload or payload["message"] is None:
+        raise BadRequest(400, "Feltet «message» mangler. Det skal inneholde meldingen.")
+    text = payload["message"]
+    if not isinstance(text, str):
+        raise BadRequest(400, "Feltet «message» må være tekst.")
+    metadata = payload.get("metadata")
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise BadRequest(400, "Feltet «metadata» må være et JSON-objekt.")
+        if len(json.dumps(metadata)) > MAX_METADATA_BYTES:
+            raise BadRequest(400, f"Feltet «metadata» er for stort. Høyst {MAX_METADATA_BYTES // 1024} kB er lov.")
+    return RestMessage(sender, text, metadata or None)
+
+
+def error_response(error: BadRequest) -> HTTPResponse:
+    return response.json({"error": error.message}, status=error.status)
 
 
 class GuardedRestInput(RestInput):
-    """Rasa's REST channel; messages pass `bot.channels.guard` first."""
+    """Rasa's REST channel; bodies are checked, and messages pass `bot.channels.guard` first."""
 
     @classmethod
     def name(cls) -> str:
-        return "rest"
+        return CHANNEL_NAME
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        handle = guarded(on_new_message)
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> ResponseStream | HTTPResponse:
+            try:
+                message = parse_body(request.body)
+            except BadRequest as error:
+                logger.info("REST request refused (%s): %s", error.status, error.message)
+                return error_response(error)
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(
+                    self.stream_response(handle, message.text, message.sender, CHANNEL_NAME, message.metadata),
+                    content_type="text/event-stream",
+                )
+            collector = CollectingOutputChannel()
+            try:
+                await handle(
+                    UserMessage(
+                        message.text, collector, message.sender, input_channel=CHANNEL_NAME, metadata=message.metadata
+                    )
+                )
+            except Exception:  # the guard answers failures itself; this is the last line
+                logger.exception("Handling a REST message from %s failed", message.sender)
+                if not collector.messages:
+                    collector.messages.append({"recipient_id": message.sender, "text": notice("technical_problem")})
+            return response.json(collector.messages)
+
+        return webhook

@@ -13,12 +13,13 @@ import asyncio
 import functools
 import hmac
 import logging
+import re
 import secrets
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Request, Sanic
@@ -54,6 +55,8 @@ SECURITY_HEADERS = {
 }
 
 T = TypeVar("T")
+# NUL (PostgreSQL text cannot hold it) and lone surrogates (no database encoding can store them).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -184,6 +187,35 @@ async def _authenticate(request: Request) -> HTTPResponse | None:
     return None
 
 
+def _unstorable(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_UNSTORABLE.search(value))
+    if isinstance(value, dict):
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_unstorable(v) for v in value)
+    return False
+
+
+async def _refuse_unstorable(request: Request) -> HTTPResponse | None:
+    """A clear 400 for text the database cannot store (NUL, lone surrogates), instead of a 500."""
+    values: list[Any] = [unquote(request.path, errors="replace"), dict(request.args)]
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.body:
+        if is_api(request):
+            try:
+                values.append(request.json)
+            except SanicException:
+                pass  # the handler answers bad JSON itself
+        elif request.form:
+            values.append(dict(request.form))
+    if not any(_unstorable(value) for value in values):
+        return None
+    message = "Forespørselen inneholder tegn som ikke kan lagres. Fjern dem og prøv igjen."
+    if is_api(request):
+        return api_error(400, "bad_request", message)
+    return render(request, "error.html", status=400, title="Ugyldige tegn", message=message)
+
+
 async def _check_login_csrf(request: Request) -> HTTPResponse | None:
     """The login form has no session yet: a double-submit token in a cookie and the form."""
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
@@ -219,6 +251,7 @@ def create_app(name: str | None = None) -> Sanic:
     app.ctx.templates = templates()
     app.static("/static", str(HERE / "static"), name="static")
     app.register_middleware(_authenticate, "request")
+    app.register_middleware(_refuse_unstorable, "request")
     app.register_middleware(_headers, "response")
 
     from bot.desk import api, live, pages, widget

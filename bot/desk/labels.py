@@ -30,6 +30,7 @@ EVENT_LABELS = {
     "reply": "Svar til innbygger",
     "email_sent": "E-post sendt",
     "live_chat": "Direktechat",
+    "anonymised": "Anonymisert",
 }
 ACTOR_LABELS = {"bot": "Chatboten", "system": "Systemet"}
 

@@ -1,0 +1,67 @@
+"""Our speed-ups of Rasa give exactly Rasa's own results."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.utils.common import all_subclasses
+
+from bot import speedups
+
+
+def test_event_classes_resolve_as_rasa_resolves_them() -> None:
+    speedups.apply()
+    for cls in all_subclasses(Event):
+        name = cls.type_name
+        assert Event.resolve_by_type(name) is speedups._resolve_event_by_walking(name)
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", default=ActionExecuted) is ActionExecuted
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+
+
+def test_tensorflow_fast_path_predicts_what_rasa_predicts(agent: Any) -> None:
+    from rasa.utils.tensorflow import models
+
+    texts = [
+        "hei",
+        "når er dere åpne?",
+        "korleis søkjer eg barnehageplass",
+        "søpla ble ikke hentet i dag og jeg lurer på om jeg kan levere gamle møbler et sted i nærheten",
+        "SK-2026-00042",
+        "912 34 567",
+        "when are you open",
+        "😀",
+    ]
+
+    def parse_all() -> list[dict[str, Any]]:
+        return [asyncio.run(agent.parse_message(text)) for text in texts]
+
+    models.RasaModel._rasa_predict = speedups._rasa_predict
+    rasas = parse_all()
+    speedups.apply()
+    parse_all()  # the first call per model keeps its concrete function
+    ours = parse_all()
+    for rasa_result, our_result in zip(rasas, ours, strict=True):
+        assert our_result["intent"]["name"] == rasa_result["intent"]["name"]
+        for a, b in zip(rasa_result["intent_ranking"], our_result["intent_ranking"], strict=True):
+            assert a["name"] == b["name"] and a["confidence"] == pytest.approx(b["confidence"], abs=1e-6)
+        rasa_faq = (rasa_result.get("response_selector") or {}).get("faq", {}).get("response", {})
+        our_faq = (our_result.get("response_selector") or {}).get("faq", {}).get("response", {})
+        assert our_faq.get("intent_response_key") == rasa_faq.get("intent_response_key")
+    assert any(getattr(m, "_servicekontor_concrete", None) for m in _tf_models(agent))
+
+
+def _tf_models(agent: Any) -> list[Any]:
+    from rasa.utils.tensorflow.models import RasaModel
+
+    found = []
+    for node in agent.processor.graph_runner._graph_schema.nodes:
+        component = agent.processor.graph_runner._instantiated_nodes[node]._component
+        model = getattr(component, "model", None)
+        if isinstance(model, RasaModel):
+            found.append(model)
+    return found
