@@ -261,3 +261,22 @@ def send(port: int, sender: str, text: str, timeout: float = 120) -> Reply:
         return Reply(error.code, [])
     except OSError:
         return Reply(0, [])
+
+
+async def serve_in_loop(app: Any) -> tuple[str, Any]:
+    """Runs a Sanic app in the test's own event loop on a free port; returns its URL and server."""
+    port = free_port()
+    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
+    await server.startup()
+    await server.before_start()
+    await server.start_serving()
+    await server.after_start()
+    return f"http://127.0.0.1:{port}", server
+
+
+async def stop_in_loop(server: Any) -> None:
+    """Stops a server `serve_in_loop` started."""
+    await server.before_stop()
+    server.close()
+    await server.wait_closed()
+    await server.after_stop()

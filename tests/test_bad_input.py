@@ -27,7 +27,7 @@ from bot.channels.rest import MAX_BODY_BYTES, GuardedRestInput
 from bot.channels.socketio import GuardedSocketIOInput, clean_message_payload
 from bot.pii import MASK
 from bot.sanitize import clean_sender_id, clean_text, has_visible_text
-from tests.live import free_port
+from tests.live import serve_in_loop, stop_in_loop
 
 # Several Sanic apps start in one process; test mode lets each rewrite Sanic's HTTP class afresh.
 Sanic.test_mode = True
@@ -174,20 +174,11 @@ async def test_odd_but_valid_text_reaches_rasa_unchanged(text: str) -> None:
 async def _serve(blueprint: Any, prefix: str) -> tuple[str, Any]:
     app = Sanic(f"bad_input_{uuid.uuid4().hex[:8]}")
     app.blueprint(blueprint, url_prefix=prefix)
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.start_serving()
-    await server.after_start()
-    return f"http://127.0.0.1:{port}", server
+    return await serve_in_loop(app)
 
 
 async def _stop(server: Any) -> None:
-    await server.before_stop()
-    server.close()
-    await server.wait_closed()
-    await server.after_stop()
+    await stop_in_loop(server)
 
 
 @pytest.fixture

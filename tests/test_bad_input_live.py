@@ -29,7 +29,7 @@ from bot.channels.guard import notice
 from bot.db import get_engine
 from bot.db.migrate import upgrade
 from bot.desk import create_app
-from tests.live import Chat, free_port, start_actions, start_rasa, wait_for
+from tests.live import Chat, free_port, serve_in_loop, start_actions, start_rasa, stop_in_loop, wait_for
 
 Sanic.test_mode = True
 HTML = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -167,13 +167,7 @@ async def test_the_desk_shows_the_hostile_conversation_escaped(
     username = f"vakt{uuid.uuid4().hex[:6]}"
     accounts.create_user(username, "Vakt Saksbehandler", PASSWORD, "agent")
     app = create_app()
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.start_serving()
-    await server.after_start()
-    base = f"http://127.0.0.1:{port}"
+    base, server = await serve_in_loop(app)
     try:
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(cookie_jar=jar) as session:
@@ -185,10 +179,7 @@ async def test_the_desk_shows_the_hostile_conversation_escaped(
             async with session.get(f"{base}/sak/{ticket.reference}") as page:
                 status, text = page.status, await page.text()
     finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+        await stop_in_loop(server)
     assert status == 200
     assert "<script>alert" not in text and "<img src=x" not in text
     assert text.count("&lt;script&gt;") >= 3  # the transcript, the summary and the name

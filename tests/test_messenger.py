@@ -43,7 +43,7 @@ from bot.channels.messenger import (
 from bot.db import get_engine
 from bot.db.migrate import upgrade
 from tests.fake_graph import FakeGraph
-from tests.live import free_port, start_actions, start_rasa, wait_for
+from tests.live import free_port, serve_in_loop, start_actions, start_rasa, stop_in_loop, wait_for
 
 SECRET = "app-secret-for-tests"
 VERIFY = "verify-token-for-tests"
@@ -398,20 +398,11 @@ class FakeRasa:
 async def _serve(channel: GuardedMessengerInput, rasa: FakeRasa) -> tuple[str, Any]:
     app = Sanic(f"messenger_test_{uuid.uuid4().hex[:8]}")
     app.blueprint(channel.blueprint(rasa), url_prefix="/webhooks/facebook")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.start_serving()
-    await server.after_start()
-    return f"http://127.0.0.1:{port}", server
+    return await serve_in_loop(app)
 
 
 async def _stop(server: Any) -> None:
-    await server.before_stop()
-    server.close()
-    await server.wait_closed()
-    await server.after_stop()
+    await stop_in_loop(server)
 
 
 async def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:

@@ -18,7 +18,7 @@ from sanic import Sanic
 
 from bot import accounts, cases
 from bot.desk import create_app
-from tests.live import free_port
+from tests.live import serve_in_loop, stop_in_loop
 
 PASSWORD = "riktig-hest-batteri"
 STAFF = {
@@ -133,19 +133,11 @@ def staff(db_url: str) -> dict[str, accounts.StaffView]:
 @pytest.fixture
 async def desk(staff: dict, db_url: str) -> AsyncIterator[Desk]:
     app = create_app()
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.start_serving()
-    await server.after_start()
-    desk = Desk(f"http://127.0.0.1:{port}", app)
+    url, server = await serve_in_loop(app)
+    desk = Desk(url, app)
     try:
         yield desk
     finally:
         for client in desk.clients:
             await client.session.close()
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+        await stop_in_loop(server)
