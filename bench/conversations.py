@@ -208,7 +208,7 @@ def profile_top(pid: int, seconds: int, during: Callable[[], Load]) -> tuple[Loa
     spy = subprocess.Popen(
         [str(Path(sys.executable).with_name("py-spy")), "record", "--subprocesses", "--pid", str(pid)]
         + ["--duration", str(seconds)]
-        + ["--format", "raw", "-o", str(out)],
+        + ["--format", "raw", "--nonblocking", "-o", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

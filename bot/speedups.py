@@ -11,6 +11,9 @@ the inputs converted to the signature's types. Anything unusual takes Rasa's own
 
 Rasa finds an event's class from its name by walking all subclasses of `Event` for every event
 it reads (3 % of the server's time under load); we keep that map after the first walk.
+
+Rasa schedules its graph through dask on every call; `bot.graph_runner` calls the nodes in an
+order worked out once.
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from keras.utils import tf_utils
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DIAGNOSTIC_DATA, DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.tensorflow import models
+
+from bot import graph_runner
 
 
 @lru_cache(maxsize=1)
@@ -99,3 +105,4 @@ def apply() -> None:
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(_resolve_event_by_type)  # type: ignore[method-assign,assignment]
     models.RasaModel._rasa_predict = _fast_rasa_predict  # type: ignore[method-assign]
+    DaskGraphRunner.run = graph_runner.run_in_order  # type: ignore[method-assign]

@@ -20,6 +20,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -72,18 +73,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._cache_size = int(cache_size)
         self._guard = threading.Lock()
 
-    def _latest_id(self, session: Any, sender_id: str) -> int | None:
-        # A Core statement built once: the ORM query cost more to build than to run.
-        return session.execute(self._latest_id_query, {"sender_id": sender_id}).scalar()
-
-    @property
-    def _latest_id_query(self) -> sa.sql.Select:
-        query = getattr(self, "_latest_id_select", None)
-        if query is None:
-            table = self.SQLEvent.__table__
-            query = sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sa.bindparam("sender_id"))
-            self._latest_id_select = query
-        return query
+    @cached_property
+    def _queries(self) -> _Queries:
+        return _Queries(self.SQLEvent.__table__)
 
     def _remember(self, sender_id: str, entry: _Entry) -> None:
         with self._guard:
@@ -95,12 +87,6 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def _forget(self, sender_id: str) -> None:
         with self._guard:
             self._cache.pop(sender_id, None)
-
-    def _valid_entry(self, session: Any, sender_id: str) -> _Entry | None:
-        entry = self._cache.get(sender_id)
-        if entry is not None and entry.latest_id == self._latest_id(session, sender_id):
-            return entry
-        return None
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         async def read() -> _Entry:
@@ -114,12 +100,15 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return tracker or DialogueStateTracker.from_dict(sender_id, entry.events, self.domain.slots)
 
     def _read_entry(self, sender_id: str) -> _Entry:
-        with self.session_scope() as session:
-            entry = self._valid_entry(session, sender_id)
-            if entry is None:
-                latest_id = self._latest_id(session, sender_id)
-                rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
-                entry = _Entry(latest_id, [json.loads(row.data) for row in rows])
+        # SQLAlchemy Core on one connection: the ORM's sessions and objects cost more than
+        # the queries themselves.
+        queries, key = self._queries, {"sender_id": sender_id}
+        with self.engine.connect() as connection:
+            latest_id = connection.execute(queries.latest_id, key).scalar()
+            entry = self._cache.get(sender_id)
+            if entry is None or entry.latest_id != latest_id:
+                rows = connection.execute(queries.session_events, key).scalars().all()
+                entry = _Entry(latest_id, [json.loads(data) for data in rows])
                 self._remember(sender_id, entry)
         return entry
 
@@ -135,47 +124,64 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     def _write_new_events(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
-        with self.session_scope() as session:
-            entry = self._valid_entry(session, sender_id)
-            if entry is None:
-                stored = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
-                known: list[dict[str, Any]] = []
-            else:
-                stored = len(entry.events)
-                known = entry.events
-            new_events = list(tracker.events)[stored:]
-            rows = []
-            new_dicts = []
-            for event in new_events:
-                data = event.as_dict()
-                new_dicts.append(data)
-                rows.append(
-                    self.SQLEvent(
-                        sender_id=sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.add_all(rows)
-            try:
-                session.commit()
-            except Exception:
-                self._forget(sender_id)
-                raise
-            if entry is None:
-                self._forget(sender_id)  # read it afresh next time
-                return
-            latest_id = rows[-1].id if rows else entry.latest_id
-            events = _latest_session(known + new_dicts)
-            # The tracker may hold older sessions than the cached events; it is kept only when the
-            # two agree, so that `retrieve` returns what it would have rebuilt.
-            same = len(events) == len(tracker.events) and (
-                not events or events[0]["event"] == tracker.events[0].type_name
-            )
-            self._remember(sender_id, _Entry(latest_id, events, tracker if same else None))
+        queries, key = self._queries, {"sender_id": sender_id}
+        try:
+            with self.engine.begin() as connection:
+                latest_id = connection.execute(queries.latest_id, key).scalar()
+                entry = self._cache.get(sender_id)
+                if entry is not None and entry.latest_id != latest_id:
+                    entry = None
+                if entry is None:
+                    stored = connection.execute(queries.session_event_count, key).scalar() or 0
+                else:
+                    stored = len(entry.events)
+                new_dicts = [event.as_dict() for event in list(tracker.events)[stored:]]
+                if new_dicts:
+                    connection.execute(queries.insert, [_row(sender_id, data) for data in new_dicts])
+                    # The conversation's lock keeps other writers out, so this is our last row.
+                    latest_id = connection.execute(queries.latest_id, key).scalar()
+        except Exception:
+            self._forget(sender_id)
+            raise
+        if entry is None:
+            self._forget(sender_id)  # read it afresh next time
+            return
+        events = _latest_session(entry.events + new_dicts)
+        # The tracker may hold older sessions than the cached events; it is kept only when the
+        # two agree, so that `retrieve` returns what it would have rebuilt.
+        same = len(events) == len(tracker.events) and (not events or events[0]["event"] == tracker.events[0].type_name)
+        self._remember(sender_id, _Entry(latest_id, events, tracker if same else None))
+
+
+def _row(sender_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """An `events` row as Rasa's `SQLTrackerStore` writes it."""
+    return {
+        "sender_id": sender_id,
+        "type_name": data.get("event"),
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
+class _Queries:
+    """The tracker store's statements, built once (building them cost more than running them)."""
+
+    def __init__(self, table: sa.Table) -> None:
+        sender = table.c.sender_id == sa.bindparam("sender_id")
+        self.latest_id = sa.select(sa.func.max(table.c.id)).where(sender)
+        # The latest session, as Rasa's `_event_query` finds it: from the latest `session_started`
+        # on by timestamp, or everything when there is none.
+        session_start = (
+            sa.select(sa.func.max(table.c.timestamp))
+            .where(sender, table.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        in_session = sa.and_(sender, sa.or_(table.c.timestamp >= session_start, session_start.is_(None)))
+        self.session_events = sa.select(table.c.data).where(in_session).order_by(table.c.id)
+        self.session_event_count = sa.select(sa.func.count()).select_from(table).where(in_session)
+        self.insert = table.insert()
 
 
 def _commit_without_waiting_for_disk(dbapi_connection: Any, _record: Any) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import threading
+import time
 import uuid
 
 import pytest
 import redis
-from rasa.core.lock_store import InMemoryLockStore, LockStore
+from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.lock_store import AtomicRedisLockStore, LockStoreFromEnv
@@ -114,3 +116,28 @@ def test_several_workers_without_redis_refuse_to_start(monkeypatch: pytest.Monke
     monkeypatch.setenv("SANIC_WORKERS", "2")
     with pytest.raises(RuntimeError, match="LOCK_STORE_URL"):
         LockStoreFromEnv()
+
+
+def test_locks_stay_in_rasas_format(redis_url: str) -> None:
+    """Rasa's own store reads our locks, and ours reads and cleans up Rasa's."""
+    ours = AtomicRedisLockStore(redis_url)
+    rasas = RedisLockStore(host="127.0.0.1", port=6379, db=1)
+    conversation = f"lock-{uuid.uuid4().hex}"
+    live = ours.issue_ticket(conversation, 60)
+    expiring = ours.issue_ticket(conversation, 0.001)
+    assert (live, expiring) == (0, 1)
+    time.sleep(0.01)
+    ours.update_lock(conversation)
+    lock = rasas.get_lock(conversation)
+    assert lock is not None and [t.number for t in lock.tickets] == [0] and not lock.is_locked(0)
+    assert rasas.issue_ticket(conversation, 60) == 1
+    assert ours.issue_ticket(conversation, 60) == 2
+    ours.finish_serving(conversation, 0)
+    assert [t.number for t in rasas.get_lock(conversation).tickets] == [1, 2]
+    ours.cleanup(conversation, 1)
+    ours.cleanup(conversation, 2)
+    assert rasas.get_lock(conversation) is None
+    ours.issue_ticket(conversation, 60)
+    ours.finish_serving(conversation, 0)  # nobody waits, but finishing alone keeps the lock, as in Rasa
+    assert rasas.get_lock(conversation).tickets == collections.deque()
+    ours.delete_lock(conversation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -65,3 +66,50 @@ def _tf_models(agent: Any) -> list[Any]:
         if isinstance(model, RasaModel):
             found.append(model)
     return found
+
+
+def test_graph_runner_gives_what_dask_gives(agent: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.core.channels.channel import UserMessage
+    from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.events import ActionExecuted
+
+    from bot import graph_runner
+
+    processor = agent.processor
+    core_target = processor.model_metadata.core_target
+    texts = ["hei", "når er dere åpne?", "jeg vil snakke med en person", "Kari Nordmann", "hvem vinner VM", "😀"]
+
+    def run_both(inputs: Callable[[], dict[str, Any]], target: str) -> tuple[Any, Any]:
+        monkeypatch.setattr(DaskGraphRunner, "run", dask_run)
+        theirs = processor.graph_runner.run(inputs=inputs(), targets=[target])
+        monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.run_in_order)
+        ours = processor.graph_runner.run(inputs=inputs(), targets=[target])
+        assert list(ours) == list(theirs) == [target]
+        return theirs[target], ours[target]
+
+    dask_run = graph_runner.dask_run
+
+    async def converse() -> int:
+        compared = 0
+        tracker = await processor.fetch_tracker_and_update_session("graph-runner-test")
+        for text in texts:
+            message = UserMessage(text, sender_id=tracker.sender_id)
+            theirs, ours = run_both(
+                lambda message=message, tracker=tracker: {PLACEHOLDER_MESSAGE: [message], PLACEHOLDER_TRACKER: tracker},
+                processor.model_metadata.nlu_target,
+            )
+            assert [m.as_dict() for m in ours] == [m.as_dict() for m in theirs]
+            tracker = await processor.log_message(message, should_save_tracker=False)
+            for _ in range(3):
+                theirs, ours = run_both(lambda tracker=tracker: {PLACEHOLDER_TRACKER: tracker}, core_target)
+                assert ours == theirs
+                compared += 1
+                action = processor.domain.action_names_or_texts[ours.max_confidence_index]
+                if action == "action_listen":
+                    break
+                tracker.update(ActionExecuted(action))
+            tracker.update(ActionExecuted("action_listen"))
+        return compared
+
+    assert asyncio.run(converse()) >= len(texts)
