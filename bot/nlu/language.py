@@ -32,6 +32,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.emergency import override_intent
+from bot.pii import MASK
 
 LANGUAGE_ENTITY = "language"
 SWITCH_INTENT = "switch_language"
@@ -218,7 +219,7 @@ class LanguageDetector(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            text = message.get(TEXT) or ""
+            text = (message.get(TEXT) or "").replace(MASK, " ")  # the mask's words are ours
             guess = detect(text)
             if guess is None:
                 continue
