@@ -147,7 +147,7 @@ def _norwegian(words: list[str]) -> str | None:
 
 def detect(text: str) -> Guess | None:
     """The language of `text`, or None when it is too short or unclear to say."""
-    text = (text or "").strip()
+    text = (text or "").replace(MASK, " ").strip()  # the mask's words are ours, not the citizen's
     if not text or text.startswith("/"):
         return None  # a button's payload
     words = [w.lower() for w in _WORDS.findall(text)]
@@ -219,7 +219,7 @@ class LanguageDetector(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            text = (message.get(TEXT) or "").replace(MASK, " ")  # the mask's words are ours
+            text = message.get(TEXT) or ""
             guess = detect(text)
             if guess is None:
                 continue
