@@ -41,6 +41,7 @@ MODEL = ROOT / "models" / "servicekontor.tar.gz"
 STOCK_MODEL = ROOT / "models" / "stock.tar.gz"
 STOCK_CONFIG = ROOT / "bench" / "stock-config.yml"
 PROFILE_FILE = Path(tempfile.gettempdir()) / "servicekontor-rasa-profile.txt"  # py-spy's raw stacks
+HANDLER = "handle_message (rasa/core/agent.py)"
 PROFILE_KEYS = ("rasa/", "bot/", "sqlalchemy", "tensorflow/python/eager", "sklearn", "langdetect")
 TRAINING_INPUTS = [ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
 
@@ -214,26 +215,32 @@ def profile_top(pid: int, seconds: int, during: Callable[[], Load]) -> tuple[Loa
     )
     load = during()
     spy.wait()
-    stacks = out.read_text().splitlines()
+    # Shares of the time spent handling messages: below Rasa's `Agent.handle_message` (which
+    # takes the conversation's lock and runs the processor), not the server's idle time.
     inclusive: collections.Counter[str] = collections.Counter()
     total = 0
-    for line in stacks:
-        frames, _, count = line.rpartition(" ")
-        samples = int(count)
-        total += samples
-        seen = set()
-        for frame in frames.split(";"):
-            name = frame.split(" (")[0] + " (" + frame.split(" (")[-1].split(":")[0].split("site-packages/")[-1] + ")"
-            if name not in seen:
-                seen.add(name)
-                inclusive[name] += samples
+    for line in out.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [_frame_name(frame) for frame in stack.split(";")]
+        if HANDLER not in frames:
+            continue
+        total += int(count)
+        for name in set(frames[frames.index(HANDLER) + 1 :]):
+            inclusive[name] += int(count)
     interesting = [
         (name, samples)
         for name, samples in inclusive.most_common(400)
         if any(key in name for key in PROFILE_KEYS)
-        and not name.startswith(("run (", "_run (", "handle_request", "__call__"))
+        and samples < 0.97 * total  # the wrappers every message passes through
+        and not name.startswith(("run (", "_run (", "__call__", "retrying_async", "<listcomp>", "<lambda>"))
     ]
     return load, [f"{100 * samples / max(total, 1):5.1f} %  {name}" for name, samples in interesting[:15]]
+
+
+def _frame_name(frame: str) -> str:
+    """«function (package/module.py)» from py-spy's «function (/path/to/module.py:line)»."""
+    function, _, where = frame.partition(" (")
+    return f"{function} ({where.split(':')[0].split('site-packages/')[-1].rstrip(')')})"
 
 
 def bench_model(name: str, model: Path, database_url: str, tmp: Path, args: argparse.Namespace) -> dict:
@@ -268,7 +275,7 @@ def bench_model(name: str, model: Path, database_url: str, tmp: Path, args: argp
         rasa_mb, actions_mb = sum(rss_mb(pid) for pid in pids), rss_mb(actions.popen.pid)
         print(f"  resident memory: Rasa {rasa_mb:.0f} MB, action server {actions_mb:.0f} MB")
         if profile:
-            print(f"  where the Rasa server's time goes at {args.concurrency} at a time (py-spy, {PROFILE_FILE}):")
+            print(f"  where Rasa's time per message goes at {args.concurrency} at a time (py-spy, {PROFILE_FILE}):")
             for line in profile:
                 print(f"    {line}")
         return {"single": single, "many": many, "tickets": tickets, "first_answer": first_answer}
