@@ -113,3 +113,24 @@ def test_graph_runner_gives_what_dask_gives(agent: Any, monkeypatch: pytest.Monk
         return compared
 
     assert asyncio.run(converse()) >= len(texts)
+
+
+def test_the_loaded_model_is_frozen_out_of_the_garbage_collectors_sight(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from rasa.core import run
+
+    loaded = object()
+
+    async def load(*_: Any) -> object:
+        return loaded
+
+    monkeypatch.setattr(speedups, "_load_agent_on_start", load)
+    speedups.apply()
+    assert run.load_agent_on_start is speedups._load_agent_then_freeze  # what `serve_application` registers
+    gc.unfreeze()
+    try:
+        assert asyncio.run(run.load_agent_on_start("model", None, None, "app", "loop")) is loaded
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
