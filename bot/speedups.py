@@ -15,9 +15,9 @@ it reads (3 % of the server's time under load); we keep that map after the first
 Rasa schedules its graph through dask on every call; `bot.graph_runner` calls the nodes in an
 order worked out once.
 
-A loaded model is millions of Python objects that live as long as the server. Python's garbage
-collector walks all of them in each full collection, which stopped the server for 200-300 ms at
-a time under load (the slowest 1 % of answers). Once the model is loaded, `gc.freeze` moves them
+A loaded model is about 700,000 Python objects that live as long as the server. Python's garbage
+collector walks all of them in each full collection, which stops the server for 300-350 ms at a
+time (measured in a loaded agent). Once the model is loaded, `gc.freeze` moves them
 out of the collector's sight; what each message creates is still collected as before.
 """
 
