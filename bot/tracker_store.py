@@ -77,6 +77,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def _queries(self) -> _Queries:
         return _Queries(self.SQLEvent.__table__)
 
+    def _current_entry(self, connection: Any, sender_id: str) -> tuple[int | None, _Entry | None]:
+        """The conversation's latest event id, and the cached entry if the database has no newer."""
+        latest_id = connection.execute(self._queries.latest_id, {"sender_id": sender_id}).scalar()
+        entry = self._cache.get(sender_id)
+        return latest_id, entry if entry is not None and entry.latest_id == latest_id else None
+
     def _remember(self, sender_id: str, entry: _Entry) -> None:
         with self._guard:
             self._cache[sender_id] = entry
@@ -102,12 +108,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def _read_entry(self, sender_id: str) -> _Entry:
         # SQLAlchemy Core on one connection: the ORM's sessions and objects cost more than
         # the queries themselves.
-        queries, key = self._queries, {"sender_id": sender_id}
         with self.engine.connect() as connection:
-            latest_id = connection.execute(queries.latest_id, key).scalar()
-            entry = self._cache.get(sender_id)
-            if entry is None or entry.latest_id != latest_id:
-                rows = connection.execute(queries.session_events, key).scalars().all()
+            latest_id, entry = self._current_entry(connection, sender_id)
+            if entry is None:
+                rows = connection.execute(self._queries.session_events, {"sender_id": sender_id}).scalars().all()
                 entry = _Entry(latest_id, [json.loads(data) for data in rows])
                 self._remember(sender_id, entry)
         return entry
@@ -127,10 +131,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         queries, key = self._queries, {"sender_id": sender_id}
         try:
             with self.engine.begin() as connection:
-                latest_id = connection.execute(queries.latest_id, key).scalar()
-                entry = self._cache.get(sender_id)
-                if entry is not None and entry.latest_id != latest_id:
-                    entry = None
+                latest_id, entry = self._current_entry(connection, sender_id)
                 if entry is None:
                     stored = connection.execute(queries.session_event_count, key).scalar() or 0
                 else:

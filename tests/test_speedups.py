@@ -81,14 +81,12 @@ def test_graph_runner_gives_what_dask_gives(agent: Any, monkeypatch: pytest.Monk
     texts = ["hei", "når er dere åpne?", "jeg vil snakke med en person", "Kari Nordmann", "hvem vinner VM", "😀"]
 
     def run_both(inputs: Callable[[], dict[str, Any]], target: str) -> tuple[Any, Any]:
-        monkeypatch.setattr(DaskGraphRunner, "run", dask_run)
+        monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.dask_run)
         theirs = processor.graph_runner.run(inputs=inputs(), targets=[target])
         monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.run_in_order)
         ours = processor.graph_runner.run(inputs=inputs(), targets=[target])
         assert list(ours) == list(theirs) == [target]
         return theirs[target], ours[target]
-
-    dask_run = graph_runner.dask_run
 
     async def converse() -> int:
         compared = 0

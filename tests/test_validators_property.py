@@ -45,7 +45,7 @@ from bot.channels.socketio import clean_message_payload
 from bot.pii import MASK, mask_id_numbers
 from bot.sanitize import MAX_SENDER_CHARS, clean_text
 from bot.settings import get_settings
-from tests.live import free_port
+from tests.live import serve_in_loop
 
 Sanic.test_mode = True
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,13 +211,8 @@ def rest_server() -> Iterator[tuple[str, Recorder]]:
             blueprint = GuardedRestInput().blueprint(rasa)
         app = Sanic(f"rest_property_{uuid.uuid4().hex[:8]}")
         app.blueprint(blueprint, url_prefix="/webhooks/rest")
-        port = free_port()
-        server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-        await server.startup()
-        await server.before_start()
-        await server.start_serving()
-        await server.after_start()
-        state.update(server=server, url=f"http://127.0.0.1:{port}/webhooks/rest/webhook")
+        url, server = await serve_in_loop(app)
+        state.update(server=server, url=f"{url}/webhooks/rest/webhook")
 
     def run() -> None:
         asyncio.set_event_loop(loop)
