@@ -12,13 +12,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import cases
+from bot import cases, replies
 from bot.cases import live
-from bot.conversation import consecutive_misses, submission_key, ticket_topic, two_close_topics
+from bot.conversation import submission_key, ticket_topic
 from bot.kommune import get_kommune
 from bot.languages import language_name
+from bot.safety import SAFETY_INTENTS
 from bot.sanitize import clean_text, has_visible_text
-from bot.topics import label
+from bot.topics import NONE_OF_THESE, label
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,23 @@ def _language(tracker: Tracker) -> str:
     return tracker.get_slot("language") or get_kommune().default_language
 
 
-class ValidateTicketForm(FormValidationAction):
+class SafetyFirst:
+    """Mixed into a form's validation: the safety answer first when the answer names an emergency.
+
+    A form takes whatever the citizen types as the answer it asked for («mor har feber og trenger
+    hjemmesykepleie» is a fine summary), so Rasa's rules for the safety intents never get to run
+    while the form fills. Here the emergency numbers (or legevakt) come before the form's next
+    question.
+    """
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent in SAFETY_INTENTS and not replies.said_since_last_message(tracker.events, f"utter_{intent}"):
+            dispatcher.utter_message(response=f"utter_{intent}")
+        return await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+
+
+class ValidateTicketForm(SafetyFirst, FormValidationAction):
     def name(self) -> str:
         return "validate_ticket_form"
 
@@ -101,7 +118,7 @@ class ActionSubmitTicket(Action):
         return [SlotSet("ticket_outcome", "created"), SlotSet("ticket_reference", ticket.reference), *reset]
 
 
-class ValidateStatusForm(FormValidationAction):
+class ValidateStatusForm(SafetyFirst, FormValidationAction):
     def name(self) -> str:
         return "validate_status_form"
 
@@ -143,29 +160,60 @@ class ActionCheckStatus(Action):
         ]
 
 
+def _say(dispatcher: CollectingDispatcher, reply: replies.Reply, language: str) -> list[EventType]:
+    """Give a `bot.replies.Reply`: its response, «Mente du …?» buttons, the topic it is about."""
+    values: dict[str, Any] = {}
+    if reply.topic:
+        values = {"topic": label(reply.topic, language), "topic_key": reply.topic}
+        if reply.response.startswith("utter_follow_up_"):
+            values["topic_link"] = replies.topic_link(reply.topic)
+    buttons = [{"title": label(t, language), "payload": label(t, language)} for t in reply.topics]
+    if buttons:
+        buttons.append({"title": NONE_OF_THESE.get(language, NONE_OF_THESE["nb"]), "payload": "/out_of_scope"})
+    dispatcher.utter_message(response=reply.response, buttons=buttons or None, **values)
+    return [SlotSet("miss_kind", reply.miss_kind)] if reply.miss_kind else []
+
+
 class ActionHandleMisunderstanding(Action):
-    """Chooses how to answer a message the bot did not understand (see utter_misunderstood)."""
+    """A message the bot is not sure of, out of scope, or with no question in it (bot/replies.py)."""
 
     def name(self) -> str:
         return "action_handle_misunderstanding"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        parse_data = tracker.latest_message or {}
-        intent = (parse_data.get("intent") or {}).get("name")
-        close = two_close_topics(parse_data) if intent == "nlu_fallback" else None
-        if close and consecutive_misses(tracker.events) < 2:
-            return [
-                SlotSet("miss_kind", "which_topic"),
-                SlotSet("topic_a", label(close[0])),
-                SlotSet("topic_b", label(close[1])),
-            ]
-        if consecutive_misses(tracker.events) >= 2:
-            kind = "offer_person"
-        elif intent == "out_of_scope":
-            kind = "out_of_scope"
-        else:
-            kind = "rephrase"
-        return [SlotSet("miss_kind", kind)]
+        reply = replies.misunderstanding(tracker.latest_message or {}, tracker.events)
+        return _say(dispatcher, reply, _language(tracker))
+
+
+class ActionAnswerFollowUp(Action):
+    """«hva koster det?»: that facet of the topic just answered (bot/replies.py)."""
+
+    def name(self) -> str:
+        return "action_answer_follow_up"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reply = replies.follow_up(tracker.latest_message or {}, tracker.events)
+        return _say(dispatcher, reply, _language(tracker))
+
+
+class ActionAnswerAfterSafety(Action):
+    """After the emergency numbers: the answer to what else the message asked (bot/replies.py).
+
+    Nothing in a live chat with staff: there the staff member answers.
+    """
+
+    def name(self) -> str:
+        return "action_answer_after_safety"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reply = replies.after_safety(tracker.latest_message or {}, tracker.events)
+        if reply is None:
+            return []
+        try:
+            in_live_chat = await asyncio.to_thread(live.open_chat, tracker.sender_id) is not None
+        except cases.CaseStoreError:
+            in_live_chat = False
+        return [] if in_live_chat else _say(dispatcher, reply, _language(tracker))
 
 
 class ActionOfferPerson(Action):
@@ -208,7 +256,7 @@ _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 _PHONE = re.compile(r"\+?\d[\d\s.()-]{6,}\d")
 
 
-class ValidateInterpreterForm(FormValidationAction):
+class ValidateInterpreterForm(SafetyFirst, FormValidationAction):
     """The phone number or e-mail of a citizen who wants contact with an interpreter."""
 
     def name(self) -> str:

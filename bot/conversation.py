@@ -1,4 +1,4 @@
-"""Reading a conversation's events and NLU results: topics, misses, form submissions.
+"""Reading a conversation's events for tickets: what a ticket is about, and one key per form submission.
 
 Pure functions over Rasa's JSON event and parse-data dicts, used by the custom actions.
 """
@@ -9,56 +9,12 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from bot.safety import SAFETY_INTENTS
 from bot.topics import FAQ_INTENT, OTHER_TOPIC, TOPIC_LABELS
-
-MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
-NOT_TOPICS = {"nlu_fallback", "out_of_scope", "affirm", "deny", "cancel", "change_details"}
-
-
-def ranked_topics(parse_data: dict[str, Any]) -> list[tuple[str, float]]:
-    """Topics ranked by confidence; a `faq` score is split over its sub-topics."""
-    ranking: list[tuple[str, float]] = []
-    selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
-    sub_ranking = selector.get("ranking") or []
-    for item in parse_data.get("intent_ranking") or []:
-        name, confidence = item.get("name"), float(item.get("confidence") or 0.0)
-        if name == FAQ_INTENT:
-            for sub in sub_ranking:
-                key = sub.get("intent_response_key")
-                if key in TOPIC_LABELS:
-                    ranking.append((key, confidence * float(sub.get("confidence") or 0.0)))
-        elif name in TOPIC_LABELS and name not in NOT_TOPICS:
-            ranking.append((name, confidence))
-    return sorted(ranking, key=lambda pair: pair[1], reverse=True)
-
-
-def two_close_topics(
-    parse_data: dict[str, Any], min_confidence: float = 0.2, max_gap: float = 0.35
-) -> tuple[str, str] | None:
-    """The two topics a message is torn between, if it is torn between exactly two."""
-    ranking = ranked_topics(parse_data)
-    if len(ranking) < 2:
-        return None
-    (first, p1), (second, p2) = ranking[0], ranking[1]
-    third = ranking[2][1] if len(ranking) > 2 else 0.0
-    if p2 >= min_confidence and p1 - p2 <= max_gap and p2 > 2 * third:
-        return first, second
-    return None
 
 
 def _user_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for e in events if e.get("event") == "user"]
-
-
-def consecutive_misses(events: Iterable[dict[str, Any]]) -> int:
-    """How many of the latest user messages in a row the bot did not understand."""
-    count = 0
-    for event in reversed(_user_events(events)):
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent not in MISS_INTENTS:
-            break
-        count += 1
-    return count
 
 
 def _topic_of(parse_data: dict[str, Any]) -> str | None:
@@ -67,7 +23,7 @@ def _topic_of(parse_data: dict[str, Any]) -> str | None:
         selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
         key = (selector.get("response") or {}).get("intent_response_key") or ""
         return key if key in TOPIC_LABELS else None
-    if intent in ("emergency", "case_status"):
+    if intent in SAFETY_INTENTS or intent == "case_status":
         return intent
     return None
 

@@ -140,6 +140,7 @@ class Kommune:
             "personvernombud_epost": self.privacy_officer_email,
         }
         values.update({f"lenke_{key}": url for key, url in self.links.items()})
+        values.setdefault("lenke_sok", self.links.get("nettside", ""))  # the website's search, else its front page
         return values
 
 

@@ -2,7 +2,8 @@
 
 Configured in endpoints.yml as `nlg: type: bot.nlg.KommuneNLG`. It is Rasa's templated NLG
 (responses from the domain, conditional variations, slot filling) with three changes:
-- an empty `language` slot means kommune.yml's `malform` (bokmål or nynorsk);
+- an empty `language` slot means kommune.yml's `malform` (bokmål or nynorsk); another language
+  (Polish, Somali …) gets the English variation where the response has none in that language;
 - of the variations whose conditions hold, the most specific wins: `[ticket_outcome: created,
   language: nn]` over `[ticket_outcome: created]` (Rasa would pick at random among them);
 - `{placeholders}` are filled from kommune.yml in the answer's language (opening hours,
@@ -20,7 +21,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.kommune import get_kommune
+from bot.kommune import LANGUAGES, get_kommune
 
 LANGUAGE_SLOT = "language"
 
@@ -35,8 +36,18 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
     ) -> dict[str, Any] | None:
         filled_slots = dict(tracker.current_slot_values())
-        filled_slots[LANGUAGE_SLOT] = filled_slots.get(LANGUAGE_SLOT) or get_kommune().default_language
+        language = filled_slots.get(LANGUAGE_SLOT) or get_kommune().default_language
+        if language not in LANGUAGES and not self._has_variation_in(utter_action, language):
+            language = "en"
+        filled_slots[LANGUAGE_SLOT] = language
         return self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+
+    def _has_variation_in(self, utter_action: str, language: str) -> bool:
+        return any(
+            condition.get("name") == LANGUAGE_SLOT and condition.get("value") == language
+            for response in self.responses.get(utter_action) or []
+            for condition in response.get("condition") or []
+        )
 
     def _random_response_for(
         self, utter_action: str, output_channel: str, filled_slots: dict[str, Any]

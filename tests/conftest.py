@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from bot.db import get_engine
 from bot.db.migrate import upgrade
+from tests.quality import SUMMARY
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "servicekontor.tar.gz"
@@ -92,3 +93,11 @@ def agent(model_path: Path) -> Any:
     from rasa.core.agent import Agent
 
     return Agent.load(str(model_path))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """`make test` prints the held-out quality figures (tests/test_quality.py), pass or fail."""
+    summary = config.stash.get(SUMMARY, None)
+    if summary:
+        terminalreporter.write_sep("=", "held-out quality")
+        terminalreporter.write_line(summary)

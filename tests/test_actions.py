@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (
+    ActionAnswerFollowUp,
     ActionCheckStatus,
     ActionHandleMisunderstanding,
     ActionSubmitTicket,
@@ -188,38 +189,65 @@ def _miss(intent: str) -> dict:
     return {"event": "user", "text": "?", "parse_data": {"intent": {"name": intent}}}
 
 
-def test_first_miss_asks_to_rephrase_and_second_offers_a_person() -> None:
-    parse = {"intent": {"name": "nlu_fallback"}, "intent_ranking": []}
-    first, _ = _run(ActionHandleMisunderstanding(), _tracker(events=[_miss("nlu_fallback")], parse=parse))
-    assert _slots(first) == {"miss_kind": "rephrase"}
-    oos = {"intent": {"name": "out_of_scope"}, "intent_ranking": []}
-    scope, _ = _run(ActionHandleMisunderstanding(), _tracker(events=[_miss("out_of_scope")], parse=oos))
-    assert _slots(scope) == {"miss_kind": "out_of_scope"}
-    second, _ = _run(
-        ActionHandleMisunderstanding(), _tracker(events=[_miss("nlu_fallback"), _miss("out_of_scope")], parse=oos)
-    )
-    assert _slots(second) == {"miss_kind": "offer_person"}
-
-
-def test_ambiguity_between_two_topics_asks_which() -> None:
-    parse = {
+def _unsure(subs: dict[str, float], faq: float = 0.9, text: str = "hmm") -> dict:
+    return {
+        "text": text,
         "intent": {"name": "nlu_fallback"},
-        "intent_ranking": [{"name": "nlu_fallback", "confidence": 1.0}, {"name": "faq", "confidence": 0.9}],
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 1.0}, {"name": "faq", "confidence": faq}],
         "response_selector": {
-            "faq": {
-                "ranking": [
-                    {"intent_response_key": "faq/kindergarten_fees", "confidence": 0.5},
-                    {"intent_response_key": "faq/kindergarten_apply", "confidence": 0.45},
-                ]
-            }
+            "faq": {"ranking": [{"intent_response_key": k, "confidence": c} for k, c in subs.items()]}
         },
     }
-    events, _ = _run(ActionHandleMisunderstanding(), _tracker(events=[_miss("nlu_fallback")], parse=parse))
-    assert _slots(events) == {
-        "miss_kind": "which_topic",
-        "topic_a": "Betaling for barnehage og SFO",
-        "topic_b": "Søke barnehageplass",
-    }
+
+
+def test_an_unknown_question_gets_i_dont_know_and_misses_in_a_row_an_offer_of_a_person() -> None:
+    oos = {"intent": {"name": "out_of_scope"}, "intent_ranking": []}
+    first, dispatcher = _run(ActionHandleMisunderstanding(), _tracker(events=[_miss("out_of_scope")], parse=oos))
+    assert _slots(first) == {"miss_kind": "dont_know"}
+    assert dispatcher.messages[0]["response"] == "utter_dont_know"
+    # «I don't know» offers a person itself; a third «what is it about?» in a row becomes that offer.
+    no_question = {"text": "Kari", "intent": {"name": "no_question"}, "intent_ranking": []}
+    misses = [_miss("no_question"), _miss("nlu_fallback"), _miss("no_question")]
+    third, dispatcher = _run(ActionHandleMisunderstanding(), _tracker(events=misses, parse=no_question))
+    assert _slots(third) == {"miss_kind": "offer_person"}
+    assert dispatcher.messages[0]["response"] == "utter_offer_person"
+
+
+def test_close_topics_are_offered_as_buttons_in_the_conversations_language() -> None:
+    parse = _unsure({"faq/kindergarten_fees": 0.5, "faq/kindergarten_apply": 0.45, "faq/waste": 0.05})
+    tracker = _tracker(events=[_miss("nlu_fallback")], parse=parse, slots={"language": "nn"})
+    events, dispatcher = _run(ActionHandleMisunderstanding(), tracker)
+    assert _slots(events) == {"miss_kind": "which_topic"}
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_which_topic"
+    assert [b["title"] for b in message["buttons"]] == [
+        "Betaling for barnehage og SFO",
+        "Søkje barnehageplass",
+        "Ingen av desse",
+    ]
+    assert [b["payload"] for b in message["buttons"]][-1] == "/out_of_scope"
+
+
+def test_a_follow_up_gets_that_facet_of_the_topic_just_answered() -> None:
+    answered = [
+        {"event": "user", "text": "skjenkebevilling?", "parse_data": {"intent": {"name": "faq"}}},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_faq/alcohol_licence"}},
+        {"event": "user", "text": "hva koster det?", "parse_data": {"intent": {"name": "follow_up"}}},
+    ]
+    parse = {"text": "hva koster det?", "intent": {"name": "follow_up", "confidence": 0.9}}
+    events, dispatcher = _run(ActionAnswerFollowUp(), _tracker(events=answered, parse=parse, text="hva koster det?"))
+    assert events == []
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_follow_up_price"
+    assert message["topic"] == "Skjenkebevilling"
+    assert message["topic_key"] == "faq/alcohol_licence"
+    assert message["topic_link"].startswith("https://")
+
+
+def test_a_follow_up_with_no_topic_before_it_asks_which_service() -> None:
+    parse = {"text": "hva koster det?", "intent": {"name": "follow_up", "confidence": 0.9}}
+    _, dispatcher = _run(ActionAnswerFollowUp(), _tracker(events=[_miss("follow_up")], parse=parse))
+    assert dispatcher.messages[0]["response"] == "utter_follow_up_no_topic"
 
 
 def _widget_tracker(sender: str = "widget-1") -> Tracker:

@@ -148,8 +148,8 @@ async def test_control_characters_never_reach_rasa() -> None:
 
 @pytest.mark.parametrize("id_number", [ID_NUMBER, FULLWIDTH_ID, ARABIC_INDIC_ID])
 async def test_id_numbers_in_any_digits_are_masked(id_number: str) -> None:
-    rasa, told = await say(f"mitt nummer er {id_number}, hjelp")
-    assert rasa.texts == [f"mitt nummer er {MASK}, hjelp"]
+    rasa, told = await say(f"mitt nummer er {id_number}, kan dere ringe meg?")
+    assert rasa.texts == [f"mitt nummer er {MASK}, kan dere ringe meg?"]
     assert told[0] == notice("id_number_masked")
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.conversation import consecutive_misses, ranked_topics, submission_key, ticket_topic, two_close_topics
+from bot.conversation import submission_key, ticket_topic
 
 
 def _user(intent: str, sub: str | None = None) -> dict:
@@ -8,40 +8,6 @@ def _user(intent: str, sub: str | None = None) -> dict:
     if sub:
         parse_data["response_selector"] = {"faq": {"response": {"intent_response_key": sub}}}
     return {"event": "user", "parse_data": parse_data}
-
-
-def _parse(faq: float, subs: dict[str, float], others: dict[str, float] | None = None) -> dict:
-    ranking = [{"name": "nlu_fallback", "confidence": 1.0}, {"name": "faq", "confidence": faq}]
-    ranking += [{"name": n, "confidence": c} for n, c in (others or {}).items()]
-    return {
-        "intent": {"name": "nlu_fallback"},
-        "intent_ranking": ranking,
-        "response_selector": {
-            "faq": {"ranking": [{"intent_response_key": k, "confidence": c} for k, c in subs.items()]}
-        },
-    }
-
-
-def test_faq_confidence_is_split_over_sub_topics() -> None:
-    ranking = ranked_topics(_parse(0.8, {"faq/waste": 0.5, "faq/municipal_fees": 0.5}, {"human_handoff": 0.1}))
-    assert ranking[0][1] == ranking[1][1] == 0.4
-    assert {ranking[0][0], ranking[1][0]} == {"faq/waste", "faq/municipal_fees"}
-    assert ranking[2] == ("human_handoff", 0.1)
-
-
-def test_two_close_topics_only_when_torn_between_two() -> None:
-    torn = _parse(0.9, {"faq/kindergarten_fees": 0.5, "faq/kindergarten_apply": 0.45, "faq/waste": 0.05})
-    assert two_close_topics(torn) == ("faq/kindergarten_fees", "faq/kindergarten_apply")
-    clear = _parse(0.9, {"faq/waste": 0.9, "faq/jobs": 0.1})
-    assert two_close_topics(clear) is None
-    spread = _parse(0.9, {"faq/waste": 0.3, "faq/jobs": 0.3, "faq/nav": 0.3})
-    assert two_close_topics(spread) is None
-
-
-def test_misses_are_counted_in_a_row() -> None:
-    events = [_user("nlu_fallback"), _user("faq", "faq/waste"), _user("out_of_scope"), _user("nlu_fallback")]
-    assert consecutive_misses(events) == 2
-    assert consecutive_misses(events[:2]) == 0
 
 
 def test_ticket_topic_prefers_the_description_then_the_last_question() -> None:

@@ -64,9 +64,34 @@ def test_faq_answer_is_filled_from_kommune_yml(stacks: dict) -> None:
     assert "{" not in answer
 
 
-def test_emergency_numbers_come_first(stacks: dict) -> None:
-    answer = _chat(stacks).say("det brenner i garasjen, og forresten, når blir søpla hentet?")
-    assert answer.index("113") < 120 and "110" in answer and "116 117" in answer
+def test_emergency_numbers_come_first_and_the_question_beside_them_is_answered_after(stacks: dict) -> None:
+    chat = _chat(stacks)
+    chat.say("det brenner i garasjen, og forresten, når blir søpla hentet?")
+    texts = [reply.get("text", "") for reply in chat.replies]
+    assert texts[0].startswith("Ring 113 nå") and "110" in texts[0] and "116 117" in texts[0]
+    assert len(texts) == 2 and "tømmekalenderen" in texts[1]
+
+
+def test_an_emergency_inside_the_ticket_form_gets_the_numbers_before_the_next_question(stacks: dict) -> None:
+    chat = _chat(stacks)
+    chat.say("jeg vil snakke med en person")
+    chat.say("pappa har falt og puster ikke")
+    texts = [reply.get("text", "") for reply in chat.replies]
+    assert texts[0].startswith("Ring 113 nå"), texts
+    assert texts[-1] == "Hva heter du?"
+
+
+def test_an_unknown_question_gets_an_honest_answer_with_who_knows(stacks: dict) -> None:
+    answer = _chat(stacks).say("hvordan får jeg plass på sykehjem til mor")
+    assert "Det vet jeg dessverre ikke" in answer
+    assert "sandnes.kommune.no/sok" in answer and "51 33 50 00" in answer and "08.00–15.30" in answer
+
+
+def test_a_follow_up_stays_on_the_topic_just_answered(stacks: dict) -> None:
+    chat = _chat(stacks)
+    assert "skjenkebevilling" in chat.say("hvordan søker jeg om skjenkebevilling?")
+    answer = chat.say("hva koster det?")
+    assert "«Skjenkebevilling»" in answer and "sandnes.kommune.no/skjenkebevilling" in answer
 
 
 def test_ticket_flow_masks_id_numbers_and_gives_a_reference(stacks: dict) -> None:

@@ -19,6 +19,11 @@ KNOWN_FALSE_POSITIVES = [
     re.compile(r"The following duplicated intents have been found across multiple domain files: faq"),
     # External events (bot/channels/live.py) are triggered, never typed, so they have no examples.
     re.compile(r"The intent 'EXTERNAL_\w+' is listed in the domain file, but is not found in the NLU training data\."),
+    # Responses the custom actions give by name (bot/replies.py): Rasa's validator reads only stories and rules.
+    re.compile(
+        r"The utterance '(?:utter_which_topic|utter_dont_know|utter_no_question|utter_offer_person|"
+        r"utter_follow_up_\w+)' is not used in any story or rule\."
+    ),
 ]
 
 

@@ -1,7 +1,8 @@
 """Statistics for the service office: conversations, handoffs, tickets per topic and channel,
-times to first response and to close, and the questions the bot did not understand.
+times to first response and to close, conversations that got the emergency numbers or legevakt
+(counts only), and the questions the bot answered with «I don't know».
 
-Conversations and misunderstood questions come from Rasa's `events` table (read only);
+Conversations, safety answers and unanswered questions come from Rasa's `events` table (read only);
 tickets and their history from the case queue. Days and weeks are counted in Norwegian time.
 """
 
@@ -11,7 +12,9 @@ import datetime as dt
 import json
 import statistics
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,8 +25,11 @@ from bot.db import get_engine, session_scope
 from bot.settings import get_settings
 from bot.topics import label
 
-MISUNDERSTOOD_INTENTS = ("nlu_fallback", "out_of_scope")
 PERIODS = ("day", "week")
+# The bot's answers that count: the emergency answers (suicide risk included) and legevakt.
+EMERGENCY_RESPONSES = ("utter_emergency", "utter_suicide_risk")
+URGENT_HEALTH_RESPONSES = ("utter_urgent_health",)
+DONT_KNOW_RESPONSE = "utter_dont_know"
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class Bucket:
     label: str
     conversations: int
     tickets: int
+    emergencies: int = 0  # conversations that got the emergency numbers
+    urgent_health: int = 0  # conversations that got legevakt's number
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,9 @@ class Statistics:
     median_close: dt.timedelta | None
     answered: int  # tickets with a first response, behind the median
     closed: int
-    misunderstood: list[Misunderstood] = field(default_factory=list)
+    misunderstood: list[Misunderstood] = field(default_factory=list)  # answered «I don't know»
+    emergencies: int = 0
+    urgent_health: int = 0
 
     @property
     def handoff_share(self) -> float | None:
@@ -97,6 +107,7 @@ def compute(
     starts = [first + dt.timedelta(days=i * (7 if period == "week" else 1)) for i in range(count)]
 
     conversations_by: Counter[dt.date] = Counter()
+    safety_by: dict[str, Counter[dt.date]] = {"emergency": Counter(), "urgent_health": Counter()}
     misunderstood: dict[str, list] = {}
     if has_events_table(url):
         with get_engine(url).connect() as connection:
@@ -110,23 +121,16 @@ def compute(
             for _sender, first_at in rows:
                 day = dt.datetime.fromtimestamp(float(first_at), LOCAL_TZ).date()
                 conversations_by[_bucket_start(day, period)] += 1
-            missed = connection.execute(
-                sa.text(
-                    f"SELECT timestamp, data FROM {EVENTS_TABLE} WHERE type_name = 'user' "
-                    "AND intent_name IN ('nlu_fallback', 'out_of_scope') AND timestamp >= :a AND timestamp < :b"
-                ),
-                {"a": start.timestamp(), "b": end.timestamp()},
-            ).all()
-        for timestamp, data in missed:
-            try:
-                text = " ".join(str(json.loads(data or "{}").get("text") or "").split())
-            except ValueError:
-                continue
+            for kind, days in _safety_days(connection, start, end).items():
+                for day in days:
+                    safety_by[kind][_bucket_start(day, period)] += 1
+            unanswered = _unanswered(connection, start, end)
+        for timestamp, text in unanswered:
+            text = " ".join(text.split())
             if not text or text.startswith("/"):
                 continue
             at = dt.datetime.fromtimestamp(float(timestamp), dt.timezone.utc)
-            key = text.lower()
-            entry = misunderstood.setdefault(key, [text, 0, at])
+            entry = misunderstood.setdefault(text.lower(), [text, 0, at])
             entry[1] += 1
             entry[2] = max(entry[2], at)
 
@@ -173,7 +177,17 @@ def compute(
         if row.id in first_close:
             to_close.append(first_close[row.id] - created)
 
-    buckets = [Bucket(s, _bucket_label(s, period), conversations_by[s], tickets_by[s]) for s in starts]
+    buckets = [
+        Bucket(
+            s,
+            _bucket_label(s, period),
+            conversations_by[s],
+            tickets_by[s],
+            safety_by["emergency"][s],
+            safety_by["urgent_health"][s],
+        )
+        for s in starts
+    ]
     return Statistics(
         period=period,
         start=start,
@@ -187,8 +201,62 @@ def compute(
         median_close=_median(to_close),
         answered=len(to_reply),
         closed=len(to_close),
+        emergencies=sum(safety_by["emergency"].values()),
+        urgent_health=sum(safety_by["urgent_health"].values()),
         misunderstood=sorted(
             (Misunderstood(text, n, at) for text, n, at in misunderstood.values()),
             key=lambda m: (-m.count, -m.last_at.timestamp()),
         )[:100],
     )
+
+
+def _bot_answers(
+    connection: sa.engine.Connection, responses: tuple[str, ...], start: dt.datetime, end: dt.datetime
+) -> Iterator[Any]:
+    """The bot's messages in the period that gave one of `responses` (pre-filtered in SQL, checked here)."""
+    likes = " OR ".join(f"data LIKE :r{i}" for i in range(len(responses)))
+    rows = connection.execute(
+        sa.text(
+            f"SELECT id, sender_id, timestamp, data FROM {EVENTS_TABLE} WHERE type_name = 'bot' "
+            f"AND timestamp >= :a AND timestamp < :b AND ({likes})"
+        ),
+        {"a": start.timestamp(), "b": end.timestamp(), **{f"r{i}": f"%{r}%" for i, r in enumerate(responses)}},
+    ).all()
+    for row in rows:
+        try:
+            response = (json.loads(row.data or "{}").get("metadata") or {}).get("utter_action")
+        except ValueError:
+            continue
+        if response in responses:
+            yield row
+
+
+def _safety_days(connection: sa.engine.Connection, start: dt.datetime, end: dt.datetime) -> dict[str, list[dt.date]]:
+    """For each kind, the (conversation, day) pairs that got that safety answer: a conversation counts once a day."""
+    found: dict[str, list[dt.date]] = {}
+    for kind, responses in (("emergency", EMERGENCY_RESPONSES), ("urgent_health", URGENT_HEALTH_RESPONSES)):
+        pairs = {
+            (row.sender_id, dt.datetime.fromtimestamp(float(row.timestamp), LOCAL_TZ).date())
+            for row in _bot_answers(connection, responses, start, end)
+        }
+        found[kind] = [day for _, day in pairs]
+    return found
+
+
+def _unanswered(connection: sa.engine.Connection, start: dt.datetime, end: dt.datetime) -> list[tuple[float, str]]:
+    """(time, text) of each citizen message the bot answered with «I don't know»."""
+    found = []
+    for row in _bot_answers(connection, (DONT_KNOW_RESPONSE,), start, end):
+        data = connection.execute(
+            sa.text(
+                f"SELECT data FROM {EVENTS_TABLE} WHERE sender_id = :s AND type_name = 'user' AND id < :i "
+                "ORDER BY id DESC LIMIT 1"
+            ),
+            {"s": row.sender_id, "i": row.id},
+        ).scalar()
+        try:
+            text = str(json.loads(data or "{}").get("text") or "")
+        except ValueError:
+            continue
+        found.append((row.timestamp, text))
+    return found

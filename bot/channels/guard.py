@@ -4,7 +4,8 @@ Before Rasa sees a message: the text is cleaned (`bot.sanitize.clean_text`: no c
 characters, NUL or lone surrogates; NFC), a sender over the rate limit (`rate_limit.py`) is asked
 to wait, an empty message gets a short prompt, overlong text is refused and ID numbers are
 masked; in a live chat with staff the message is stored without the bot answering.
-An emergency is never held back by the rate limit. After: when Rasa raised, a
+An emergency, a suicide risk or an urgent health need (`bot.safety`) is never held back by the
+rate limit, a live chat or the length cap. After: when Rasa raised, a
 custom action failed, or there was no answer at all (the action server or the database is
 down), the citizen is told so plainly and given the phone number; nothing claims a ticket was made.
 """
@@ -26,9 +27,9 @@ from bot.channels import action_failures
 from bot.channels.live import current_relay
 from bot.channels.rate_limit import RateLimiter
 from bot.kommune import answer_language, get_kommune
-from bot.nlu.emergency import is_emergency
 from bot.nlu.language import detect
 from bot.pii import mask_data, mask_id_numbers
+from bot.safety import Assessment, assess
 from bot.sanitize import clean_text, has_visible_text
 from bot.settings import get_settings
 
@@ -91,42 +92,75 @@ def guarded(on_new_message: OnNewMessage, limiter: RateLimiter | None = None) ->
         raw = message.text if isinstance(message.text, str) else ""
         limit = get_settings().max_message_chars
         text = clean_text(raw) if len(raw) <= limit * _CLEAN_FACTOR else raw
-        if not limiter.allow(message.sender_id) and not is_emergency(text[: limit * _CLEAN_FACTOR]):
+        safety_case = _SafetyCase(text[: limit * _CLEAN_FACTOR])
+        if not limiter.allow(message.sender_id) and not safety_case():
             await out.send_text_message(message.sender_id, notice("rate_limited", _language_of(text)))
             return
         if len(text) > limit:
+            found = safety_case()
+            if found:  # the safety answer first; Rasa gets its intent, not the refused text
+                await _answer(on_new_message, _with_text(message, f"/{found.kind.intent}"), text)
             await out.send_text_message(message.sender_id, notice("too_long", _language_of(text), max_chars=limit))
             return
         if not has_visible_text(text):
             await out.send_text_message(message.sender_id, notice("empty_message", get_kommune().default_language))
             return
         masked_text, was_masked = mask_id_numbers(text)
-        if was_masked:
+        masked = _with_text(message, masked_text)
+        notice_first = was_masked and not safety_case()
+        if notice_first:
             await out.send_text_message(message.sender_id, notice("id_number_masked", _language_of(text)))
-        masked = UserMessage(
-            masked_text,
-            out,
-            message.sender_id,
-            message.parse_data,
-            mask_data(message.input_channel) if message.input_channel else message.input_channel,
-            message.message_id,
-            mask_data(message.metadata),  # client-supplied (REST, Socket.IO); Rasa stores it
-        )
-        if await _kept_for_live_chat(masked):
-            return
-        with action_failures.watch() as failures:
-            counting = CountingOutputChannel(out, failures)
-            masked.output_channel = counting
-            try:
-                await on_new_message(masked)
-                failed = counting.sent == 0 or bool(failures)
-            except Exception:  # the citizen gets a plain answer whatever went wrong
-                logger.exception("Handling a message from %s failed", message.input_channel)
-                failed = True
-        if failed:
-            await out.send_text_message(message.sender_id, notice("technical_problem", _language_of(text)))
+        if not await _kept_for_live_chat(masked):
+            await _answer(on_new_message, masked, text)
+        if was_masked and not notice_first:
+            await out.send_text_message(message.sender_id, notice("id_number_masked", _language_of(text)))
 
     return handle
+
+
+class _SafetyCase:
+    """`bot.safety.assess` of a message, worked out once and only when a step needs it."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._done = False
+        self._found: Assessment | None = None
+
+    def __call__(self) -> Assessment | None:
+        if not self._done:
+            self._found, self._done = assess(self._text), True
+        return self._found
+
+
+def _with_text(message: UserMessage, text: str) -> UserMessage:
+    """The message with another text; metadata and channel masked, since Rasa stores them."""
+    return UserMessage(
+        text,
+        message.output_channel,
+        message.sender_id,
+        message.parse_data,
+        mask_data(message.input_channel) if message.input_channel else message.input_channel,
+        message.message_id,
+        mask_data(message.metadata),  # client-supplied (REST, Socket.IO); Rasa stores it
+    )
+
+
+async def _answer(on_new_message: OnNewMessage, message: UserMessage, text: str) -> None:
+    """Rasa answers; when it raised, a custom action failed or nothing came, a plain notice does."""
+    out = message.output_channel
+    with action_failures.watch() as failures:
+        counting = CountingOutputChannel(out, failures)
+        message.output_channel = counting
+        try:
+            await on_new_message(message)
+            failed = counting.sent == 0 or bool(failures)
+        except Exception:  # the citizen gets a plain answer whatever went wrong
+            logger.exception("Handling a message from %s failed", message.input_channel)
+            failed = True
+        finally:
+            message.output_channel = out
+    if failed:
+        await out.send_text_message(message.sender_id, notice("technical_problem", _language_of(text)))
 
 
 def _language_of(text: str) -> str:
@@ -138,10 +172,10 @@ def _language_of(text: str) -> str:
 async def _kept_for_live_chat(message: UserMessage) -> bool:
     """In a live chat the staff member answers: store the message and keep the bot silent.
 
-    An emergency still gets the bot's emergency numbers at once.
+    An emergency (or urgent health need) still gets the bot's safety answer at once.
     """
     relay = current_relay()
-    if relay is None or message.sender_id not in relay.open_conversations or is_emergency(message.text or ""):
+    if relay is None or message.sender_id not in relay.open_conversations or assess(message.text or ""):
         return False
     try:
         chat = await asyncio.to_thread(live.open_chat, message.sender_id)

@@ -253,9 +253,13 @@ def register(app: Sanic) -> None:
                         "label": b.label,
                         "conversations": b.conversations,
                         "tickets": b.tickets,
+                        "emergencies": b.emergencies,
+                        "urgent_health": b.urgent_health,
                     }
                     for b in figures.buckets
                 ],
+                "emergencies": figures.emergencies,
+                "urgent_health": figures.urgent_health,
                 "per_topic": [{"topic": t, "label": label, "tickets": n} for t, label, n in figures.per_topic],
                 "per_channel": [{"channel": c, "tickets": n} for c, n in figures.per_channel],
                 "misunderstood": [

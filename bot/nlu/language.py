@@ -21,17 +21,13 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.emergency import override_intent
+from bot.certainty import shape_without_question
+from bot.nlu.intents import RuleBasedIntentClassifier, override_intent
 from bot.pii import MASK
 
 LANGUAGE_ENTITY = "language"
@@ -203,19 +199,12 @@ def detect(text: str) -> Guess | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class LanguageDetector(GraphComponent, IntentClassifier):
+class LanguageDetector(RuleBasedIntentClassifier):
     """Adds a `language` entity; sets `switch_language` or `other_language` when it is sure."""
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageDetector:
+    def warm_up(cls) -> None:
         _langdetect("Loading the language profiles once, before the first citizen writes.")
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -234,6 +223,10 @@ class LanguageDetector(GraphComponent, IntentClassifier):
             message.set(ENTITIES, [*entities, entity], add_to_output=True)
             if guess.explicit:
                 override_intent(message, SWITCH_INTENT)
-            elif guess.language not in ANSWERED and len(_WORDS.findall(text)) >= _MIN_WORDS_FOR_OTHER:
+            elif (
+                guess.language not in ANSWERED
+                and len(_WORDS.findall(text)) >= _MIN_WORDS_FOR_OTHER
+                and shape_without_question(text) is None  # a name or a signature tells no language
+            ):
                 override_intent(message, OTHER_INTENT)
         return messages

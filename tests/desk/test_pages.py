@@ -188,6 +188,15 @@ async def test_citizen_text_is_shown_escaped(desk: Desk) -> None:
                 "d": json.dumps({"event": "user", "text": XSS}),
             },
         )
+        # The bot answered «I don't know»: the statistics list the question.
+        connection.execute(
+            sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, 'bot', :t, :d)"),
+            {
+                "s": "xss-chat",
+                "t": ticket.created_at.timestamp() - 4,
+                "d": json.dumps({"event": "bot", "text": "…", "metadata": {"utter_action": "utter_dont_know"}}),
+            },
+        )
     try:
         client = await desk.login("admin")
         queue.add_note(ticket.reference, f"Notat {XSS}", actor="kari")

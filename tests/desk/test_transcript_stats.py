@@ -43,8 +43,11 @@ class Events:
     def said(self, sender: str, text: str, at: dt.datetime, intent: str = "faq") -> None:
         self.add(sender, UserUttered(text, {"name": intent, "confidence": 0.9}), at)
 
-    def answered(self, sender: str, text: str, at: dt.datetime, buttons: list | None = None) -> None:
-        self.add(sender, BotUttered(text, {"buttons": buttons} if buttons else {}), at)
+    def answered(
+        self, sender: str, text: str, at: dt.datetime, buttons: list | None = None, response: str | None = None
+    ) -> None:
+        metadata = {"utter_action": response} if response else {}
+        self.add(sender, BotUttered(text, {"buttons": buttons} if buttons else {}, metadata), at)
 
 
 @pytest.fixture
@@ -92,9 +95,24 @@ def test_statistics_count_conversations_handoffs_times_and_misses(events: Events
     for i in range(4):
         events.said(f"c{i}", "hei", now - dt.timedelta(minutes=30 - i))
         events.said(f"c{i}", "mer", now - dt.timedelta(minutes=20 - i))
-    events.said("c0", "Hvor kan jeg parkere båten min?", now - dt.timedelta(minutes=5), intent="nlu_fallback")
-    events.said("c1", "hvor kan jeg parkere båten min?", now - dt.timedelta(minutes=4), intent="nlu_fallback")
-    events.said("c2", "Hva er meningen med livet", now - dt.timedelta(minutes=3), intent="out_of_scope")
+    for sender, text, minutes in (
+        ("c0", "Hvor kan jeg parkere båten min?", 5),
+        ("c1", "hvor kan jeg parkere båten min?", 4),
+        ("c2", "Hva er meningen med livet", 3),
+    ):
+        at = now - dt.timedelta(minutes=minutes)
+        events.said(sender, text, at, intent="out_of_scope")
+        events.answered(
+            sender, "Det vet jeg dessverre ikke …", at + dt.timedelta(seconds=1), response="utter_dont_know"
+        )
+    # «Mente du …?» is no «I don't know»: not listed.
+    events.said("c3", "parkering", now - dt.timedelta(minutes=2), intent="no_question")
+    events.answered("c3", "Mente du …", now - dt.timedelta(minutes=2), response="utter_which_topic")
+    # Safety answers: counted per conversation and day, never with their text.
+    for sender, response in (("c0", "utter_emergency"), ("c0", "utter_emergency"), ("c1", "utter_suicide_risk")):
+        events.said(sender, "…", now - dt.timedelta(minutes=1), intent="emergency")
+        events.answered(sender, "Ring 113 …", now - dt.timedelta(minutes=1), response=response)
+    events.answered("c2", "Ring legevakten …", now - dt.timedelta(minutes=1), response="utter_urgent_health")
     events.said("old", "hei", now - dt.timedelta(days=100))
     a = make_ticket("a", conversation_id="c0")
     b = make_ticket("b", conversation_id="c1", topic="faq/property_tax", channel="socketio")
@@ -117,6 +135,8 @@ def test_statistics_count_conversations_handoffs_times_and_misses(events: Events
         ("hvor kan jeg parkere båten min?", 2),
         ("hva er meningen med livet", 1),
     ]
+    assert (figures.emergencies, figures.urgent_health) == (2, 1)
+    assert sum(b.emergencies for b in figures.buckets) == 2 and sum(b.urgent_health for b in figures.buckets) == 1
     weekly = stats.compute("week", 12)
     assert len(weekly.buckets) == 12 and weekly.buckets[-1].label.startswith("uke ")
     assert weekly.conversations == 4 and b.reference

@@ -1,0 +1,181 @@
+"""How sure the bot is of what a message asks: the rules behind «answer only when sure».
+
+Used by the NLU component `bot.nlu.certainty.TopicCertainty`, which replaces Rasa's
+FallbackClassifier. Rasa's classifier looks only at the intent's confidence, so a message that
+DIET calls `faq` with confidence 0.9 got a topic answer even when the response selector was torn
+between five topics. Here a topic is answered only when the topic itself is likely: the `faq`
+confidence times the selector's confidence for its best topic, with a lead over the next.
+
+A message that is only a name, a signature, contact details, an address, a date or a number never
+gets a topic answer: it becomes `no_question`, and the bot asks what it is about. Nor does a single word
+(«Kari», «bil», «parkering»), unless it names a service so plainly that the model is all but
+certain of it («eiendomsskatt», «sosialhjelp»: `Thresholds.keyword`): a keyword typed as into a
+search box. For other words the bot asks, offering the topics the word may point to. A topic's
+own label (a pressed «Mente du …?» button) is always answered.
+
+The thresholds were chosen on a calibration set held out from training and from the test sets
+(tests/calibration/, `python -m bench.calibrate`); README, «Knowing what it does not know».
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.pii import MASK
+from bot.safety import SAFETY_INTENTS
+from bot.topics import FAQ_INTENT, TOPICS, topic_by_label
+
+FALLBACK_INTENT = "nlu_fallback"
+TOPIC_SURE = "topic_sure"  # in the parse data: whether the best topic passed `sure_of_topic`
+NO_QUESTION_INTENT = "no_question"
+# Intents that are no topic answer, so a message with them needs no topic certainty.
+UNSURE_INTENTS = frozenset({FALLBACK_INTENT, NO_QUESTION_INTENT, "out_of_scope", "follow_up"})
+# Intents a single word may well have: «hei», «takk», «ja», «nei», «avbryt», «hjelp».
+SHORT_INTENTS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "thanks",
+        "affirm",
+        "deny",
+        "cancel",
+        "bot_challenge",
+        "human_handoff",
+        "switch_language",
+        "other_language",
+        "change_details",
+        "case_status",
+    }
+)
+
+
+# A signature («Mvh Kari Hansen») is no question whatever the classifiers read, unless it thanks.
+SIGN_OFF_INTENTS = frozenset({"thanks", "goodbye"})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Chosen on the calibration set; see the module docstring."""
+
+    topic: float = 0.5  # faq confidence × the selector's confidence in its best topic
+    topic_lead: float = 0.1  # the best topic's lead over the second, on the same scale
+    intent: float = 0.4  # any other intent's confidence
+    choice: float = 0.08  # a topic's confidence to be offered as a «Mente du …?» button …
+    choice_share: float = 0.25  # … and at least this share of the best topic's
+    switch: float = 0.4  # a topic named in a follow-up («og barnehage da?») that switches to it
+    keyword: float = 0.9  # a single word answered as a topic («eiendomsskatt»)
+    # An `out_of_scope` reading from which a short message right after a topic answer is a new
+    # question («hvordan får jeg fastlege?»), not a follow-up («who books it, me or you?»).
+    new_question: float = 0.95
+    # DIET's own safety intents, when the safety layer (placed after, with patterns and its own
+    # classifier) finds nothing: trusted only when DIET is all but sure.
+    diet_safety: float = 0.8
+
+
+THRESHOLDS = Thresholds()
+
+_EMAIL = re.compile(r"^\S+@\S+\.\w+$")
+_NUMBERISH = re.compile(r"^[\d\s+().,:/%-]*\d[\d\s+().,:/%-]*(?:kr|kroner|nok)?\.?$", re.IGNORECASE)
+_DATE_WORDS = re.compile(
+    r"^(?:(?:på |neste |i |om )?(?:mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag|"
+    r"i dag|i morgen|i morgon|i går|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)"
+    r"|kl\.? ?\d.*|\d{1,2}\.? ?(?:jan|feb|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|des|dec)\w*\.?(?: \d{2,4})?)$",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"\S+@\S+\.\w+|\S+ ?@ ?\S+ ?\. ?\w+|(?:\+47)?[ \d]{8,}")
+_ADDRESS = re.compile(
+    r"^(?:[\w.-]+ ){0,3}[\w.-]*(?:gata|gate|gaten|veien|vegen|vei|veg|allé|alle|plass|stien|torget|bakken|"
+    r"street|road|lane)\s*\d+\s*\w?\b.*$|^postboks\s*\d+",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(
+    r"^(?:--|(?:mvh|m\.v\.h\.?|med vennlig hilsen|med vennleg helsing|vennlig hilsen|vennleg helsing|beste hilsen|"
+    r"hilsen|helsing|best regards|kind regards|regards|yours sincerely|sincerely|cheers)\b)[\s,.:-]*[^?]{0,100}$",
+    re.IGNORECASE,
+)
+_QUESTION_WORD = re.compile(
+    r"\b(?:hva|kva|ka|hvordan|korleis|koss|når|kor|hvor|hvorfor|kvifor|kan|what|how|when|where|why|can)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^[A-ZÆØÅÉ][a-zæøåéäöü]+(?:[- ][A-ZÆØÅÉ][a-zæøåéäöü]+){0,2}$")
+_WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)?[.!?]*$")
+
+
+def shape_without_question(text: str) -> str | None:
+    """Which kind of no-question message this is by its form alone, or None."""
+    had_mask = MASK in (text or "")
+    text = " ".join((text or "").replace(MASK, " ").split())
+    if not text:
+        return "mask" if had_mask else None
+    if _SIGNATURE.match(text) and len(text.split()) <= 10 and not _QUESTION_WORD.search(text):
+        return "signature"
+    if _EMAIL.match(text):
+        return "email"
+    if _NUMBERISH.match(text):
+        return "number"
+    if len(text.split()) <= 8 and "?" not in text and _CONTACT.search(text):
+        return "contact"
+    if len(text.split()) <= 6 and _ADDRESS.match(text):
+        return "address"
+    if _DATE_WORDS.match(text):
+        return "date"
+    if _NAME.match(text) and " " in text:
+        return "name"
+    if _WORD.match(text):
+        return "word"
+    return None
+
+
+def ranked_topics(parse_data: dict[str, Any]) -> list[tuple[str, float]]:
+    """Topics ranked by confidence: a `faq` score is split over the selector's sub-topics."""
+    ranking: list[tuple[str, float]] = []
+    selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    for item in parse_data.get("intent_ranking") or []:
+        if item.get("name") != FAQ_INTENT:
+            continue
+        confidence = float(item.get("confidence") or 0.0)
+        for sub in selector.get("ranking") or []:
+            key = sub.get("intent_response_key")
+            if key in TOPICS:
+                ranking.append((key, confidence * float(sub.get("confidence") or 0.0)))
+    return sorted(ranking, key=lambda pair: pair[1], reverse=True)
+
+
+def _best_topic(parse_data: dict[str, Any]) -> float:
+    ranking = ranked_topics(parse_data)
+    return ranking[0][1] if ranking else 0.0
+
+
+def sure_of_topic(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> bool:
+    """Whether the message's best topic is likely enough, and ahead of the next, to answer."""
+    ranking = ranked_topics(parse_data)
+    if not ranking:
+        return False
+    best = ranking[0][1]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    return best >= thresholds.topic and best - second >= thresholds.topic_lead
+
+
+def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> str | None:
+    """The intent the message should get instead of the classifier's, or None to keep it."""
+    intent = parse_data.get("intent") or {}
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+    text = str(parse_data.get("text") or "")
+    if text.startswith("/"):
+        return None  # a button's payload names its intent
+    if name == FAQ_INTENT and topic_by_label(text) in TOPICS:
+        return None  # a pressed «Mente du …?» button, or its words typed
+    shape = shape_without_question(text)
+    if shape and (name not in SHORT_INTENTS or (shape == "signature" and name not in SIGN_OFF_INTENTS)):
+        keyword = shape == "word" and name == FAQ_INTENT and _best_topic(parse_data) >= thresholds.keyword
+        if not keyword:
+            return NO_QUESTION_INTENT if name != NO_QUESTION_INTENT else None
+    if name in UNSURE_INTENTS:
+        return None
+    if name == FAQ_INTENT:
+        return None if sure_of_topic(parse_data, thresholds) else FALLBACK_INTENT
+    if name in SAFETY_INTENTS:
+        return None if confidence >= thresholds.diet_safety else FALLBACK_INTENT
+    return None if confidence >= thresholds.intent else FALLBACK_INTENT

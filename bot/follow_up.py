@@ -1,0 +1,84 @@
+"""Short follow-up questions: which facet of the topic just answered they ask about.
+
+«hva koster det?» after the answer on skjenkebevilling asks for that topic's price. The
+`follow_up` intent says that a message is such a question; `facet_of` says which part of the
+topic it asks about, from the words it uses (bokmål, nynorsk, dialect, English). A follow-up that
+matches none («og glass?», «kan du si mer?») asks for more of the same topic.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+
+class Facet(str, enum.Enum):
+    """What a follow-up asks about; the value names the response `utter_follow_up_<value>`."""
+
+    PRICE = "price"
+    DEADLINE = "deadline"
+    PROCESSING_TIME = "processing_time"
+    ELIGIBILITY = "eligibility"
+    HOW_TO_APPLY = "how_to_apply"
+    WHERE = "where"
+    DOCUMENTS = "documents"
+    MORE = "more"
+
+
+# Checked in this order: «hvor lang tid» is processing time, not «hvor» (where).
+_FACET_WORDS: list[tuple[Facet, str]] = [
+    (
+        Facet.PROCESSING_TIME,
+        r"lang tid|ka tid får|kor lenge|hvor lenge|hvor fort|kor fort|saksbehandlingstid|sakshandsamingstid|"
+        r"ventetid|hvor mange dager|kor mange dagar|\bta[rk] det\b|\btek det\b|går det (?:fort|raskt)|fortere|"
+        r"raskare|raskere|forvente svar|rekne med svar|når får (?:jeg|eg|æ|i|man) svar|når kjem svaret|svar samme dag|"
+        r"når kommer svaret|når blir det klart|how long|how soon|how quickly|how fast|take long|how many days|"
+        r"faster|when will i (?:hear|get)|waiting time|processing time",
+    ),
+    (
+        Facet.DEADLINE,
+        r"frist|for seint|for sent|innen når|innan når|senest|siste dag|\brekk|løpende opptak|løpande opptak|"
+        r"deadline|too late|by when|last day|still apply|extension|when must|when do i have to|"
+        r"når må (?:jeg|eg|æ|i|det)|kor tid må|når stenger det",
+    ),
+    (
+        Facet.PRICE,
+        r"kost|pris|gratis|betal|gebyr|avgift|\bkr\b|kroner|dyrt|egenandel|eigendel|eigenandel|rabatt|"
+        r"hvor mye|kor mykje|kor mye|kor mykkje|cost|price|\bfree\b|\bpay\b|\bfee\b|how much|charge|"
+        r"discount|expensive",
+    ),
+    (
+        Facet.ELIGIBILITY,
+        r"hvem|kven|kæm|\bkem\b|gjelder det|gjeld det|rett på|rett til|krav på|krav til|kan (?:jeg|eg|æ) få|"
+        r"pensjonist|student|ufør|forsørger|aldersgrense|statsborger|kvalifiser|over 18|alle søke|"
+        r"må (?:jeg|eg|æ|man|ein) (?:bo|bu|være|vere)|annen kommune|anna kommune|"
+        r"who can|who gets|eligib|apply to me|can i get|qualif|pensioner|age limit|live in|students|"
+        r"citizen",
+    ),
+    (
+        Facet.DOCUMENTS,
+        r"ha med|ta med|hva trenger|kva treng|ka treng|trenger (?:jeg|eg|æ)|treng (?:eg|æ)|legitimasjon|\bleg\b|"
+        r"papir|dokument|vedlegg|attest|legge ved|leggje ved|førerkort|førarkort|bankkort|\bbilde|\bpass\b|"
+        r"bring|what do i need|documents?|papers|\bid\b|identification|passport|driving licen|attachment|proof",
+    ),
+    (
+        Facet.HOW_TO_APPLY,
+        r"søk|søknad|skjema|på nett|nettet|digitalt|e-post|epost|hvordan|korleis|koss|åssen|hva må (?:jeg|man)|"
+        r"kva må (?:eg|ein)|ka må (?:æ|i)|første steg|fylle|lenke|\blink\b|melder jeg|melde fra|"
+        r"apply|application|\bform\b|online|how do i|how can i|sign up|register|first step",
+    ),
+    (
+        Facet.WHERE,
+        r"hvor|\bkor\b|kvar|hvilket sted|adresse|address|langt unna|etasje|sentrum|nærheten|møte opp|"
+        r"komme innom|buss dit|where|\bfar\b|get there",
+    ),
+]
+_FACETS = [(facet, re.compile(rf"(?:{words})", re.IGNORECASE)) for facet, words in _FACET_WORDS]
+
+
+def facet_of(text: str) -> Facet:
+    """The facet a follow-up asks about; `MORE` when its words name none."""
+    for facet, pattern in _FACETS:
+        if pattern.search(text or ""):
+            return facet
+    return Facet.MORE

@@ -1,0 +1,235 @@
+"""What the bot answers when it is not sure, when there is no question, and to follow-ups.
+
+Pure functions over Rasa's parse data and a conversation's events (JSON dicts), used by the thin
+actions in `actions/`. They return a `Reply`: which response of domain.yml to give, with what.
+
+- Not sure of the topic (`nlu_fallback`): two or three close topics → «Mente du …?» with them as
+  buttons; a short elliptic follow-up («og glass?») after a topic answer → more on that topic;
+  otherwise → «I don't know» with the website search, the office's phone and the offer of a person.
+- Out of scope → «I don't know». No question in the message → «what is it about?» (a single
+  word that points to topics → those topics as buttons).
+- A follow-up («hva koster det?») → that facet of the topic just answered; naming another topic
+  switches to it; with no topic answered yet, the bot asks which service it is about.
+- After several misses in a row, the offer of a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.certainty import (
+    NO_QUESTION_INTENT,
+    THRESHOLDS,
+    TOPIC_SURE,
+    Thresholds,
+    ranked_topics,
+    shape_without_question,
+)
+from bot.follow_up import Facet, facet_of
+from bot.safety import BY_PATTERN
+from bot.safety.classifier import asks_something
+from bot.topics import TOPICS
+
+MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope", NO_QUESTION_INTENT})
+# User intents after which «hva koster det?» still belongs to the topic answered before them.
+_KEEPS_TOPIC = frozenset({"follow_up", "thanks", "affirm", "deny", "greet", "switch_language", "faq"})
+MAX_CHOICES = 3
+MISSES_BEFORE_OFFER = 3
+_ELLIPTIC = re.compile(
+    r"^(?:og|å|and|men|but|enn|hva med|kva med|ka med|hva om|kva om|hva hvis|kva viss|what about|what if|"
+    r"også|òg|samme med|gjelder det|gjeld det|hvis|viss|om)\b",
+    re.IGNORECASE,
+)
+_SHORT_WORDS = 10  # a follow-up is short; a longer message is read on its own
+# Shapes that are no follow-up even right after a topic answer: contact details, a name, a number.
+_NOT_FOLLOW_UP_SHAPES = frozenset({"email", "contact", "number", "address", "name", "signature", "mask"})
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A response to give; `topics` are «Mente du …?» choices; `topic` is the topic it is about."""
+
+    response: str
+    miss_kind: str | None = None
+    topics: tuple[str, ...] = ()
+    topic: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _intent(parse_data: dict[str, Any]) -> str:
+    return str((parse_data.get("intent") or {}).get("name") or "")
+
+
+def _session(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events of the current session (after the last `session_started`)."""
+    events = list(events)
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "session_started":
+            return events[index + 1 :]
+    return events
+
+
+def last_topic(events: Sequence[dict[str, Any]]) -> str | None:
+    """The topic the bot answered last in this session, before the latest user message.
+
+    A follow-up belongs to it unless the citizen asked about something else in between.
+    """
+    session = _session(events)
+    users = [i for i, e in enumerate(session) if e.get("event") == "user"]
+    if users:
+        session = session[: users[-1]]  # leave out the message being answered
+    for event in reversed(session):
+        kind = event.get("event")
+        if kind == "bot":
+            metadata = event.get("metadata") or {}
+            key = metadata.get("topic_key")
+            action = str(metadata.get("utter_action") or "")
+            if not key and action.startswith("utter_faq/"):
+                key = action[len("utter_") :]
+            if key in TOPICS:
+                return key
+        elif kind == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent not in _KEEPS_TOPIC:
+                return None
+    return None
+
+
+def said_since_last_message(events: Sequence[dict[str, Any]], response: str) -> bool:
+    """Whether the bot gave `response` after the citizen's latest message."""
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False
+
+
+def topic_link(topic: str) -> str:
+    return TOPICS[topic].link()
+
+
+def consecutive_misses(events: Sequence[dict[str, Any]]) -> int:
+    """How many of the latest user messages in a row the bot did not understand."""
+    count = 0
+    for event in reversed([e for e in _session(events) if e.get("event") == "user"]):
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") not in MISS_INTENTS:
+            break
+        count += 1
+    return count
+
+
+def close_topics(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> tuple[str, ...]:
+    """Up to three topics the message may be about, best first."""
+    ranking = ranked_topics(parse_data)
+    if not ranking:
+        return ()
+    best = ranking[0][1]
+    return tuple(
+        topic for topic, p in ranking[:MAX_CHOICES] if p >= thresholds.choice and p >= best * thresholds.choice_share
+    )
+
+
+def _is_elliptic(text: str) -> bool:
+    return bool(_ELLIPTIC.match(text.strip()))
+
+
+def follow_up_reply(topic: str, text: str) -> Reply:
+    return Reply(f"utter_follow_up_{facet_of(text).value}", topic=topic)
+
+
+def answer_topic(topic: str) -> Reply:
+    return Reply(f"utter_{topic}", topic=topic)
+
+
+def in_context(
+    parse_data: dict[str, Any], events: Sequence[dict[str, Any]], thresholds: Thresholds = THRESHOLDS
+) -> Reply | None:
+    """A short message read as a follow-up on the topic just answered, when it can be one.
+
+    Right after a topic answer, a short message the bot is not sure of («holder det med en
+    erklæring fra fysioterapeuten?», «who books it, me or you?») is most likely about that topic,
+    and so is one the classifier calls a follow-up. Not one that is a clear question about a
+    service the bot does not cover (`out_of_scope` at `Thresholds.new_question`: «hvordan får jeg
+    fastlege?»), contact details, a name or a signature, or a single word unless it starts like a
+    follow-up («og glass?»), asks about a facet or points to that topic. A topic it names clearly
+    («og barnehage da?») switches to that topic.
+    """
+    topic = last_topic(events)
+    text = str(parse_data.get("text") or "")
+    intent = _intent(parse_data)
+    if topic is None or (intent != "follow_up" and len(text.split()) > _SHORT_WORDS):
+        return None  # a longer message that the classifier does not call a follow-up is read on its own
+    facet = facet_of(text)
+    choices = close_topics(parse_data, thresholds)
+    confidence = float((parse_data.get("intent") or {}).get("confidence") or 0.0)
+    if intent == "out_of_scope" and not _is_elliptic(text) and confidence >= thresholds.new_question:
+        return None  # a new question about something the bot does not cover
+    shape = shape_without_question(text)
+    if shape in _NOT_FOLLOW_UP_SHAPES:
+        return None
+    if shape is not None and not (_is_elliptic(text) or facet is not Facet.MORE or topic in choices):
+        return None  # a single word or a date that does not point back
+    named = ranked_topics(parse_data)
+    if named and named[0][1] >= thresholds.switch and named[0][0] != topic:
+        return answer_topic(named[0][0])  # «og barnehage da?»
+    if facet is Facet.MORE and choices[:1] == (topic,):
+        return answer_topic(topic)  # «og glass?» after the waste answer: that answer again
+    return follow_up_reply(topic, text)
+
+
+def misunderstanding(
+    parse_data: dict[str, Any], events: Sequence[dict[str, Any]], thresholds: Thresholds = THRESHOLDS
+) -> Reply:
+    """The answer to a message the bot is not sure of, that is out of scope, or asks nothing."""
+    followed = in_context(parse_data, events, thresholds)
+    if followed:
+        return followed
+    intent = _intent(parse_data)
+    text = str(parse_data.get("text") or "")
+    choices = close_topics(parse_data, thresholds)
+    reply: Reply
+    if intent == NO_QUESTION_INTENT:
+        if shape_without_question(text) == "word" and choices:
+            reply = Reply("utter_which_topic", "which_topic", choices)
+        else:
+            reply = Reply("utter_no_question", "no_question")
+    elif intent == "nlu_fallback" and choices:
+        reply = Reply("utter_which_topic", "which_topic", choices)
+    else:
+        reply = Reply("utter_dont_know", "dont_know")
+    if reply.miss_kind != "dont_know" and consecutive_misses(events) >= MISSES_BEFORE_OFFER:
+        return Reply("utter_offer_person", "offer_person")
+    return reply
+
+
+def follow_up(
+    parse_data: dict[str, Any], events: Sequence[dict[str, Any]], thresholds: Thresholds = THRESHOLDS
+) -> Reply:
+    """The answer to a short follow-up: the facet of the topic just answered."""
+    return in_context(parse_data, events, thresholds) or Reply("utter_follow_up_no_topic")
+
+
+def after_safety(parse_data: dict[str, Any], events: Sequence[dict[str, Any]] = ()) -> Reply | None:
+    """What the bot says after the safety answer, if anything.
+
+    A topic the message also asked about, when NLU was sure of it (`topic_sure`). And when only
+    the classifier, not a pattern, found the safety case in a message that asks something, while
+    DIET read it as an ordinary question it could not place, the answer it would have had («I
+    don't know …», «Mente du …?»): if the alarm was false, it cost the citizen one line, not the
+    answer. Otherwise nothing: the safety answer stands alone.
+    """
+    ranking = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != _intent(parse_data)]
+    if not ranking:
+        return None
+    if parse_data.get(TOPIC_SURE) and ranking[0].get("name") == "faq":
+        return answer_topic(ranked_topics(parse_data)[0][0])
+    text = str(parse_data.get("text") or "")
+    by_classifier = parse_data.get(BY_PATTERN) is False
+    if by_classifier and ranking[0].get("name") in MISS_INTENTS and asks_something(text):
+        reply = misunderstanding({**parse_data, "intent": ranking[0], "intent_ranking": ranking}, events)
+        return None if reply.miss_kind == "offer_person" else reply
+    return None

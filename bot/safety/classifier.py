@@ -1,0 +1,176 @@
+"""The trained half of the safety layer: a small text classifier of its own, not the topic classifier.
+
+A logistic regression over character n-grams (which carry misspellings, dialect and compounds)
+and word n-grams, trained on the safety examples in `data/nlu/safety.yml` (emergency,
+suicide_risk, urgent_health) against every other example in `data/nlu/` (ordinary questions,
+chat, the «hard negatives» with alarming words). It trains in a few seconds when a process first
+needs it (`get_classifier`; the Rasa server warms it up at start), so it always matches the data
+in the repository and no model file has to be shipped or kept in step.
+
+It scores the whole message and each of its sentences, and keeps the highest score per kind: an
+emergency in the middle of a long message counts as much as one on its own. Two exceptions, chosen
+on the calibration sets and by cross-validation on the training data (README, «Safety first»):
+in a message that asks something, the sentences around the question are its context, read only
+with the whole message («Kva krevst for å bli fosterheim? Vi har tenkt på det lenge»: the second
+sentence alone reads like despair); and a single word («blå») is left to the patterns, since a
+word alone gives the classifier too little to go on.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import yaml
+
+from bot.safety.patterns import normalise
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
+SAFETY_INTENTS = ("emergency", "suicide_risk", "urgent_health")
+NONE = "none"
+# Rasa's inline entity annotation, «[SK-2026-00042](case_reference)»: keep the text.
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+_SENTENCES = re.compile(r"(?<=[.!?;\n])\s+|\s+(?:men|og så|and then|but)\s+")
+
+
+def load_examples(data_dir: Path = DATA_DIR) -> list[tuple[str, str]]:
+    """(text, full intent) for every NLU example in the folder, e.g. («når blir søpla hentet», «faq/waste»)."""
+    examples: list[tuple[str, str]] = []
+    for path in sorted(data_dir.rglob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            intent = block.get("intent")
+            if not intent:
+                continue
+            for line in (block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    examples.append((_ANNOTATION.sub(r"\1", line[2:].strip()), intent))
+    return examples
+
+
+_QUESTION_START = re.compile(
+    r"^(?:hvordan|korleis|koss|åssen|hvor|kor|hva|kva|ka|når|hvem|kven|kem|hvilke\w*|kva for|kan|må|har|er|"
+    r"skal|får|blir|finnes|fins|gjelder|trenger|how|what|where|when|who|which|can|do|does|is|are|should|"
+    r"will)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_question(sentence: str) -> bool:
+    """Whether a sentence asks something: it ends with «?» or starts with a question word."""
+    sentence = sentence.strip()
+    return sentence.endswith("?") or bool(_QUESTION_START.match(sentence))
+
+
+def _parts(text: str) -> list[str]:
+    return [p for p in (s.strip() for s in _SENTENCES.split(text)) if len(p) > 2]
+
+
+def asks_something(text: str) -> bool:
+    """Whether any sentence of the message asks something."""
+    return any(asks_question(part) for part in _parts(text) or [text])
+
+
+def sentences(text: str) -> list[str]:
+    """The parts the classifier scores: the message and, when it asks nothing, each of its sentences."""
+    parts = _parts(text)
+    if len(parts) > 1 and not any(asks_question(part) for part in parts):
+        return [text, *[part for part in parts if len(part.split()) > 1]]
+    return [text]
+
+
+@dataclass
+class _Features:
+    """One fitted TF-IDF vectorizer, read out for fast scoring of a few short texts."""
+
+    analyzer: Callable[[str], list[str]]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    offset: int  # where its columns start in the joined feature vector
+
+
+class SafetyClassifier:
+    """Scores a text for each safety kind: the probability the model gives it.
+
+    `train` takes (text, intent) pairs: the safety intents against all others together.
+    """
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        union, model = pipeline.steps[0][1], pipeline.steps[-1][1]
+        self.pipeline = pipeline
+        self.classes: tuple[str, ...] = tuple(model.classes_)
+        self._coef = np.asarray(model.coef_, dtype=np.float64)
+        self._intercept = np.asarray(model.intercept_, dtype=np.float64)
+        self._features: list[_Features] = []
+        offset = 0
+        for _, vectorizer in union.transformer_list:
+            self._features.append(
+                _Features(vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset)
+            )
+            offset += len(vectorizer.vocabulary_)
+
+    @classmethod
+    def train(cls, examples: Iterable[tuple[str, str]]) -> SafetyClassifier:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion, make_pipeline
+
+        examples = list(examples)
+        texts = [normalise(text) for text, _ in examples]
+        labels = [intent if intent in SAFETY_INTENTS else NONE for _, intent in examples]
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
+        features = FeatureUnion([("chars", chars), ("words", words)])
+        model = LogisticRegression(C=20.0, class_weight="balanced", max_iter=3000)
+        pipeline = make_pipeline(features, model)
+        pipeline.fit(texts, labels)
+        return cls(pipeline)
+
+    def _probabilities(self, text: str) -> np.ndarray:
+        """What `pipeline.predict_proba([text])[0]` gives, without scikit-learn's per-call checks."""
+        logits = self._intercept.copy()
+        for features in self._features:
+            counts: dict[int, int] = {}
+            for gram in features.analyzer(text):
+                column = features.vocabulary.get(gram)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if not counts:
+                continue
+            columns = np.fromiter(counts, dtype=np.int64)
+            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * features.idf[columns]
+            weights /= np.linalg.norm(weights)
+            logits += self._coef[:, columns + features.offset] @ weights
+        exp = np.exp(logits - logits.max())
+        return exp / exp.sum()
+
+    def scores(self, text: str) -> dict[str, float]:
+        """The highest probability per safety kind over the message and its sentences (none for one word)."""
+        text = normalise(text)
+        if len(text.split()) < 2:
+            return dict.fromkeys((kind for kind in self.classes if kind != NONE), 0.0)
+        probabilities = np.max([self._probabilities(part) for part in sentences(text)], axis=0)
+        return {kind: float(p) for kind, p in zip(self.classes, probabilities, strict=True) if kind != NONE}
+
+
+_lock = threading.Lock()
+_classifier: SafetyClassifier | None = None
+
+
+def get_classifier() -> SafetyClassifier:
+    """The process's classifier, trained on first use from `data/nlu/`."""
+    global _classifier
+    if _classifier is None:
+        with _lock:
+            if _classifier is None:
+                _classifier = SafetyClassifier.train(load_examples())
+    return _classifier

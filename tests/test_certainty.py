@@ -1,0 +1,125 @@
+"""When the bot is sure enough to answer a topic (bot/certainty.py, bot/nlu/certainty.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.certainty import Thresholds, decide, ranked_topics, shape_without_question
+from bot.nlu.certainty import TopicCertainty
+
+TH = Thresholds(topic=0.5, topic_lead=0.15, intent=0.5, choice=0.08, choice_share=0.25, switch=0.4, keyword=0.9)
+
+
+def _parse(text: str, faq: float, subs: dict[str, float], intent: str = "faq", confidence: float | None = None) -> dict:
+    ranking = [{"name": "faq", "confidence": faq}, {"name": "out_of_scope", "confidence": 1 - faq}]
+    if intent != "faq":
+        ranking.insert(0, {"name": intent, "confidence": confidence or 0.9})
+    return {
+        "text": text,
+        "intent": ranking[0],
+        "intent_ranking": ranking,
+        "response_selector": {
+            "faq": {"ranking": [{"intent_response_key": k, "confidence": c} for k, c in subs.items()]}
+        },
+    }
+
+
+def test_the_faq_confidence_is_split_over_the_selectors_topics() -> None:
+    ranking = ranked_topics(_parse("x", 0.8, {"faq/waste": 0.5, "faq/municipal_fees": 0.5}))
+    assert [(t, round(p, 2)) for t, p in ranking] == [("faq/waste", 0.4), ("faq/municipal_fees", 0.4)]
+
+
+def test_a_likely_topic_with_a_lead_is_answered() -> None:
+    assert (
+        decide(_parse("når blir søpla hentet", 0.95, {"faq/waste": 0.9, "faq/municipal_fees": 0.1}), thresholds=TH)
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "faq,subs",
+    [
+        (0.95, {"faq/kindergarten_fees": 0.5, "faq/kindergarten_apply": 0.45}),  # torn between two topics
+        (0.45, {"faq/waste": 0.99}),  # not sure it is a topic question at all
+    ],
+)
+def test_an_unsure_topic_becomes_nlu_fallback(faq: float, subs: dict[str, float]) -> None:
+    assert decide(_parse("barnehage pris søke", faq, subs), thresholds=TH) == "nlu_fallback"
+
+
+def test_a_weak_other_intent_becomes_nlu_fallback_and_a_strong_one_stays() -> None:
+    assert decide(_parse("kanskje", 0.1, {}, intent="affirm", confidence=0.3), thresholds=TH) == "nlu_fallback"
+    assert decide(_parse("ja takk", 0.01, {}, intent="affirm", confidence=0.97), thresholds=TH) is None
+
+
+@pytest.mark.parametrize(
+    "text,shape",
+    [
+        ("Ola Nordmann", "name"),
+        ("kari@example.no", "email"),
+        ("912 34 567", "number"),
+        ("+47 912 34 567", "number"),
+        ("min epost er kari@example.no", "contact"),
+        ("Storgata 5", "address"),
+        ("12.03.2025", "number"),
+        ("neste tirsdag", "date"),
+        ("kl 14", "date"),
+        ("søppel", "word"),
+        ("[fødselsnummer fjernet]", "mask"),
+        ("når blir søpla hentet", None),
+        ("Hvor er rådhuset?", None),
+        ("Mvh Kari Hansen, leder i velforeningen", "signature"),
+        ("Best regards, Tom", "signature"),
+        ("Helsing frå Voss: kva kostar barnehage", None),
+    ],
+)
+def test_shapes_without_a_question(text: str, shape: str | None) -> None:
+    assert shape_without_question(text) == shape
+
+
+def test_a_name_contact_details_or_a_single_word_get_no_topic_answer() -> None:
+    assert decide(_parse("Ola Nordmann", 0.99, {"faq/report_fault": 0.99}), thresholds=TH) == "no_question"
+    assert decide(_parse("ring meg på 912 34 567", 0.99, {"faq/contact": 0.99}), thresholds=TH) == "no_question"
+    assert decide(_parse("Storgata 5", 0.99, {"faq/report_fault": 0.99}), thresholds=TH) == "no_question"
+    assert decide(_parse("Kari", 0.8, {"faq/jobs": 0.8}), thresholds=TH) == "no_question"
+    assert decide(_parse("hei", 0.01, {}, intent="greet", confidence=0.99), thresholds=TH) is None
+    signed = _parse("Best regards, Tom", 0.01, {}, intent="other_language", confidence=0.9)
+    assert decide(signed, thresholds=TH) == "no_question"
+    thanks = _parse("mvh Kari, og takk for hjelpen", 0.01, {}, intent="thanks", confidence=0.9)
+    assert decide(thanks, thresholds=TH) is None
+
+
+def test_a_single_word_that_plainly_names_a_service_is_answered() -> None:
+    """«eiendomsskatt» typed alone, as into a search box."""
+    assert decide(_parse("eiendomsskatt", 0.99, {"faq/property_tax": 0.99}), thresholds=TH) is None
+
+
+def test_a_topic_label_is_answered_however_sure_the_model_is() -> None:
+    """A pressed «Mente du …?» button sends the label."""
+    assert decide(_parse("Skjenkeløyve", 0.6, {"faq/alcohol_licence": 0.5, "faq/jobs": 0.45}), thresholds=TH) is None
+
+
+def test_a_button_payload_is_left_alone() -> None:
+    assert decide(_parse("/out_of_scope", 0.0, {}, intent="out_of_scope", confidence=1.0), thresholds=TH) is None
+
+
+def _message(parse: dict[str, Any]) -> Message:
+    message = Message(data={"text": parse["text"]})
+    message.set("intent", parse["intent"], add_to_output=True)
+    message.set("intent_ranking", parse["intent_ranking"], add_to_output=True)
+    message.set("response_selector", parse["response_selector"], add_to_output=True)
+    return message
+
+
+def test_the_component_sets_the_intent_keeps_the_ranking_and_says_if_the_topic_was_sure() -> None:
+    message = _message(_parse("barnehage", 0.9, {"faq/kindergarten_fees": 0.5, "faq/kindergarten_apply": 0.5}))
+    TopicCertainty().process([message])
+    assert message.get("intent")["name"] == "no_question"
+    assert [r["name"] for r in message.get("intent_ranking")] == ["no_question", "faq", "out_of_scope"]
+    assert message.get("topic_sure") is False
+    sure = _message(_parse("hva koster barnehage", 0.99, {"faq/kindergarten_fees": 0.99}))
+    TopicCertainty().process([sure])
+    assert sure.get("intent")["name"] == "faq" and sure.get("topic_sure") is True

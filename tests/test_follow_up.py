@@ -1,0 +1,43 @@
+"""Which facet of a topic a short follow-up asks about (bot/follow_up.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.follow_up import Facet, facet_of
+
+
+@pytest.mark.parametrize(
+    "text,facet",
+    [
+        ("hva koster det?", Facet.PRICE),
+        ("er det gratis", Facet.PRICE),
+        ("what does it cost", Facet.PRICE),
+        ("når er fristen?", Facet.DEADLINE),
+        ("er det for seint no", Facet.DEADLINE),
+        ("hvor lang tid tar det?", Facet.PROCESSING_TIME),
+        ("how long does it take", Facet.PROCESSING_TIME),
+        ("hvor mange dager tar det", Facet.PROCESSING_TIME),
+        ("hvem kan få det?", Facet.ELIGIBILITY),
+        ("kven kan søkje", Facet.ELIGIBILITY),
+        ("hvordan søker jeg?", Facet.HOW_TO_APPLY),
+        ("can i do it online", Facet.HOW_TO_APPLY),
+        ("hvor er det?", Facet.WHERE),
+        ("kor ligg det", Facet.WHERE),
+        ("må jeg ha med noe?", Facet.DOCUMENTS),
+        ("trenger jeg legitimasjon", Facet.DOCUMENTS),
+        ("og glass?", Facet.MORE),
+        ("kan du si mer", Facet.MORE),
+    ],
+)
+def test_facet_of_a_follow_up(text: str, facet: Facet) -> None:
+    assert facet_of(text) == facet
+
+
+def test_every_facet_has_a_response_in_the_domain() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    domain = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8"))
+    assert {f"utter_follow_up_{facet.value}" for facet in Facet} <= set(domain["responses"])

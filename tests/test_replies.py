@@ -1,0 +1,149 @@
+"""What the bot answers when unsure, to no question, to follow-ups and after a safety answer (bot/replies.py)."""
+
+from __future__ import annotations
+
+from bot import replies
+from bot.certainty import Thresholds
+
+TH = Thresholds(topic=0.5, topic_lead=0.15, intent=0.5, choice=0.08, choice_share=0.25, switch=0.4, keyword=0.9)
+
+
+def _user(intent: str, text: str = "…") -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def _answer(topic: str) -> dict:
+    return {"event": "bot", "metadata": {"utter_action": f"utter_{topic}"}}
+
+
+def _parse(text: str, intent: str, faq: float = 0.0, subs: dict[str, float] | None = None) -> dict:
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": [{"name": intent, "confidence": 1.0}, {"name": "faq", "confidence": faq}],
+        "response_selector": {
+            "faq": {"ranking": [{"intent_response_key": k, "confidence": c} for k, c in (subs or {}).items()]}
+        },
+    }
+
+
+def test_the_last_topic_is_the_latest_answer_before_the_message() -> None:
+    events = [_user("faq"), _answer("faq/waste"), _user("thanks"), _user("follow_up")]
+    assert replies.last_topic(events) == "faq/waste"
+    follow_up_answer = {"event": "bot", "metadata": {"utter_action": "utter_follow_up_price", "topic_key": "faq/jobs"}}
+    assert replies.last_topic([_user("faq"), follow_up_answer, _user("follow_up")]) == "faq/jobs"
+
+
+def test_a_question_in_between_or_a_new_session_ends_the_topic() -> None:
+    assert replies.last_topic([_user("faq"), _answer("faq/waste"), _user("out_of_scope"), _user("follow_up")]) is None
+    session = [_user("faq"), _answer("faq/waste"), {"event": "session_started"}, _user("follow_up")]
+    assert replies.last_topic(session) is None
+
+
+def test_a_follow_up_gets_its_facet_of_the_last_topic() -> None:
+    events = [_user("faq"), _answer("faq/alcohol_licence"), _user("follow_up")]
+    reply = replies.follow_up(_parse("hvor lang tid tar det?", "follow_up"), events, TH)
+    assert (reply.response, reply.topic) == ("utter_follow_up_processing_time", "faq/alcohol_licence")
+
+
+def test_a_follow_up_that_names_another_topic_switches_to_it() -> None:
+    events = [_user("faq"), _answer("faq/kindergarten_apply"), _user("follow_up")]
+    parse = _parse("og hva koster barnehage da?", "follow_up", faq=0.6, subs={"faq/kindergarten_fees": 0.9})
+    reply = replies.follow_up(parse, events, TH)
+    assert (reply.response, reply.topic) == ("utter_faq/kindergarten_fees", "faq/kindergarten_fees")
+
+
+def test_a_follow_up_without_a_topic_asks_which_service() -> None:
+    assert replies.follow_up(_parse("hva koster det", "follow_up"), [_user("follow_up")], TH).response == (
+        "utter_follow_up_no_topic"
+    )
+
+
+def test_an_elliptic_unsure_message_after_an_answer_stays_on_that_topic() -> None:
+    events = [_user("faq"), _answer("faq/waste"), _user("nlu_fallback")]
+    reply = replies.misunderstanding(_parse("og glass?", "nlu_fallback", 0.3, {"faq/jobs": 0.5}), events, TH)
+    assert (reply.response, reply.topic) == ("utter_follow_up_more", "faq/waste")
+
+
+def test_close_topics_are_offered_and_nothing_close_gets_i_dont_know() -> None:
+    torn = _parse(
+        "x y z", "nlu_fallback", 0.9, {"faq/kindergarten_fees": 0.5, "faq/kindergarten_apply": 0.4, "faq/jobs": 0.02}
+    )
+    reply = replies.misunderstanding(torn, [_user("nlu_fallback")], TH)
+    assert (reply.response, reply.miss_kind, reply.topics) == (
+        "utter_which_topic",
+        "which_topic",
+        ("faq/kindergarten_fees", "faq/kindergarten_apply"),
+    )
+    nothing = _parse("hvordan søker jeg startlån", "nlu_fallback", 0.1, {"faq/kindergarten_apply": 0.4})
+    assert replies.misunderstanding(nothing, [_user("nlu_fallback")], TH).miss_kind == "dont_know"
+
+
+def test_no_question_asks_what_it_is_about_and_a_single_word_offers_its_topics() -> None:
+    name = replies.misunderstanding(_parse("Ola Nordmann", "no_question", 0.9, {"faq/jobs": 0.9}), [], TH)
+    assert name.response == "utter_no_question"
+    word = replies.misunderstanding(_parse("søppel", "no_question", 0.9, {"faq/waste": 0.9}), [], TH)
+    assert (word.response, word.topics) == ("utter_which_topic", ("faq/waste",))
+
+
+def test_after_an_emergency_a_sure_question_is_answered_and_nothing_else() -> None:
+    mixed = {
+        "intent": {"name": "emergency", "confidence": 1.0},
+        "intent_ranking": [{"name": "emergency", "confidence": 1.0}, {"name": "faq", "confidence": 0.9}],
+        "response_selector": {"faq": {"ranking": [{"intent_response_key": "faq/opening_hours", "confidence": 0.95}]}},
+        "topic_sure": True,
+    }
+    reply = replies.after_safety(mixed)
+    assert reply is not None and reply.response == "utter_faq/opening_hours"
+    assert replies.after_safety({**mixed, "topic_sure": False}) is None
+
+
+def test_the_safety_answer_is_not_repeated_in_the_same_turn() -> None:
+    said = [_user("emergency"), {"event": "bot", "metadata": {"utter_action": "utter_emergency"}}]
+    assert replies.said_since_last_message(said, "utter_emergency")
+    assert not replies.said_since_last_message([*said, _user("emergency")], "utter_emergency")
+
+
+def test_a_long_message_is_a_follow_up_only_when_the_classifier_says_so() -> None:
+    events = [_user("faq"), _answer("faq/nav"), _user("follow_up")]
+    long_follow_up = _parse("må jeg møte opp på kontoret eller kan jeg gjøre alt på nett?", "follow_up")
+    assert replies.follow_up(long_follow_up, events, TH).topic == "faq/nav"
+    long_unsure = _parse("hvordan kan jeg få hjelp til å betale strømregningen denne vinteren da", "nlu_fallback")
+    assert replies.misunderstanding(long_unsure, events, TH).miss_kind == "dont_know"
+
+
+def test_a_short_unsure_message_right_after_an_answer_is_a_follow_up_on_it() -> None:
+    events = [_user("faq"), _answer("faq/disabled_parking"), _user("nlu_fallback")]
+    unsure = _parse("holder det med en erklæring fra fysioterapeuten?", "nlu_fallback")
+    assert replies.misunderstanding(unsure, events, TH).topic == "faq/disabled_parking"
+    vague = _parse("who books it, me or you?", "out_of_scope")
+    vague["intent"]["confidence"] = 0.9
+    assert replies.misunderstanding(vague, events, TH).topic == "faq/disabled_parking"
+
+
+def test_a_clear_new_question_or_contact_details_after_an_answer_are_not_follow_ups() -> None:
+    events = [_user("faq"), _answer("faq/disabled_parking"), _user("out_of_scope")]
+    new_question = _parse("hvordan får jeg fastlege?", "out_of_scope")
+    new_question["intent"]["confidence"] = 0.99
+    assert replies.misunderstanding(new_question, events, TH).miss_kind == "dont_know"
+    for text in ("kari.nordmann@example.no", "Kari Nordmann", "41234567"):
+        assert replies.misunderstanding(_parse(text, "no_question"), events, TH).miss_kind == "no_question"
+    assert replies.misunderstanding(_parse("asdf", "no_question"), events, TH).miss_kind == "no_question"
+
+
+def test_after_a_false_alarm_of_the_classifier_the_question_still_gets_its_honest_answer() -> None:
+    """«Har barn rett på gratis skoleskyss …?» flagged by the classifier alone: one extra line, not the answer."""
+    flagged = {
+        "text": "Har barn i 1. klasse rett på gratis skoleskyss når de bor 3 km fra skolen?",
+        "intent": {"name": "emergency", "confidence": 1.0},
+        "intent_ranking": [{"name": "emergency", "confidence": 1.0}, {"name": "out_of_scope", "confidence": 0.99}],
+        "topic_sure": False,
+        "safety_by_pattern": False,
+    }
+    reply = replies.after_safety(flagged, [])
+    assert reply is not None and reply.response == "utter_dont_know"
+    assert replies.after_safety({**flagged, "safety_by_pattern": True}, []) is None  # a pattern is sure
+    statement = {**flagged, "text": "mamma er så rar og forvirret i kveld"}
+    assert replies.after_safety(statement, []) is None  # no question: the safety answer stands alone
+    diet_agrees = {**flagged, "intent_ranking": [flagged["intent_ranking"][0], {"name": "urgent_health"}]}
+    assert replies.after_safety(diet_agrees, []) is None

@@ -1,0 +1,133 @@
+"""The safety layer (bot/safety): patterns and classifier, and the NLU component that uses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import safety
+from bot.nlu.safety import SafetyOverride
+from bot.safety import SafetyKind, patterns
+from bot.safety.classifier import SAFETY_INTENTS, load_examples, sentences
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("hjelp det brenner", SafetyKind.EMERGENCY),
+        ("mamma puster ikkje", SafetyKind.EMERGENCY),
+        ("Pappa er kald og klam og har vondt i brystet", SafetyKind.EMERGENCY),
+        ("naboen slår kona si, jeg hører skrik", SafetyKind.EMERGENCY),
+        ("my friend took too many pills", SafetyKind.EMERGENCY),
+        ("jeg vil ikke leve lenger", SafetyKind.SUICIDE_RISK),
+        ("my brother says he wants to kill himself", SafetyKind.SUICIDE_RISK),
+        ("Jeg trenger legevakt", SafetyKind.URGENT_HEALTH),
+        ("fastlegen er stengt i helgen", SafetyKind.URGENT_HEALTH),
+        ("ungen har 40 i feber og det er natt", SafetyKind.URGENT_HEALTH),
+        ("kolsen til far er mye verre i dag", SafetyKind.URGENT_HEALTH),
+    ],
+)
+def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
+    found = safety.assess(text)
+    assert found is not None and found.kind == kind and found.by_pattern
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "når er dere åpne",
+        "har dere brann- og feiingsgebyr på fakturaen",
+        "jeg har fire barn i barnehagen",
+        "kan jeg brenne bål i hagen",
+        "hvem har ansvar for brannvarsler i kommunale boliger",
+        "jeg vil klage på vedtaket",
+        "Ola Nordmann",
+    ],
+)
+def test_ordinary_questions_are_no_safety_case(text: str) -> None:
+    assert safety.assess(text) is None
+
+
+def test_no_pattern_matches_an_ordinary_training_example() -> None:
+    """Every example of an ordinary intent in data/nlu: a pattern that matches one is too broad."""
+    matched = [
+        (text, label)
+        for text, label in load_examples(DATA)
+        if label not in SAFETY_INTENTS
+        and any(
+            p.search(patterns.normalise(text))
+            for p in (patterns.EMERGENCY_RE, patterns.SUICIDE_RISK_RE, patterns.URGENT_HEALTH_RE)
+        )
+    ]
+    assert not matched
+
+
+def test_the_classifier_finds_what_no_pattern_names() -> None:
+    text = "vi finner ikke lillegutten, han var i hagen for en time siden og nå er han borte vekk"
+    found = safety.assess(text)
+    assert found is not None and found.kind == SafetyKind.EMERGENCY
+
+
+def test_a_single_word_is_left_to_the_patterns() -> None:
+    assert safety.assess("blå") is None and safety.assess("sykkelen") is None
+    for word in ("brann", "røyk", "blør", "innbrudd", "hjelp!"):
+        assert safety.assess(word) is not None, word
+
+
+def test_in_a_message_that_asks_something_the_context_is_read_with_the_question() -> None:
+    """«Vi har tenkt på det lenge» alone reads like despair; after a question on foster care it does not."""
+    assert sentences("Kva krevst for å bli fosterheim? Vi har tenkt på det lenge") == [
+        "Kva krevst for å bli fosterheim? Vi har tenkt på det lenge"
+    ]
+    assert len(sentences("Det brenner i garasjen. Mannen min er der inne.")) == 3
+    assert safety.assess("Kva krevst for å bli fosterheim? Vi har tenkt på det lenge") is None
+
+
+def test_the_most_serious_kind_wins() -> None:
+    found = safety.assess("jeg har tatt alle tablettene fordi jeg ikke vil leve mer")
+    assert found is not None and found.kind == SafetyKind.SUICIDE_RISK
+
+
+def test_every_safety_intent_has_training_examples_in_every_language_group() -> None:
+    data = yaml.safe_load((DATA / "safety.yml").read_text(encoding="utf-8"))
+    counts = {
+        block["intent"]: len(block["examples"].splitlines())
+        for block in data["nlu"]
+        if block["intent"] in SAFETY_INTENTS
+    }
+    assert set(counts) == set(SAFETY_INTENTS)
+    assert min(counts.values()) >= 100
+
+
+def test_override_puts_the_safety_intent_first_whatever_was_classified() -> None:
+    message = Message(data={"text": "det brenner! og når tømmes søpla?"})
+    message.set("intent", {"name": "faq", "confidence": 0.9})
+    message.set("intent_ranking", [{"name": "faq", "confidence": 0.9}])
+    SafetyOverride().process([message])
+    assert message.get("intent") == {"name": "emergency", "confidence": 1.0}
+    assert [r["name"] for r in message.get("intent_ranking")] == ["emergency", "faq"]
+
+
+def test_a_button_payload_is_left_alone() -> None:
+    message = Message(data={"text": "/affirm"})
+    message.set("intent", {"name": "affirm", "confidence": 1.0})
+    SafetyOverride().process([message])
+    assert message.get("intent")["name"] == "affirm"
+
+
+def test_fast_scoring_gives_scikit_learns_probabilities() -> None:
+    """`SafetyClassifier` scores without scikit-learn's per-call overhead; the numbers must not change."""
+    import numpy as np
+
+    from bot.safety.classifier import get_classifier
+
+    classifier = get_classifier()
+    for text in ["pappa puster ikke", "når blir søpla hentet", "eg treng legevakt i natt", "x", "!!!"]:
+        text = patterns.normalise(text)
+        expected = classifier.pipeline.predict_proba([text])[0]
+        assert np.allclose(classifier._probabilities(text), expected, atol=1e-9)
