@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import certainty, replies  # noqa: E402
 from bot.safety import SAFETY_INTENTS  # noqa: E402
-from tests.quality import calibration_sets  # noqa: E402
+from tests.quality import Sets, calibration_sets  # noqa: E402
 
 MODEL = ROOT / "models" / "servicekontor.tar.gz"
 
@@ -76,28 +76,20 @@ def outcome(parse: dict[str, Any], events: list[dict[str, Any]], th: certainty.T
 
 
 def figures(
-    parses: dict[str, dict[str, Any]], th: certainty.Thresholds, misses: list[str] | None = None
+    sets: Sets, parses: dict[str, dict[str, Any]], th: certainty.Thresholds, misses: list[str] | None = None
 ) -> dict[str, float]:
     """The figures for one choice of thresholds; `misses` collects what went wrong."""
     misses = [] if misses is None else misses
-    sets = calibration_sets()
     result: dict[str, float] = {}
-    examples = sets.topics["in_domain"]
-    good = 0
-    for text, key in examples:
-        got = outcome(parses[text], [], th)
-        good += got == ("topic", key)
-        if got != ("topic", key):
-            misses.append(f"topic {key} → {got}: «{text}»")
-    result["topics"] = good / len(examples)
-    dialogue = sets.topics["dialogue"]
-    good = 0
-    for text, name in dialogue:
-        got = outcome(parses[text], [], th)
-        good += got == ("intent", name)
-        if got != ("intent", name):
-            misses.append(f"dialogue {name} → {got}: «{text}»")
-    result["dialogue"] = good / len(dialogue)
+    groups = (("topics", sets.topics["in_domain"], "topic"), ("dialogue", sets.topics["dialogue"], "intent"))
+    for figure, examples, kind in groups:
+        good = 0
+        for text, expected in examples:
+            got = outcome(parses[text], [], th)
+            good += got == (kind, expected)
+            if got != (kind, expected):
+                misses.append(f"{figure} {expected} → {got}: «{text}»")
+        result[figure] = good / len(examples)
     for name, items in (("uncovered", sets.uncovered), ("no_question", sets.no_question)):
         kinds = [outcome(parses[m["text"]], [], th) for m in items]
         misses += [f"{name} → {k}: «{m['text']}»" for m, k in zip(items, kinds, strict=True) if k[0] != "honest"]
@@ -144,11 +136,11 @@ def main() -> None:
     grid = itertools.product((0.3, 0.4, 0.5, 0.6), (0.0, 0.1, 0.2), (0.2, 0.3, 0.4, 0.5, 0.6))
     for topic, lead, intent in [(current.topic, current.topic_lead, current.intent), *([] if args.misses else grid)]:
         th = replace(current, topic=topic, topic_lead=lead, intent=intent)
-        f = figures(parses, th)
+        f = figures(sets, parses, th)
         mark = "  ← in use" if th == current else ""
         if mark and args.misses:
             wrong: list[str] = []
-            figures(parses, th, wrong)
+            figures(sets, parses, th, wrong)
             print("\n".join(wrong))
         print(
             f"{topic:6.2f} {lead:5.2f} {intent:6.2f} | {f['topics']:7.1%} {f['dialogue']:7.1%} {f['uncovered']:7.1%} "
