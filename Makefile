@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/servicekontor.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $(wildcard bot/nlu/*.py)
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $(wildcard bot/nlu/*.py) bot/safety/classifier.py
 
 export PYTHONPATH := $(CURDIR)
 export DATABASE_URL ?= sqlite:///$(CURDIR)/var/servicekontor.db
@@ -32,10 +32,12 @@ train: $(MODEL)
 
 $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 	@mkdir -p models
-	@start=$$(date +%s); \
+	@# The time is only a from-scratch figure when Rasa's cache (.rasa/cache) was empty.
+	@how=$$([ -n "$$(ls -A .rasa/cache 2>/dev/null)" ] && echo "with Rasa's cache" || echo "from scratch"); \
+	start=$$(date +%s); \
 	$(RASA) train --out models --fixed-model-name servicekontor --quiet && \
-	echo $$(( $$(date +%s) - start )) > models/training-seconds.txt && \
-	echo "Training took $$(cat models/training-seconds.txt) s."
+	echo "$$(( $$(date +%s) - start )) s ($$how)" > models/training-seconds.txt && \
+	echo "Training took $$(cat models/training-seconds.txt)."
 	@touch $@
 
 run: setup train

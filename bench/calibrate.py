@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import certainty, replies  # noqa: E402
 from bot.safety import SAFETY_INTENTS  # noqa: E402
-from tests.quality import Sets, calibration_sets  # noqa: E402
+from tests.quality import Sets, calibration_sets, expected_topic  # noqa: E402
 
 MODEL = ROOT / "models" / "servicekontor.tar.gz"
 
@@ -103,10 +103,11 @@ def figures(
         if kind == "topic" and topic:
             events.append({"event": "bot", "metadata": {"utter_action": f"utter_{topic}"}})
         events.append({"event": "user", "parse_data": parses[pair["follow_up"]]})
-        expected = pair["topic"] if pair.get("expect", "same") == "same" else pair["expect"]
+        expected = expected_topic(pair)
         got = outcome(parses[pair["follow_up"]], events, th)
-        good += got[1] == expected
-        if got[1] != expected:
+        right = got[1] == expected and (expected is not None or got[0] in ("honest", "choice"))
+        good += right
+        if not right:
             intent = (parses[pair["follow_up"]].get("intent") or {}).get("name")
             misses.append(
                 f"follow-up {expected} → {got} ({intent}; first {kind} {topic}): "

@@ -348,7 +348,7 @@ def main() -> None:
         upgrade(database_url)
         print(f"Database: {database_url.split('@')[-1]}; Rasa server processes: {args.workers}")
         training = ROOT / "models" / "training-seconds.txt"
-        print(f"Training (make train, from scratch): {training.read_text().strip() if training.exists() else '?'} s")
+        print(f"Training (the last make train): {training.read_text().strip() if training.exists() else '?'}")
         ours = bench_model("Our configuration", MODEL, database_url, tmp, args)
         ticket_line(ours, args.concurrency)
         one_by_one, at_once = bench_case_queue(database_url, 1), bench_case_queue(database_url, args.concurrency)

@@ -27,11 +27,12 @@ from bot.certainty import (
     Thresholds,
     ranked_topics,
     shape_without_question,
+    sure_of_topic,
 )
 from bot.follow_up import Facet, facet_of
 from bot.safety import BY_PATTERN
 from bot.safety.classifier import asks_something
-from bot.topics import TOPICS
+from bot.topics import FAQ_INTENT, TOPICS
 
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope", NO_QUESTION_INTENT})
 # User intents after which «hva koster det?» still belongs to the topic answered before them.
@@ -44,6 +45,22 @@ _ELLIPTIC = re.compile(
     re.IGNORECASE,
 )
 _SHORT_WORDS = 10  # a follow-up is short; a longer message is read on its own
+# «og helsestasjonen, når har den åpent?», «and the pool, when is it open?»: an elliptic start that
+# brings in a subject of its own, then asks about it. Unless that subject is a topic the bot knows
+# (then it switches to it), it is a new question, not more of the topic just answered.
+# A subject that belongs to the citizen («og kona mi, må hun også melde flytting?») is a person or
+# thing in the same matter, not a new service.
+_NEW_SUBJECT = re.compile(rf"{_ELLIPTIC.pattern}([^,?]*\w[^,?]*),\s*\S.*\?\s*$", re.IGNORECASE)
+_OWN = re.compile(
+    r"\b(?:min|mi|mitt|mine|vår|vårt|våre|my|our|his|her|their|hans|hennes|dykkar|deres|sin|si|sitt)\b", re.I
+)
+# Words that point back to what was just answered: «can we choose which one?», «må eg ta kurs for
+# det?» is ambiguous (det is also a dummy subject), so only the unambiguous ones count.
+_POINTS_BACK = re.compile(
+    r"\b(?:it|its|them|they|those|these|that|this|which one|the same|(?<!is )(?<!are )there|"
+    r"den|dem|dei|dit|denne|dette|disse|samme|same|slik|sånn|(?<!er )der)\b",
+    re.IGNORECASE,
+)
 # Shapes that are no follow-up even right after a topic answer: contact details, a name, a number.
 _NOT_FOLLOW_UP_SHAPES = frozenset({"email", "contact", "number", "address", "name", "signature", "mask"})
 
@@ -137,6 +154,17 @@ def _is_elliptic(text: str) -> bool:
     return bool(_ELLIPTIC.match(text.strip()))
 
 
+def _brings_new_subject(text: str) -> bool:
+    match = _NEW_SUBJECT.match(text.strip())
+    return bool(match) and not _OWN.search(match.group(1))
+
+
+def _points_back(text: str) -> bool:
+    """A short question with a word that points back to the topic just answered."""
+    text = text.strip()
+    return len(text.split()) <= 8 and text.endswith("?") and bool(_POINTS_BACK.search(text))
+
+
 def follow_up_reply(topic: str, text: str) -> Reply:
     return Reply(f"utter_follow_up_{facet_of(text).value}", topic=topic)
 
@@ -154,9 +182,10 @@ def in_context(
     erklæring fra fysioterapeuten?», «who books it, me or you?») is most likely about that topic,
     and so is one the classifier calls a follow-up. Not one that is a clear question about a
     service the bot does not cover (`out_of_scope` at `Thresholds.new_question`: «hvordan får jeg
-    fastlege?»), contact details, a name or a signature, or a single word unless it starts like a
-    follow-up («og glass?»), asks about a facet or points to that topic. A topic it names clearly
-    («og barnehage da?») switches to that topic.
+    fastlege?») unless it points back («can we choose which one?»), contact details, a name or a
+    signature, a single word unless it starts like a follow-up («og glass?»), asks about a facet or
+    points to that topic, or an elliptic start with a subject of its own («og startlån, kan eg få
+    det?»). A topic it names clearly («og barnehage da?») switches to that topic.
     """
     topic = last_topic(events)
     text = str(parse_data.get("text") or "")
@@ -166,16 +195,20 @@ def in_context(
     facet = facet_of(text)
     choices = close_topics(parse_data, thresholds)
     confidence = float((parse_data.get("intent") or {}).get("confidence") or 0.0)
-    if intent == "out_of_scope" and not _is_elliptic(text) and confidence >= thresholds.new_question:
+    named = ranked_topics(parse_data)
+    switch = named[0][0] if named and named[0][1] >= thresholds.switch and named[0][0] != topic else None
+    new_question = intent == "out_of_scope" and confidence >= thresholds.new_question
+    if new_question and not (_is_elliptic(text) or _points_back(text)):
         return None  # a new question about something the bot does not cover
+    if _brings_new_subject(text) and not switch:
+        return None  # «og helsestasjonen, når har den åpent?»: a service of its own
     shape = shape_without_question(text)
     if shape in _NOT_FOLLOW_UP_SHAPES:
         return None
     if shape is not None and not (_is_elliptic(text) or facet is not Facet.MORE or topic in choices):
         return None  # a single word or a date that does not point back
-    named = ranked_topics(parse_data)
-    if named and named[0][1] >= thresholds.switch and named[0][0] != topic:
-        return answer_topic(named[0][0])  # «og barnehage da?»
+    if switch:
+        return answer_topic(switch)  # «og barnehage da?»
     if facet is Facet.MORE and choices[:1] == (topic,):
         return answer_topic(topic)  # «og glass?» after the waste answer: that answer again
     return follow_up_reply(topic, text)
@@ -206,11 +239,33 @@ def misunderstanding(
     return reply
 
 
+def _without_follow_up(parse_data: dict[str, Any]) -> dict[str, Any]:
+    """The parse as it reads when `follow_up` is ruled out: the other intents' shares, rescaled."""
+    others = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != "follow_up"]
+    total = sum(float(r.get("confidence") or 0.0) for r in others)
+    if total <= 0.0:
+        return {**parse_data, "intent_ranking": []}
+    ranking = [{**r, "confidence": float(r.get("confidence") or 0.0) / total} for r in others]
+    return {**parse_data, "intent": ranking[0], "intent_ranking": ranking}
+
+
 def follow_up(
     parse_data: dict[str, Any], events: Sequence[dict[str, Any]], thresholds: Thresholds = THRESHOLDS
 ) -> Reply:
-    """The answer to a short follow-up: the facet of the topic just answered."""
-    return in_context(parse_data, events, thresholds) or Reply("utter_follow_up_no_topic")
+    """The answer to a short follow-up: the facet of the topic just answered.
+
+    With no topic answered yet there is nothing to follow up, so the message is read without the
+    follow-up reading: «hva gjør jeg hvis jeg ikke har bankid» (read as a follow-up for its «hva
+    gjør jeg hvis») gets its topic when the bot is sure of it; otherwise the bot asks what it is about.
+    """
+    reply = in_context(parse_data, events, thresholds)
+    if reply:
+        return reply
+    if last_topic(events) is None:
+        alone = _without_follow_up(parse_data)
+        if (alone.get("intent") or {}).get("name") == FAQ_INTENT and sure_of_topic(alone, thresholds):
+            return answer_topic(ranked_topics(alone)[0][0])
+    return Reply("utter_follow_up_no_topic")
 
 
 def after_safety(parse_data: dict[str, Any], events: Sequence[dict[str, Any]] = ()) -> Reply | None:

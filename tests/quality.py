@@ -11,7 +11,8 @@ What counts:
   the emergency answer counts (it gives 116 117 too; over-triage is allowed), nothing else does.
 - honest: an uncovered or no-question message gets no topic answer and no safety answer: «I don't
   know», «what is it about?», or «Mente du …?» (reported apart).
-- follow-ups: the follow-up gets an answer about the expected topic (the same, or the one it names).
+- follow-ups: the follow-up gets an answer about the expected topic (the same, or the one it names);
+  one marked `expect: honest` (a new question on a service the bot does not cover) gets no topic answer.
 - topics: the message gets the answer of its own topic (the existing held-out accuracy); a message
   labelled `emergency` there counts when it gets any safety answer, and one labelled
   `out_of_scope` when it gets no topic answer.
@@ -62,8 +63,15 @@ class Turn:
         )
 
 
+def expected_topic(pair: dict[str, Any]) -> str | None:
+    """The topic a follow-up pair's second message should be answered on; None for `expect: honest`."""
+    expect = pair.get("expect", "same")
+    return pair["topic"] if expect == "same" else None if expect == "honest" else expect
+
+
 # Where test_quality.py leaves its figures for the end of the run (`pytest_terminal_summary`).
 SUMMARY = pytest.StashKey[str]()
+
 
 def _messages(path: Path) -> list[dict[str, Any]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -204,9 +212,9 @@ def evaluate(sets: Sets, say: Callable[[str, str], None], turns_of: Callable[[st
         say(sender, pair["first"])
         say(sender, pair["follow_up"])
         turns = turns_of(sender)
-        expected = pair["topic"] if pair.get("expect", "same") == "same" else pair["expect"]
+        expected = expected_topic(pair)
         last = turns[-1] if turns else Turn("", "")
-        if expected in last.topics:
+        if (expected in last.topics) if expected else not last.topic_answered:
             good += 1
         else:
             first_topics = turns[0].topics if turns else []

@@ -31,18 +31,14 @@ TARGETS = {
     "topic answers [nn]": 89 / 92,
     "topic answers [en]": 120 / 124,
 }
-# What the test enforces: the safety target; for the others, the figure measured when this held-out
-# set was first run with the thresholds in use, less about two messages, since DIET trained on
-# another machine can move a message or two. Not met yet (README, «Measured on held-out sets»):
-# follow-ups on the right topic (43/50) and bokmål topics (182/192).
+# What the test enforces: every target that is met (training with the same data, seed and machine
+# gives the same model, so a met figure stays met). Two are not met yet (README, «Measured on
+# held-out sets»); for them the floor is the figure measured when the follow-up rules and the
+# model were last changed, less one message: uncovered 80/90, bokmål topics 184/192.
 FLOORS = {
     **TARGETS,
     "uncovered: honest answers": 79 / 90,
-    "no_question: honest answers": 38 / 44,
-    "follow-ups on the right topic": 41 / 50,
-    "topic answers [nb]": 180 / 192,
-    "topic answers [nn]": 88 / 92,
-    "topic answers [en]": 119 / 124,
+    "topic answers [nb]": 183 / 192,
 }
 
 

@@ -46,6 +46,18 @@ def test_a_follow_up_gets_its_facet_of_the_last_topic() -> None:
     assert (reply.response, reply.topic) == ("utter_follow_up_processing_time", "faq/alcohol_licence")
 
 
+def test_a_follow_up_reading_with_no_topic_before_it_gets_the_topic_it_names_when_sure() -> None:
+    """«hva gjør jeg hvis jeg ikke har bankid» as a first message: read without the follow-up reading."""
+    events = [_user("follow_up")]
+    parse = _parse("hva gjør jeg hvis jeg ikke har bankid", "follow_up", faq=0.11, subs={"faq/login": 0.98})
+    parse["intent_ranking"][0]["confidence"] = 0.88
+    assert replies.follow_up(parse, events, TH).topic == "faq/login"
+    unsure = _parse("hva gjør jeg hvis det skjer igjen", "follow_up", faq=0.05, subs={"faq/login": 0.4})
+    unsure["intent_ranking"] = [{"name": "follow_up", "confidence": 0.9}, {"name": "faq", "confidence": 0.05},
+                                {"name": "out_of_scope", "confidence": 0.05}]  # fmt: skip
+    assert replies.follow_up(unsure, events, TH).response == "utter_follow_up_no_topic"
+
+
 def test_a_follow_up_that_names_another_topic_switches_to_it() -> None:
     events = [_user("faq"), _answer("faq/kindergarten_apply"), _user("follow_up")]
     parse = _parse("og hva koster barnehage da?", "follow_up", faq=0.6, subs={"faq/kindergarten_fees": 0.9})
@@ -129,6 +141,30 @@ def test_a_clear_new_question_or_contact_details_after_an_answer_are_not_follow_
     for text in ("kari.nordmann@example.no", "Kari Nordmann", "41234567"):
         assert replies.misunderstanding(_parse(text, "no_question"), events, TH).miss_kind == "no_question"
     assert replies.misunderstanding(_parse("asdf", "no_question"), events, TH).miss_kind == "no_question"
+
+
+def test_a_sure_out_of_scope_question_that_points_back_is_a_follow_up() -> None:
+    events = [_user("faq"), _answer("faq/kindergarten_apply"), _user("out_of_scope")]
+    for text in ("can we choose which one?", "kan jeg komme dit uten avtale?", "does it work on the train too?"):
+        pointing = _parse(text, "out_of_scope")
+        pointing["intent"]["confidence"] = 0.99
+        assert replies.misunderstanding(pointing, events, TH).topic == "faq/kindergarten_apply", text
+    for text in ("is there a school bus for my son?", "how do I get a GP?"):  # «is there» points nowhere
+        new_question = _parse(text, "out_of_scope")
+        new_question["intent"]["confidence"] = 0.99
+        assert replies.misunderstanding(new_question, events, TH).miss_kind == "dont_know", text
+
+
+def test_an_elliptic_start_with_a_service_of_its_own_is_a_new_question() -> None:
+    events = [_user("faq"), _answer("faq/kindergarten_fees"), _user("follow_up")]
+    for text in ("og helsestasjonen, når har den åpent?", "and the swimming pool, when is it open?"):
+        assert replies.misunderstanding(_parse(text, "out_of_scope"), events, TH).miss_kind == "dont_know", text
+        assert replies.follow_up(_parse(text, "follow_up"), events, TH).topic is None, text
+    # A subject of the citizen's own is the same matter; a topic the bot knows switches to it.
+    own = _parse("og dattera mi, kan hun også få plass?", "follow_up")
+    assert replies.follow_up(own, events, TH).topic == "faq/kindergarten_fees"
+    known = _parse("og eiendomsskatten, går den opp da?", "follow_up", faq=0.9, subs={"faq/property_tax": 0.9})
+    assert replies.follow_up(known, events, TH).topic == "faq/property_tax"
 
 
 def test_after_a_false_alarm_of_the_classifier_the_question_still_gets_its_honest_answer() -> None:

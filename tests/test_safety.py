@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -11,7 +12,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot import safety
 from bot.nlu.safety import SafetyOverride
 from bot.safety import SafetyKind, patterns
-from bot.safety.classifier import SAFETY_INTENTS, load_examples, sentences
+from bot.safety.classifier import SAFETY_INTENTS, SafetyClassifier, load_examples, sentences
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
 
@@ -120,14 +121,39 @@ def test_a_button_payload_is_left_alone() -> None:
     assert message.get("intent")["name"] == "affirm"
 
 
-def test_fast_scoring_gives_scikit_learns_probabilities() -> None:
+@pytest.fixture(scope="module")
+def trained() -> SafetyClassifier:
+    """A classifier trained here from data/nlu/, whatever model the session has loaded."""
+    return SafetyClassifier.train(load_examples())
+
+
+SCORED = ["pappa puster ikke", "når blir søpla hentet", "eg treng legevakt i natt", "x", "!!!"]
+
+
+def test_fast_scoring_gives_scikit_learns_probabilities(trained: SafetyClassifier) -> None:
     """`SafetyClassifier` scores without scikit-learn's per-call overhead; the numbers must not change."""
     import numpy as np
 
+    assert trained.pipeline is not None
+    for text in SCORED:
+        text = patterns.normalise(text)
+        expected = trained.pipeline.predict_proba([text])[0]
+        assert np.allclose(trained._probabilities(text), expected, atol=1e-9)
+
+
+def test_a_saved_classifier_scores_as_it_did_before_saving(trained: SafetyClassifier, tmp_path: Path) -> None:
+    trained.save(tmp_path)
+    loaded = SafetyClassifier.load(tmp_path)
+    assert loaded.classes == trained.classes
+    for text in [*SCORED, "Det brenner i garasjen. Når er dere åpne?"]:
+        assert loaded.scores(text) == pytest.approx(trained.scores(text), abs=1e-12)
+
+
+def test_the_model_carries_the_classifier_trained_on_its_data(agent: Any, trained: SafetyClassifier) -> None:
+    """`rasa train` stores the classifier (bot/nlu/safety.py); loading the model puts it in use."""
     from bot.safety.classifier import get_classifier
 
-    classifier = get_classifier()
-    for text in ["pappa puster ikke", "når blir søpla hentet", "eg treng legevakt i natt", "x", "!!!"]:
-        text = patterns.normalise(text)
-        expected = classifier.pipeline.predict_proba([text])[0]
-        assert np.allclose(classifier._probabilities(text), expected, atol=1e-9)
+    in_use = get_classifier()
+    assert in_use.pipeline is None  # loaded from the model, not trained in this process
+    texts = [*SCORED, *(text for text, _ in load_examples()[::50])]
+    assert [in_use.scores(t) for t in texts] == [pytest.approx(trained.scores(t), abs=1e-6) for t in texts]

@@ -16,8 +16,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bot.safety import patterns
+
+if TYPE_CHECKING:
+    from bot.safety.classifier import SafetyClassifier
 
 
 class SafetyKind(str, enum.Enum):
@@ -78,7 +82,15 @@ def _assess(text: str) -> Assessment | None:
 
 
 def warm_up() -> None:
-    """Train the classifier now rather than on the first citizen's message."""
+    """Train the classifier now rather than on the first citizen's message (no model at hand)."""
     from bot.safety.classifier import get_classifier
 
     get_classifier()
+
+
+def use(classifier: SafetyClassifier) -> None:
+    """Score with `classifier` (the one stored in the loaded model) from now on."""
+    from bot.safety.classifier import install
+
+    install(classifier)
+    _assess.cache_clear()

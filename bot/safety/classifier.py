@@ -3,9 +3,11 @@
 A logistic regression over character n-grams (which carry misspellings, dialect and compounds)
 and word n-grams, trained on the safety examples in `data/nlu/safety.yml` (emergency,
 suicide_risk, urgent_health) against every other example in `data/nlu/` (ordinary questions,
-chat, the «hard negatives» with alarming words). It trains in a few seconds when a process first
-needs it (`get_classifier`; the Rasa server warms it up at start), so it always matches the data
-in the repository and no model file has to be shipped or kept in step.
+chat, the «hard negatives» with alarming words). `rasa train` trains it with the rest of the model
+(`bot.nlu.safety.SafetyOverride`) and stores it in the model file as plain arrays and a JSON
+vocabulary (`save`/`load`: no pickle), so a server loads it in about a second instead of training
+it at every start. A process without a model (tests, `bench/calibrate.py`) trains it from
+`data/nlu/` on first use (`get_classifier`).
 
 It scores the whole message and each of its sentences, and keeps the highest score per kind: an
 emergency in the middle of a long message counts as much as one on its own. Two exceptions, chosen
@@ -18,6 +20,7 @@ word alone gives the classifier too little to go on.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -31,6 +34,7 @@ import yaml
 from bot.safety.patterns import normalise
 
 if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import Pipeline
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
@@ -98,42 +102,87 @@ class _Features:
     offset: int  # where its columns start in the joined feature vector
 
 
+def _vectorizers() -> list[tuple[str, TfidfVectorizer]]:
+    """The two feature sets, unfitted: character n-grams (misspellings, compounds) and words."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return [
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
+        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
+    ]
+
+
 class SafetyClassifier:
     """Scores a text for each safety kind: the probability the model gives it.
 
     `train` takes (text, intent) pairs: the safety intents against all others together.
+    `pipeline` is the fitted scikit-learn pipeline when trained in this process (None when loaded).
     """
 
-    def __init__(self, pipeline: Pipeline) -> None:
-        union, model = pipeline.steps[0][1], pipeline.steps[-1][1]
+    ARRAYS = "safety_classifier.npz"
+    VOCABULARIES = "safety_vocabularies.json"
+
+    def __init__(
+        self,
+        classes: Iterable[str],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        vocabularies: list[dict[str, int]],
+        idfs: list[np.ndarray],
+        pipeline: Pipeline | None = None,
+    ) -> None:
+        self.classes: tuple[str, ...] = tuple(classes)
+        self._coef = np.asarray(coef, dtype=np.float64)
+        self._intercept = np.asarray(intercept, dtype=np.float64)
         self.pipeline = pipeline
-        self.classes: tuple[str, ...] = tuple(model.classes_)
-        self._coef = np.asarray(model.coef_, dtype=np.float64)
-        self._intercept = np.asarray(model.intercept_, dtype=np.float64)
         self._features: list[_Features] = []
         offset = 0
-        for _, vectorizer in union.transformer_list:
-            self._features.append(
-                _Features(vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset)
-            )
-            offset += len(vectorizer.vocabulary_)
+        vectorizers = _vectorizers()
+        for (_, vectorizer), vocabulary, idf in zip(vectorizers, vocabularies, idfs, strict=True):
+            self._features.append(_Features(vectorizer.build_analyzer(), vocabulary, np.asarray(idf), offset))
+            offset += len(vocabulary)
 
     @classmethod
     def train(cls, examples: Iterable[tuple[str, str]]) -> SafetyClassifier:
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import FeatureUnion, make_pipeline
 
         examples = list(examples)
         texts = [normalise(text) for text, _ in examples]
         labels = [intent if intent in SAFETY_INTENTS else NONE for _, intent in examples]
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
-        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
-        features = FeatureUnion([("chars", chars), ("words", words)])
+        features = FeatureUnion(_vectorizers())
         model = LogisticRegression(C=20.0, class_weight="balanced", max_iter=3000)
         pipeline = make_pipeline(features, model)
         pipeline.fit(texts, labels)
-        return cls(pipeline)
+        fitted = [vectorizer for _, vectorizer in features.transformer_list]
+        return cls(
+            model.classes_,
+            model.coef_,
+            model.intercept_,
+            [{gram: int(column) for gram, column in v.vocabulary_.items()} for v in fitted],
+            [v.idf_ for v in fitted],
+            pipeline,
+        )
+
+    def save(self, directory: Path) -> None:
+        """Write the classifier as arrays (.npz) and vocabularies (JSON) into `directory`."""
+        np.savez_compressed(
+            directory / self.ARRAYS,
+            classes=np.array(self.classes),
+            coef=self._coef,
+            intercept=self._intercept,
+            **{f"idf{i}": features.idf for i, features in enumerate(self._features)},
+        )
+        vocabularies = [features.vocabulary for features in self._features]
+        (directory / self.VOCABULARIES).write_text(json.dumps(vocabularies, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> SafetyClassifier:
+        """The classifier `save` wrote into `directory`."""
+        vocabularies = json.loads((directory / cls.VOCABULARIES).read_text(encoding="utf-8"))
+        with np.load(directory / cls.ARRAYS, allow_pickle=False) as arrays:
+            idfs = [arrays[f"idf{i}"] for i in range(len(vocabularies))]
+            return cls([str(c) for c in arrays["classes"]], arrays["coef"], arrays["intercept"], vocabularies, idfs)
 
     def _probabilities(self, text: str) -> np.ndarray:
         """What `pipeline.predict_proba([text])[0]` gives, without scikit-learn's per-call checks."""
@@ -166,8 +215,15 @@ _lock = threading.Lock()
 _classifier: SafetyClassifier | None = None
 
 
+def install(classifier: SafetyClassifier) -> None:
+    """Make `classifier` (the one in the loaded model) the process's classifier."""
+    global _classifier
+    with _lock:
+        _classifier = classifier
+
+
 def get_classifier() -> SafetyClassifier:
-    """The process's classifier, trained on first use from `data/nlu/`."""
+    """The process's classifier: the model's once it is loaded, else trained on first use from `data/nlu/`."""
     global _classifier
     if _classifier is None:
         with _lock:
