@@ -13,6 +13,11 @@ certain of it («eiendomsskatt», «sosialhjelp»: `Thresholds.keyword`): a keyw
 search box. For other words the bot asks, offering the topics the word may point to. A topic's
 own label (a pressed «Mente du …?» button) is always answered.
 
+A status lookup needs a case: a reference, or words about something the citizen sent («saken
+min», «søknaden», «the form I sent»). «Hvor lang tid tar det?» or «how fast do you usually
+answer?» read as `case_status` asks how long a service takes: it becomes `follow_up`, answered for
+the topic just answered (or with «what is it about?»), never as a status lookup.
+
 The thresholds were chosen on a calibration set held out from training and from the test sets
 (tests/calibration/, `python -m bench.calibrate`); README, «Knowing what it does not know».
 """
@@ -23,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.follow_up import Facet, facet_of
 from bot.pii import MASK
 from bot.safety import SAFETY_INTENTS
 from bot.topics import FAQ_INTENT, TOPICS, topic_by_label
@@ -30,8 +36,10 @@ from bot.topics import FAQ_INTENT, TOPICS, topic_by_label
 FALLBACK_INTENT = "nlu_fallback"
 TOPIC_SURE = "topic_sure"  # in the parse data: whether the best topic passed `sure_of_topic`
 NO_QUESTION_INTENT = "no_question"
+FOLLOW_UP_INTENT = "follow_up"
+CASE_STATUS_INTENT = "case_status"
 # Intents that are no topic answer, so a message with them needs no topic certainty.
-UNSURE_INTENTS = frozenset({FALLBACK_INTENT, NO_QUESTION_INTENT, "out_of_scope", "follow_up"})
+UNSURE_INTENTS = frozenset({FALLBACK_INTENT, NO_QUESTION_INTENT, "out_of_scope", FOLLOW_UP_INTENT})
 # Intents a single word may well have: «hei», «takk», «ja», «nei», «avbryt», «hjelp».
 SHORT_INTENTS = frozenset(
     {
@@ -101,6 +109,19 @@ _QUESTION_WORD = re.compile(
 )
 _NAME = re.compile(r"^[A-ZÆØÅÉ][a-zæøåéäöü]+(?:[- ][A-ZÆØÅÉ][a-zæøåéäöü]+){0,2}$")
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)?[.!?]*$")
+
+
+_CASE_WORDS = re.compile(
+    r"\b(?:sak|saka|saken|saker|saksnummer\w*|søknad\w*|henvendels\w*|melding\w*|skjema\w*|brev\w*|klage\w*|"
+    r"referanse\w*|sendt|sende|sendte|levert\w*|hørt|høyrt|case|application|request|message|form|letter|"
+    r"complaint|reference|sent|submitted|heard|hear back|fra dere|frå dykk|fra dokker|frå dokke|sk[- ]?\d+)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_a_case(parse_data: dict[str, Any], text: str) -> bool:
+    entities = parse_data.get("entities") or []
+    return any(e.get("entity") == "case_reference" for e in entities) or bool(_CASE_WORDS.search(text))
 
 
 def shape_without_question(text: str) -> str | None:
@@ -174,6 +195,8 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
             return NO_QUESTION_INTENT if name != NO_QUESTION_INTENT else None
     if name in UNSURE_INTENTS:
         return None
+    if name == CASE_STATUS_INTENT and facet_of(text) is Facet.PROCESSING_TIME and not _names_a_case(parse_data, text):
+        return FOLLOW_UP_INTENT  # «hvor lang tid tar det?»: how long a service takes, not a case's status
     if name == FAQ_INTENT:
         return None if sure_of_topic(parse_data, thresholds) else FALLBACK_INTENT
     if name in SAFETY_INTENTS:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.certainty import (
+    FOLLOW_UP_INTENT,
     NO_QUESTION_INTENT,
     THRESHOLDS,
     TOPIC_SURE,
@@ -36,7 +37,7 @@ from bot.topics import FAQ_INTENT, TOPICS
 
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope", NO_QUESTION_INTENT})
 # User intents after which «hva koster det?» still belongs to the topic answered before them.
-_KEEPS_TOPIC = frozenset({"follow_up", "thanks", "affirm", "deny", "greet", "switch_language", "faq"})
+_KEEPS_TOPIC = frozenset({FOLLOW_UP_INTENT, "thanks", "affirm", "deny", "greet", "switch_language", FAQ_INTENT})
 MAX_CHOICES = 3
 MISSES_BEFORE_OFFER = 3
 _ELLIPTIC = re.compile(
@@ -190,7 +191,7 @@ def in_context(
     topic = last_topic(events)
     text = str(parse_data.get("text") or "")
     intent = _intent(parse_data)
-    if topic is None or (intent != "follow_up" and len(text.split()) > _SHORT_WORDS):
+    if topic is None or (intent != FOLLOW_UP_INTENT and len(text.split()) > _SHORT_WORDS):
         return None  # a longer message that the classifier does not call a follow-up is read on its own
     facet = facet_of(text)
     choices = close_topics(parse_data, thresholds)
@@ -241,7 +242,7 @@ def misunderstanding(
 
 def _without_follow_up(parse_data: dict[str, Any]) -> dict[str, Any]:
     """The parse as it reads when `follow_up` is ruled out: the other intents' shares, rescaled."""
-    others = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != "follow_up"]
+    others = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != FOLLOW_UP_INTENT]
     total = sum(float(r.get("confidence") or 0.0) for r in others)
     if total <= 0.0:
         return {**parse_data, "intent_ranking": []}

@@ -56,6 +56,27 @@ def test_a_weak_other_intent_becomes_nlu_fallback_and_a_strong_one_stays() -> No
 
 
 @pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("how fast do you usually answer?", "follow_up"),  # how long a service takes
+        ("hvor lang tid tar det?", "follow_up"),
+        ("hvor lang tid tar saken min?", None),  # names the citizen's case
+        ("how long until I hear back from you about my application?", None),
+        ("i sent it in two weeks ago and havent heard anything", None),  # no time facet: a status question
+    ],
+)
+def test_a_status_reading_without_a_case_that_asks_how_long_is_a_follow_up(text: str, expected: str | None) -> None:
+    parse = _parse(text, 0.05, {}, intent="case_status", confidence=0.6)
+    assert decide(parse, thresholds=TH) == expected
+
+
+def test_a_case_reference_keeps_the_status_lookup() -> None:
+    parse = _parse("hvor lang tid tar SK-2026-00042?", 0.05, {}, intent="case_status", confidence=0.6)
+    parse["entities"] = [{"entity": "case_reference", "value": "SK-2026-00042"}]
+    assert decide(parse, thresholds=TH) is None
+
+
+@pytest.mark.parametrize(
     "text,shape",
     [
         ("Ola Nordmann", "name"),
