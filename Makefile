@@ -56,8 +56,10 @@ run: setup train
 	@echo ""
 	exec $(VENV)/bin/honcho start -f Procfile
 
+# Its own port, so that it runs beside `make run` (whose Rasa server holds 5005).
+SHELL_PORT ?= 5006
 shell: setup train
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml --port $(SHELL_PORT)
 
 test: setup train
 	@# axe-core for the chat widget's accessibility test (tests/package.json); without npm that test is skipped.

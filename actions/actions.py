@@ -146,7 +146,7 @@ class ActionCheckStatus(Action):
         reference = tracker.get_slot("status_reference") or ""
         contact = tracker.get_slot("status_contact") or ""
         try:
-            status = cases.lookup_status(reference, contact)
+            status = await asyncio.to_thread(cases.lookup_status, reference, contact)
             result = status.value if status else "not_found"
         except cases.CaseStoreError:
             logger.exception("Status lookup failed")
@@ -225,7 +225,7 @@ class ActionOfferPerson(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         channel = tracker.get_latest_input_channel() or ""
         try:
-            offer = live.can_offer(channel)
+            offer = await asyncio.to_thread(live.can_offer, channel)
         except cases.CaseStoreError:
             logger.exception("Could not check for staff available for a live chat")
             offer = False
@@ -240,7 +240,8 @@ class ActionStartLiveChat(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
-            live.request_chat(
+            await asyncio.to_thread(
+                live.request_chat,
                 tracker.sender_id,
                 tracker.get_latest_input_channel() or "ukjent",
                 _language(tracker),

@@ -1,4 +1,4 @@
-"""Performance fixes for Rasa 3.6 itself, applied when our channels load in the Rasa server.
+"""Performance fixes for Rasa 3.6 itself; `bot.rasa_patches` installs them (the list of every patch).
 
 Rasa checks every action-server response with `jsonschema.validate`, which re-checks the schema
 itself on each call; profiling under load showed that as ~20 % of the server's CPU time. We
@@ -29,19 +29,16 @@ from typing import Any
 
 import numpy as np
 import tensorflow as tf
-from jsonschema import ValidationError
+from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from keras.utils import tf_utils
 from rasa.core import run
 from rasa.core.actions.action import RemoteAction
-from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DIAGNOSTIC_DATA, DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.tensorflow import models
-
-from bot import graph_runner
 
 
 @lru_cache(maxsize=1)
@@ -51,15 +48,15 @@ def _validator() -> Validator:
 
 
 def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-    try:
-        _validator().validate(result)
+    # As `jsonschema.validate` does, without checking the schema again: of several errors, the best match.
+    error = best_match(_validator().iter_errors(result))
+    if error is None:
         return True
-    except ValidationError as error:
-        error.message += (
-            ". Failed to validate Action server response from API, make sure your response from the "
-            f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
-        )
-        raise
+    error.message += (
+        ". Failed to validate Action server response from API, make sure your response from the "
+        f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
 
 
 @lru_cache(maxsize=1)
@@ -116,13 +113,3 @@ async def _load_agent_then_freeze(*args: Any, **kwargs: Any) -> Any:
     gc.collect()
     gc.freeze()
     return agent
-
-
-def apply() -> None:
-    """Idempotent; safe to call from every module that Rasa loads."""
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-    Event.resolve_by_type = staticmethod(_resolve_event_by_type)  # type: ignore[method-assign,assignment]
-    models.RasaModel._rasa_predict = _fast_rasa_predict  # type: ignore[method-assign]
-    DaskGraphRunner.run = graph_runner.run_in_order  # type: ignore[method-assign]
-    # Rasa's `serve_application` registers this after it has loaded our channels.
-    run.load_agent_on_start = _load_agent_then_freeze

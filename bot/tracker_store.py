@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -29,6 +30,7 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot import rasa_patches
 from bot.db import retrying_async, sqlite_engine
 
 
@@ -68,7 +70,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         if self.engine.dialect.name in _NO_DISK_WAIT:
             sa.event.listen(self.engine, "connect", _commit_without_waiting_for_disk)
-        _raise_from_rasas_wrapper()
+        rasa_patches.install()  # before Rasa wraps this store in its FailSafeTrackerStore
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
         self._guard = threading.Lock()
@@ -208,20 +210,16 @@ def _raise(error: Exception) -> None:
     raise error
 
 
-def _raise_from_rasas_wrapper() -> None:
-    """Make Rasa's `FailSafeTrackerStore` raise our store's errors instead of hiding them.
+def raise_errors_through_failsafe(original: Callable[..., None]) -> Callable[..., None]:
+    """`FailSafeTrackerStore.__init__` that makes Rasa's wrapper raise our store's errors, not hide them.
 
-    Rasa wraps every tracker store in it; on an error it returns no conversation (so the
-    message starts a new, empty one) and saves into memory. Idempotent.
+    Rasa wraps every tracker store in it; on an error it returns no conversation (so the message
+    starts a new, empty one) and saves into memory. `bot.rasa_patches` installs it.
     """
-    if getattr(FailSafeTrackerStore.__init__, "_servicekontor", False):
-        return
-    original = FailSafeTrackerStore.__init__
 
     def init(self: FailSafeTrackerStore, tracker_store: Any, on_tracker_store_error: Any = None, *args: Any) -> None:
         if on_tracker_store_error is None and isinstance(tracker_store, CachedSQLTrackerStore):
             on_tracker_store_error = _raise
         original(self, tracker_store, on_tracker_store_error, *args)
 
-    init._servicekontor = True  # type: ignore[attr-defined]
-    FailSafeTrackerStore.__init__ = init  # type: ignore[method-assign]
+    return init

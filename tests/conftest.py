@@ -101,3 +101,30 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if summary:
         terminalreporter.write_sep("=", "held-out quality")
         terminalreporter.write_line(summary)
+
+
+_LIVE = ("start_rasa", "start_actions", "start_desk")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Marks each test by what it needs (pyproject.toml lists the markers; CONTRIBUTING.md).
+
+    `model`: the trained model; `live`: real Rasa, action or desk processes; `postgres`: the
+    PostgreSQL run of a test (TEST_DATABASE_URL); `browser`: Debian's Chromium; `fast`: none of these.
+    """
+    for item in items:
+        module = getattr(item, "module", None)
+        names = vars(module) if module else {}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        kinds = {
+            "model": bool(fixtures & {"model_path", "agent"}),
+            "live": any(name in names for name in _LIVE),
+            "postgres": "postgres_url" in fixtures and params.get("db_url", "postgresql") == "postgresql",
+            "browser": "CHROMIUM" in names,
+        }
+        for kind, needed in kinds.items():
+            if needed:
+                item.add_marker(kind)
+        if not any(kinds.values()):
+            item.add_marker("fast")

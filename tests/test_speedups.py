@@ -10,11 +10,11 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.utils.common import all_subclasses
 
-from bot import speedups
+from bot import rasa_patches, speedups
 
 
 def test_event_classes_resolve_as_rasa_resolves_them() -> None:
-    speedups.apply()
+    rasa_patches.install()
     for cls in all_subclasses(Event):
         name = cls.type_name
         assert Event.resolve_by_type(name) is speedups._resolve_event_by_walking(name)
@@ -24,7 +24,7 @@ def test_event_classes_resolve_as_rasa_resolves_them() -> None:
         Event.resolve_by_type("no_such_event")
 
 
-def test_tensorflow_fast_path_predicts_what_rasa_predicts(agent: Any) -> None:
+def test_tensorflow_fast_path_predicts_what_rasa_predicts(agent: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from rasa.utils.tensorflow import models
 
     texts = [
@@ -41,9 +41,9 @@ def test_tensorflow_fast_path_predicts_what_rasa_predicts(agent: Any) -> None:
     def parse_all() -> list[dict[str, Any]]:
         return [asyncio.run(agent.parse_message(text)) for text in texts]
 
-    models.RasaModel._rasa_predict = speedups._rasa_predict
+    monkeypatch.setattr(models.RasaModel, "_rasa_predict", speedups._rasa_predict)
     rasas = parse_all()
-    speedups.apply()
+    monkeypatch.setattr(models.RasaModel, "_rasa_predict", speedups._fast_rasa_predict)
     parse_all()  # the first call per model keeps its concrete function
     ours = parse_all()
     for rasa_result, our_result in zip(rasas, ours, strict=True):
@@ -111,24 +111,3 @@ def test_graph_runner_gives_what_dask_gives(agent: Any, monkeypatch: pytest.Monk
         return compared
 
     assert asyncio.run(converse()) >= len(texts)
-
-
-def test_the_loaded_model_is_frozen_out_of_the_garbage_collectors_sight(monkeypatch: pytest.MonkeyPatch) -> None:
-    import gc
-
-    from rasa.core import run
-
-    loaded = object()
-
-    async def load(*_: Any) -> object:
-        return loaded
-
-    monkeypatch.setattr(speedups, "_load_agent_on_start", load)
-    speedups.apply()
-    assert run.load_agent_on_start is speedups._load_agent_then_freeze  # what `serve_application` registers
-    gc.unfreeze()
-    try:
-        assert asyncio.run(run.load_agent_on_start("model", None, None, "app", "loop")) is loaded
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()

@@ -1,4 +1,6 @@
-"""SQLAlchemy tables of the case queue: tickets, the history of every change, the e-mail outbox."""
+"""SQLAlchemy tables of the case queue: tickets, the history of every change, the e-mail outbox, and live
+chat (staff presence, chats, the deliveries waiting for the citizen's channel). Staff accounts are in
+`bot/accounts.py`; the schema changes only through Alembic migrations (`bot/db/migrations`)."""
 
 from __future__ import annotations
 

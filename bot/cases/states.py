@@ -1,4 +1,7 @@
-"""Ticket statuses and the transitions allowed between them."""
+"""Ticket statuses and the transitions allowed between them.
+
+What a status reads like to the citizen is the dialogue's response `utter_case_status` in domain.yml.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +15,6 @@ class Status(str, Enum):
     RESOLVED = "resolved"
     CLOSED = "closed"
 
-    @property
-    def citizen_text(self) -> str:
-        """How the status reads to the citizen who asks the bot."""
-        return _CITIZEN_TEXT[self]
-
-
-_CITIZEN_TEXT = {
-    Status.NEW: "Vi har fått saken din, men ingen har begynt på den ennå.",
-    Status.IN_PROGRESS: "Noen hos oss jobber med saken din nå.",
-    Status.WAITING: "Vi venter på svar fra deg. Se etter en e-post eller en telefon fra oss.",
-    Status.RESOLVED: "Saken din er løst.",
-    Status.CLOSED: "Saken din er avsluttet.",
-}
 
 ALLOWED: dict[Status, set[Status]] = {
     Status.NEW: {Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED},

@@ -1,8 +1,10 @@
 """Rasa input channels for citizens. Each checks its input, then `guard` cleans the text, rate-limits,
-caps length and masks ID numbers before Rasa sees it."""
+caps length and masks ID numbers before Rasa sees it.
 
-from bot import speedups
-from bot.channels import action_failures
+`rasa run` loads these channels before it builds the server and loads the agent: our changes to
+Rasa (`bot.rasa_patches`) are installed here, before that.
+"""
 
-speedups.apply()
-action_failures.apply()
+from bot import rasa_patches
+
+rasa_patches.install()

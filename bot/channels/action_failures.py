@@ -6,6 +6,7 @@ watches for failures instead: from the first failure on it holds back the bot's 
 tells the citizen plainly that something is wrong, with the phone number.
 
 `ActionExecutionRejection` is not a failure: forms use it to hand a turn back to the policies.
+`_run` replaces `RemoteAction.run`; `bot.rasa_patches` installs it.
 """
 
 from __future__ import annotations
@@ -42,8 +43,3 @@ def watch() -> Iterator[list[str]]:
         yield failures
     finally:
         _failures.reset(token)
-
-
-def apply() -> None:
-    """Idempotent; called when our channels load in the Rasa server."""
-    RemoteAction.run = _run  # type: ignore[method-assign]
