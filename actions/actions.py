@@ -74,7 +74,7 @@ class ValidateTicketForm(SafetyFirst, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         try:
-            contact = cases.normalize_contact(str(value or ""))
+            contact = cases.find_contact(str(value or ""))
         except cases.ContactError:
             return {"contact_method": None, "contact_invalid": True}
         return {"contact_method": contact.display, "contact_invalid": False}
@@ -132,10 +132,10 @@ class ValidateStatusForm(SafetyFirst, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         try:
-            cases.normalize_contact(str(value or ""))
+            contact = cases.find_contact(str(value or ""))
         except cases.ContactError:
             return {"status_contact": None, "status_contact_invalid": True}
-        return {"status_contact": str(value), "status_contact_invalid": False}
+        return {"status_contact": contact.display, "status_contact_invalid": False}
 
 
 class ActionCheckStatus(Action):
@@ -253,10 +253,6 @@ class ActionStartLiveChat(Action):
         return []
 
 
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
-_PHONE = re.compile(r"\+?\d[\d\s.()-]{6,}\d")
-
-
 class ValidateInterpreterForm(SafetyFirst, FormValidationAction):
     """The phone number or e-mail of a citizen who wants contact with an interpreter."""
 
@@ -266,11 +262,8 @@ class ValidateInterpreterForm(SafetyFirst, FormValidationAction):
     def validate_interpreter_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(value or "")
-        # «Mój numer to 912 34 567»: the number inside a sentence in any language.
-        found = _EMAIL.search(text) or _PHONE.search(text)
         try:
-            contact = cases.normalize_contact(found.group() if found else text)
+            contact = cases.find_contact(str(value or ""))
         except cases.ContactError:
             return {"interpreter_contact": None, "contact_invalid": True}
         return {"interpreter_contact": contact.display, "contact_invalid": False}

@@ -309,6 +309,15 @@ def test_starting_a_live_chat_puts_it_in_the_desks_list_once(db_url: str) -> Non
     )
 
 
+def test_every_form_finds_the_contact_inside_a_sentence() -> None:
+    """The ticket form and the status form accept what the interpreter form accepts (bot.cases.find_contact)."""
+    dispatcher, tracker = CollectingDispatcher(), _tracker()
+    ticket = ValidateTicketForm().validate_contact_method("ring meg på 912 34 567", dispatcher, tracker, DOMAIN)
+    assert ticket == {"contact_method": "91 23 45 67", "contact_invalid": False}
+    status = ValidateStatusForm().validate_status_contact("nummeret mitt er 912 34 567", dispatcher, tracker, DOMAIN)
+    assert status == {"status_contact": "91 23 45 67", "status_contact_invalid": False}
+
+
 def test_the_interpreter_contact_is_found_inside_a_sentence_in_any_language() -> None:
     from actions.actions import ValidateInterpreterForm
 

@@ -343,7 +343,7 @@ def test_contact_validators(action: Any, slot: str, flag: str, value: Any) -> No
     if result[flag]:
         assert result[slot] is None
     elif slot == "status_contact":
-        cases.normalize_contact(result[slot])  # kept as typed, to look the ticket up by
+        cases.normalize_contact(result[slot])  # the contact found, to look the ticket up by
     else:
         _assert_contact(result[slot])
 

@@ -3,7 +3,7 @@
 Both the Rasa actions and the staff desk call the functions exported here.
 """
 
-from bot.cases.contact import ContactError, normalize_contact
+from bot.cases.contact import ContactError, find_contact, normalize_contact
 from bot.cases.reference import format_reference, parse_reference
 from bot.cases.service import (
     CaseStoreError,
@@ -27,6 +27,7 @@ __all__ = [
     "format_reference",
     "get_ticket",
     "lookup_status",
+    "find_contact",
     "normalize_contact",
     "parse_reference",
     "transition",

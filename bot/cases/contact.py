@@ -1,4 +1,8 @@
-"""Validation and normalisation of how a citizen wants to be contacted: phone or e-mail."""
+"""Validation and normalisation of how a citizen wants to be contacted: phone or e-mail.
+
+`find_contact` is what every form and the status lookup use: the whole answer, or the number or
+address inside a sentence («Mój numer to 912 34 567», «ring meg på 91234567»).
+"""
 
 from __future__ import annotations
 
@@ -22,8 +26,16 @@ class Contact:
 
     @property
     def display(self) -> str:
+        """How staff and the citizen read it; `normalize_contact` reads it back to the same contact."""
         if self.phone:
-            return phonenumbers.format_number(phonenumbers.parse(self.phone), phonenumbers.PhoneNumberFormat.NATIONAL)
+            number = phonenumbers.parse(self.phone)
+            # A foreign number keeps its country code: «070-123 45 67» would read as Norwegian.
+            style = (
+                phonenumbers.PhoneNumberFormat.NATIONAL
+                if number.country_code == 47
+                else (phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            )
+            return phonenumbers.format_number(number, style)
         return self.email or ""
 
 
@@ -61,3 +73,19 @@ def normalize_contact(text: str) -> Contact:
     if email := _email(text):
         return Contact(email=email)
     raise ContactError(text)
+
+
+_EMAIL_IN_TEXT = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s.()-]{6,}\d")
+
+
+def find_contact(text: str) -> Contact:
+    """The contact the text gives: all of it, or an e-mail address or phone number inside it."""
+    try:
+        return normalize_contact(text)
+    except ContactError:
+        cleaned = clean_text(text or "")
+        found = _EMAIL_IN_TEXT.search(cleaned) or _PHONE_IN_TEXT.search(cleaned)
+        if found is None:
+            raise
+        return normalize_contact(found.group())

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.cases.contact import ContactError, normalize_contact
+from bot.cases.contact import ContactError, find_contact, normalize_contact
 from bot.cases.models import Ticket, TicketEvent, as_utc, utcnow
 from bot.cases.reference import format_reference, parse_reference
 from bot.cases.states import Status, check_transition
@@ -181,7 +181,7 @@ def lookup_status(reference_text: str, contact_text: str, *, url: str | None = N
     """
     reference = parse_reference(reference_text)
     try:
-        contact = normalize_contact(contact_text)
+        contact = find_contact(contact_text)
     except ContactError:
         return None
     if reference is None:
