@@ -209,9 +209,24 @@ def set_password(username: str, password: str, *, url: str | None = None) -> Non
 
 
 def update_user(
-    username: str, *, role: str | None = None, active: bool | None = None, unlock: bool = False, url: str | None = None
+    username: str,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    unlock: bool = False,
+    actor: str | None = None,
+    url: str | None = None,
 ) -> StaffView:
-    """Change role, (de)activate, or lift a lockout. Deactivation ends the user's sessions and tokens."""
+    """Change role, (de)activate, or lift a lockout. Deactivation ends the user's sessions and tokens.
+
+    `actor`, the administrator making the change (None from the command line), cannot deactivate
+    themselves or give up their own administrator role: a desk must keep an administrator.
+    """
+    if actor is not None and actor.strip().lower() == (username or "").strip().lower():
+        if active is False:
+            raise AccountError("Du kan ikke deaktivere deg selv.")
+        if role is not None and role != "admin":
+            raise AccountError("Du kan ikke ta fra deg selv administratorrollen.")
     with session_scope(url) as session:
         staff = _staff(session, username)
         if role is not None:

@@ -332,11 +332,21 @@ def release(reference: str, *, actor: str, url: str | None = None) -> TicketView
         raise CaseStoreError(str(error)) from error
 
 
+class InvalidAssignee(QueueError):
+    """A ticket can only be given to an active staff member."""
+
+
 def reassign(reference: str, assignee: str, *, actor: str, url: str | None = None) -> TicketView:
-    """Give the ticket to another staff member (the desk checks that the account exists)."""
+    """Give the ticket to another staff member, who must have an active account."""
+    from bot import accounts  # the staff accounts import the case queue's tables
+
     assignee = (assignee or "").strip()
     if not assignee:
         raise QueueError("Velg hvem som skal ha saken.")
+    target = accounts.get_user(assignee, url=url)
+    if target is None or not target.active:
+        raise InvalidAssignee("Velg en aktiv bruker å gi saken til.")
+    assignee = target.username
     try:
         with session_scope(url) as session:
             ticket = _ticket(session, reference, lock=True)

@@ -115,6 +115,8 @@ async def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         return await run(fn, *args, **kwargs), None
     except queue.TicketNotFound:
         return None, api_error(404, "not_found", "Det finnes ingen sak med det saksnummeret.")
+    except queue.InvalidAssignee as invalid:
+        return None, api_error(400, "bad_request", str(invalid))
     except queue.ClaimConflict as conflict:
         response = api_error(409, "claimed", f"Saken er allerede tatt av {conflict.holder}.")
         return None, response
@@ -165,10 +167,8 @@ def register(app: Sanic) -> None:
             body = _body(request)
         except _BadRequest as bad:
             return api_error(400, "bad_request", str(bad))
-        target = await run(accounts.get_user, str(body.get("assignee") or ""))
-        if target is None or not target.active:
-            return api_error(400, "bad_request", "assignee må være brukernavnet til en aktiv bruker.")
-        ticket, error = await _call(queue.reassign, reference, target.username, actor=request.ctx.user.username)
+        assignee = str(body.get("assignee") or "")
+        ticket, error = await _call(queue.reassign, reference, assignee, actor=request.ctx.user.username)
         return error or json({"ticket": ticket_json(ticket)})
 
     @app.post("/api/v1/tickets/<reference>/notes")

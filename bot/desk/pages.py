@@ -198,13 +198,7 @@ def register(app: Sanic) -> None:
         actor = request.ctx.user.username
         assignee = _form(request, "til")
 
-        def action() -> Any:
-            target = accounts.get_user(assignee)
-            if target is None or not target.active:
-                raise queue.QueueError("Velg en aktiv bruker å gi saken til.")
-            return queue.reassign(reference, target.username, actor=actor)
-
-        return await _act(request, reference, action, "assigned")
+        return await _act(request, reference, lambda: queue.reassign(reference, assignee, actor=actor), "assigned")
 
     @app.post("/sak/<reference>/notat")
     async def note(request: Request, reference: str) -> HTTPResponse:
@@ -321,19 +315,15 @@ def register(app: Sanic) -> None:
         if change == "aktiver":
             kwargs["active"] = True
         elif change == "deaktiver":
-            if username == request.ctx.user.username:
-                return await _users_page(request, status=400, error="Du kan ikke deaktivere deg selv.")
             kwargs["active"] = False
         elif change == "lås_opp":
             kwargs["unlock"] = True
         elif change in accounts.ROLES:
-            if username == request.ctx.user.username and change != "admin":
-                return await _users_page(request, status=400, error="Du kan ikke ta fra deg selv administratorrollen.")
             kwargs["role"] = change
         else:
             return await _users_page(request, status=400, error="Ukjent endring.")
         try:
-            await run(accounts.update_user, username, **kwargs)
+            await run(accounts.update_user, username, actor=request.ctx.user.username, **kwargs)
         except accounts.AccountError as error:
             return await _users_page(request, status=400, error=str(error))
         return _ok("/admin/brukere", "user_updated")

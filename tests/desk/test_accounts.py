@@ -112,3 +112,14 @@ def test_api_tokens_act_as_their_user_until_revoked(db_url: str) -> None:
     assert accounts.api_token_user("skd_wrong") is None
     assert accounts.revoke_api_tokens("kari") == 1
     assert accounts.api_token_user(token) is None
+
+
+def test_an_administrator_cannot_deactivate_or_demote_themselves(db_url: str) -> None:
+    """The rule is in bot.accounts, for the desk and any other caller (the command line passes no actor)."""
+    accounts.create_user("anne", "Anne Admin", "et langt passord 123", "admin", url=db_url)
+    with pytest.raises(accounts.AccountError, match="deaktivere deg selv"):
+        accounts.update_user("anne", active=False, actor="anne", url=db_url)
+    with pytest.raises(accounts.AccountError, match="administratorrollen"):
+        accounts.update_user("Anne", role="agent", actor="anne", url=db_url)
+    assert accounts.get_user("anne", url=db_url).active and accounts.get_user("anne", url=db_url).is_admin
+    assert accounts.update_user("anne", role="agent", url=db_url).role == "agent"

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot import cases
+from bot import accounts, cases
 from bot.cases import queue
 from bot.cases.queue import LOCAL_TZ, QueueFilter
 from bot.cases.states import Status, StatusError
@@ -115,6 +115,8 @@ def test_concurrent_claims_have_exactly_one_winner(db_url: str) -> None:
 
 
 def test_release_and_reassign(db_url: str) -> None:
+    for username in ("kari", "ola"):  # a ticket goes only to an active staff member
+        accounts.create_user(username, username.title(), "et langt passord 123", url=db_url)
     ticket = make_ticket()
     queue.claim(ticket.reference, actor="kari")
     with pytest.raises(queue.QueueError):
@@ -130,6 +132,17 @@ def test_release_and_reassign(db_url: str) -> None:
         queue.reassign(ticket.reference, "kari", actor="ola")
     with pytest.raises(StatusError):
         queue.claim(ticket.reference, actor="kari")
+
+
+def test_a_ticket_goes_only_to_an_active_staff_member(db_url: str) -> None:
+    accounts.create_user("ola", "Ola", "et langt passord 123", url=db_url)
+    ticket = make_ticket()
+    with pytest.raises(queue.InvalidAssignee):
+        queue.reassign(ticket.reference, "ingen", actor="ola")
+    accounts.update_user("ola", active=False, url=db_url)
+    with pytest.raises(queue.InvalidAssignee):
+        queue.reassign(ticket.reference, "ola", actor="ola")
+    assert queue.ticket_detail(ticket.reference).ticket.assignee is None
 
 
 def test_notes_are_events_and_empty_text_is_refused(db_url: str) -> None:
