@@ -100,13 +100,17 @@ def _overridden() -> list[tuple[Any, str]]:
 
 def problems(version: str | None = None) -> list[str]:
     """What keeps the patches from being installed: a wrong Rasa version or a missing attribute."""
+    return _problems(_patches(), version)
+
+
+def _problems(patches: list[Patch], version: str | None) -> list[str]:
     import rasa
 
     found: list[str] = []
     version = version or rasa.__version__
     if version != PINNED_RASA:
         found.append(f"Rasa {version} is installed; these patches are written for Rasa {PINNED_RASA}")
-    for patch in _patches():
+    for patch in patches:
         if not hasattr(patch.owner, patch.attribute):
             found.append(f"{patch.name} no longer exists")
     for owner, attribute in _overridden():
@@ -136,14 +140,15 @@ def install() -> None:
 
 def _install() -> None:
     global _installed
-    found = problems()
+    patches = _patches()
+    found = _problems(patches, None)
     if found:
         raise RasaPatchError(
             "Servicekontor cannot start: its changes to Rasa do not fit the Rasa installed ("
             + "; ".join(found)
             + "). Install the pinned versions: pip install -r requirements.lock (bot/rasa_patches.py)."
         )
-    for patch in _patches():
+    for patch in patches:
         _originals[(id(patch.owner), patch.attribute)] = patch.owner.__dict__[patch.attribute]
         setattr(patch.owner, patch.attribute, patch.replacement())
     _installed = True

@@ -30,11 +30,8 @@ class Contact:
         if self.phone:
             number = phonenumbers.parse(self.phone)
             # A foreign number keeps its country code: «070-123 45 67» would read as Norwegian.
-            style = (
-                phonenumbers.PhoneNumberFormat.NATIONAL
-                if number.country_code == 47
-                else (phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-            )
+            formats = phonenumbers.PhoneNumberFormat
+            style = formats.NATIONAL if number.country_code == 47 else formats.INTERNATIONAL
             return phonenumbers.format_number(number, style)
         return self.email or ""
 

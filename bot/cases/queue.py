@@ -343,11 +343,11 @@ def reassign(reference: str, assignee: str, *, actor: str, url: str | None = Non
     assignee = (assignee or "").strip()
     if not assignee:
         raise QueueError("Velg hvem som skal ha saken.")
-    target = accounts.get_user(assignee, url=url)
-    if target is None or not target.active:
-        raise InvalidAssignee("Velg en aktiv bruker å gi saken til.")
-    assignee = target.username
     try:
+        target = accounts.get_user(assignee, url=url)
+        if target is None or not target.active:
+            raise InvalidAssignee("Velg en aktiv bruker å gi saken til.")
+        assignee = target.username
         with session_scope(url) as session:
             ticket = _ticket(session, reference, lock=True)
             if ticket.status == Status.CLOSED.value:
