@@ -14,7 +14,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 # No usage telemetry or crash reports leave the municipality's machine.
 export RASA_TELEMETRY_ENABLED := false
-# Rasa's dependencies print pages of deprecation warnings at start; they say nothing to an operator.
+# Rasa's dependencies print pages of deprecation warnings at start; they say nothing to an operator
+# (Rasa's commands run through bot/launch.py, which keeps Sanic from turning them back on).
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 .PHONY: setup train run test lint bench clean
@@ -35,7 +36,7 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 	@# The time is only a from-scratch figure when Rasa's cache (.rasa/cache) was empty.
 	@how=$$([ -n "$$(ls -A .rasa/cache 2>/dev/null)" ] && echo "with Rasa's cache" || echo "from scratch"); \
 	start=$$(date +%s); \
-	$(RASA) train --out models --fixed-model-name servicekontor --quiet && \
+	$(PY) -m bot.launch train --out models --fixed-model-name servicekontor --quiet && \
 	echo "$$(( $$(date +%s) - start )) s ($$how)" > models/training-seconds.txt && \
 	echo "Training took $$(cat models/training-seconds.txt)."
 	@touch $@
@@ -59,7 +60,7 @@ run: setup train
 # Its own port, so that it runs beside `make run` (whose Rasa server holds 5005).
 SHELL_PORT ?= 5006
 shell: setup train
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml --port $(SHELL_PORT)
+	$(PY) -m bot.launch shell --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml --port $(SHELL_PORT)
 
 test: setup train
 	@# axe-core for the chat widget's accessibility test (tests/package.json); without npm that test is skipped.

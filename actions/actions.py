@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from bot import cases, replies
 from bot.cases import live
+from bot.cases.vocabulary import Channel
 from bot.conversation import submission_key, ticket_topic
 from bot.kommune import get_kommune
 from bot.languages import language_name
@@ -101,7 +102,7 @@ class ActionSubmitTicket(Action):
         new = cases.NewTicket(
             idempotency_key=submission_key(tracker.sender_id, tracker.events, "ticket_form"),
             conversation_id=tracker.sender_id,
-            channel=tracker.get_latest_input_channel() or "ukjent",
+            channel=tracker.get_latest_input_channel() or Channel.UNKNOWN.value,
             topic=ticket_topic(tracker.events, "ticket_form", tracker.get_slot("ticket_summary")),
             summary=tracker.get_slot("ticket_summary") or "",
             language=_language(tracker),
@@ -243,7 +244,7 @@ class ActionStartLiveChat(Action):
             await asyncio.to_thread(
                 live.request_chat,
                 tracker.sender_id,
-                tracker.get_latest_input_channel() or "ukjent",
+                tracker.get_latest_input_channel() or Channel.UNKNOWN.value,
                 _language(tracker),
                 ticket_topic(tracker.events, "ticket_form"),
             )
@@ -280,7 +281,7 @@ class ActionSubmitInterpreterTicket(Action):
         new = cases.NewTicket(
             idempotency_key=submission_key(tracker.sender_id, tracker.events, "interpreter_form"),
             conversation_id=tracker.sender_id,
-            channel=tracker.get_latest_input_channel() or "ukjent",
+            channel=tracker.get_latest_input_channel() or Channel.UNKNOWN.value,
             topic="faq/interpreter",
             summary=f"Ønsker å bli kontaktet med tolk. Språk: {language_name(language)}.",
             language=language,

@@ -184,7 +184,7 @@ def train_stock_model() -> None:
     start = time.perf_counter()
     subprocess.run(
         [
-            RASA,
+            *RASA,
             "train",
             "--config",
             str(STOCK_CONFIG),

@@ -29,9 +29,9 @@ Patched (replaced) attributes, each with why and the test that compares it with 
   once, no dask per call. `tests/test_speedups.py::test_graph_runner_gives_what_dask_gives`
 - `rasa.core.run.load_agent_on_start` → `bot.speedups._load_agent_then_freeze`: `gc.freeze()` once
   the model is loaded. `tests/test_rasa_patches.py::test_the_loaded_model_is_out_of_the_collectors_sight`
-- `RemoteAction.run` → `bot.channels.action_failures._run`: notes a failed custom action for
+- `RemoteAction.run` → `bot.action_failures._run`: notes a failed custom action for
   `bot.channels.guard`. `tests/test_rasa_patches.py::test_a_failed_custom_action_is_noted_and_still_raises`
-- `FailSafeTrackerStore.__init__` → `bot.tracker_store.raise_errors_through_failsafe`: our store's
+- `FailSafeTrackerStore.__init__` → `bot.failsafe.raise_errors_through_failsafe`: our store's
   errors are raised, not hidden. `tests/test_tracker_store.py` (the tests with the database down)
 
 Private methods overridden in a subclass (no patch, but the same check that they exist):
@@ -74,8 +74,7 @@ def _patches() -> list[Patch]:
     from rasa.shared.core.events import Event
     from rasa.utils.tensorflow import models
 
-    from bot import graph_runner, speedups, tracker_store
-    from bot.channels import action_failures
+    from bot import action_failures, failsafe, graph_runner, speedups
 
     original_init = FailSafeTrackerStore.__init__
     return [
@@ -85,7 +84,7 @@ def _patches() -> list[Patch]:
         Patch(DaskGraphRunner, "run", lambda: graph_runner.run_in_order),
         Patch(run, "load_agent_on_start", lambda: speedups._load_agent_then_freeze),
         Patch(RemoteAction, "run", lambda: action_failures._run),
-        Patch(FailSafeTrackerStore, "__init__", lambda: tracker_store.raise_errors_through_failsafe(original_init)),
+        Patch(FailSafeTrackerStore, "__init__", lambda: failsafe.raise_errors_through_failsafe(original_init)),
     ]
 
 

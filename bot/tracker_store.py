@@ -19,13 +19,12 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -55,6 +54,9 @@ def _latest_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 class CachedSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` that skips re-reading a conversation it wrote itself."""
+
+    # Read by `bot.failsafe`: Rasa's FailSafeTrackerStore raises this store's errors, not hides them.
+    raises_through_failsafe = True
 
     def __init__(self, *args: Any, cache_size: int = 2000, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -204,22 +206,3 @@ def _commit_without_waiting_for_disk(dbapi_connection: Any, _record: Any) -> Non
 
 # Safe with SQLite's write-ahead log (bot/db sets it); PostgreSQL: per connection.
 _NO_DISK_WAIT = {"sqlite": "PRAGMA synchronous=NORMAL", "postgresql": "SET synchronous_commit TO OFF"}
-
-
-def _raise(error: Exception) -> None:
-    raise error
-
-
-def raise_errors_through_failsafe(original: Callable[..., None]) -> Callable[..., None]:
-    """`FailSafeTrackerStore.__init__` that makes Rasa's wrapper raise our store's errors, not hide them.
-
-    Rasa wraps every tracker store in it; on an error it returns no conversation (so the message
-    starts a new, empty one) and saves into memory. `bot.rasa_patches` installs it.
-    """
-
-    def init(self: FailSafeTrackerStore, tracker_store: Any, on_tracker_store_error: Any = None, *args: Any) -> None:
-        if on_tracker_store_error is None and isinstance(tracker_store, CachedSQLTrackerStore):
-            on_tracker_store_error = _raise
-        original(self, tracker_store, on_tracker_store_error, *args)
-
-    return init

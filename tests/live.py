@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-RASA = str(Path(sys.executable).with_name("rasa"))
+# As the Procfile starts them: Rasa's command line through bot/launch.py.
+RASA = [sys.executable, "-m", "bot.launch"]
 
 
 def free_port() -> int:
@@ -36,6 +37,7 @@ def rasa_env(**extra: str) -> dict[str, str]:
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         TF_CPP_MIN_LOG_LEVEL="2",
         RASA_TELEMETRY_ENABLED="false",
+        PYTHONWARNINGS="ignore::DeprecationWarning",
     )
     env.update(extra)
     return env
@@ -60,7 +62,7 @@ class Process:
 def start_actions(port: int, database_url: str, log_dir: Path) -> Process:
     log = log_dir / f"actions-{port}.log"
     popen = subprocess.Popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
+        [*RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
         cwd=ROOT,
         env=rasa_env(DATABASE_URL=database_url),
         stdout=log.open("w"),
@@ -75,7 +77,7 @@ def start_rasa(
     log = log_dir / f"rasa-{port}.log"
     popen = subprocess.Popen(
         [
-            RASA,
+            *RASA,
             "run",
             "--model",
             str(model),

@@ -151,7 +151,7 @@ def _start(stack: Stack, model: Path) -> None:
         Process(
             "actions",
             subprocess.Popen(
-                [RASA, "run", "actions", "--actions", "actions", "--port", str(stack.ports["actions"]), "--debug"],
+                [*RASA, "run", "actions", "--actions", "actions", "--port", str(stack.ports["actions"]), "--debug"],
                 cwd=ROOT,
                 env=rasa_env(**env),
                 stdout=actions_log.open("w"),
@@ -161,7 +161,7 @@ def _start(stack: Stack, model: Path) -> None:
         )
     )
     rasa_log = stack.tmp / "rasa.log"
-    command = [RASA, "run", "--model", str(model), "--port", str(stack.ports["rasa"]), "--debug"]
+    command = [*RASA, "run", "--model", str(model), "--port", str(stack.ports["rasa"]), "--debug"]
     command += ["--log-file", str(stack.tmp / "rasa-debug.log")]
     command += ["--credentials", "credentials.yml", "--endpoints", str(ROOT / "endpoints.yml")]
     stack.processes.append(

@@ -16,8 +16,7 @@ from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 
 import bot.nlu  # noqa: F401  (what every process that loads our model imports)
-from bot import rasa_patches, speedups
-from bot.channels import action_failures
+from bot import action_failures, rasa_patches, speedups
 from bot.tracker_store import CachedSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cases.retention import RetentionReport, apply_retention
 from bot.cases.service import CaseStoreError
+from bot.cases.vocabulary import LOCAL_TZ
 from bot.db.migrate import upgrade
 from bot.kommune import get_kommune
 from bot.settings import get_settings
-
-LOCAL_TZ = ZoneInfo("Europe/Oslo")
 
 
 def report_lines(report: RetentionReport) -> list[str]:

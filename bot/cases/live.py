@@ -13,19 +13,15 @@ that holds the citizen's connection pushes them out (`bot/channels/live.py`).
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.cases.models import LiveChat, LiveDelivery, StaffPresence, Ticket, as_utc, utcnow
-from bot.cases.queue import LOCAL_TZ
-from bot.cases.service import CaseStoreError, NewTicket, apply_transition, insert_ticket, record_event
-from bot.cases.states import Status, StatusError
+from bot.cases.service import NewTicket, apply_transition, insert_ticket, record_event, store_errors
+from bot.cases.states import StatusError
+from bot.cases.vocabulary import LOCAL_TZ, SYSTEM_ACTOR, ChatStatus, DeliveryKind, EndReason, EventKind, Status
 from bot.db import session_scope
 from bot.kommune import get_kommune
 from bot.pii import mask_id_numbers
@@ -35,14 +31,12 @@ from bot.settings import get_settings
 LIVE_CHANNELS = frozenset({"socketio", "facebook"})
 MAX_MESSAGE = 2000
 
-WAITING, ACTIVE, ENDED = "waiting", "active", "ended"
-# Why a chat ended; each is also the kind of delivery that tells the citizen.
-HANDED_BACK, CLOSED, NO_ANSWER, STAFF_GONE = "handed_back", "closed", "no_answer", "staff_gone"
-# Delivery kinds besides the end reasons.
-TEXT, ACCEPTED = "text", "accepted"
+# Short names for the stored values (bot/cases/vocabulary.py defines them).
+WAITING, ACTIVE, ENDED = ChatStatus.WAITING.value, ChatStatus.ACTIVE.value, ChatStatus.ENDED.value
+HANDED_BACK, CLOSED = EndReason.HANDED_BACK.value, EndReason.CLOSED.value
+NO_ANSWER, STAFF_GONE = EndReason.NO_ANSWER.value, EndReason.STAFF_GONE.value
+TEXT, ACCEPTED = DeliveryKind.TEXT.value, DeliveryKind.ACCEPTED.value
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 class LiveChatError(ValueError):
@@ -119,23 +113,10 @@ def _delivery(row: LiveDelivery) -> Delivery:
     )
 
 
-def _guarded(fn: Callable[P, R]) -> Callable[P, R]:
-    """Database failures become CaseStoreError, as everywhere in bot.cases."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except SQLAlchemyError as error:
-            raise CaseStoreError(str(error)) from error
-
-    return wrapper
-
-
 # --- staff presence ----------------------------------------------------------------------------
 
 
-@_guarded
+@store_errors
 def set_available(username: str, available: bool, *, now: dt.datetime | None = None, url: str | None = None) -> None:
     """A staff member switches «takes live chats» on or off in the desk."""
     now = now or utcnow()
@@ -148,7 +129,7 @@ def set_available(username: str, available: bool, *, now: dt.datetime | None = N
             row.last_seen = now
 
 
-@_guarded
+@store_errors
 def touch_presence(username: str, *, now: dt.datetime | None = None, url: str | None = None) -> bool:
     """The desk page is still open; returns whether this person takes live chats."""
     now = now or utcnow()
@@ -160,7 +141,7 @@ def touch_presence(username: str, *, now: dt.datetime | None = None, url: str | 
         return bool(row.available)
 
 
-@_guarded
+@store_errors
 def is_available(username: str, *, url: str | None = None) -> bool:
     with session_scope(url) as session:
         row = session.get(StaffPresence, username)
@@ -171,7 +152,7 @@ def _present_since(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(seconds=get_settings().live_presence_seconds)
 
 
-@_guarded
+@store_errors
 def available_staff(*, now: dt.datetime | None = None, url: str | None = None) -> int:
     """How many staff members take live chats and have the desk open right now."""
     now = now or utcnow()
@@ -198,7 +179,7 @@ def can_offer(channel: str, *, now: dt.datetime | None = None, url: str | None =
 # --- the citizen's side ------------------------------------------------------------------------
 
 
-@_guarded
+@store_errors
 def request_chat(
     conversation_id: str, channel: str, language: str, topic: str, *, url: str | None = None
 ) -> LiveChatView:
@@ -228,7 +209,7 @@ def _open_chat(session: Session, conversation_id: str) -> LiveChat | None:
     ).scalar_one_or_none()
 
 
-@_guarded
+@store_errors
 def open_chat(conversation_id: str, *, url: str | None = None) -> LiveChatView | None:
     """The conversation's waiting or active chat: while there is one, the bot stays silent."""
     with session_scope(url) as session:
@@ -236,7 +217,7 @@ def open_chat(conversation_id: str, *, url: str | None = None) -> LiveChatView |
         return LiveChatView.of(chat) if chat else None
 
 
-@_guarded
+@store_errors
 def open_conversation_ids(*, url: str | None = None) -> frozenset[str]:
     """Every conversation with a waiting or active chat (one cheap query for the Rasa server)."""
     with session_scope(url) as session:
@@ -249,7 +230,7 @@ def open_conversation_ids(*, url: str | None = None) -> frozenset[str]:
 # --- the desk's side ---------------------------------------------------------------------------
 
 
-@_guarded
+@store_errors
 def list_open_chats(*, url: str | None = None) -> list[LiveChatView]:
     """Waiting and active chats, oldest first."""
     with session_scope(url) as session:
@@ -259,7 +240,7 @@ def list_open_chats(*, url: str | None = None) -> list[LiveChatView]:
         return [LiveChatView.of(chat) for chat in chats]
 
 
-@_guarded
+@store_errors
 def get_chat(chat_id: int, *, url: str | None = None) -> LiveChatView:
     with session_scope(url) as session:
         chat = session.get(LiveChat, chat_id)
@@ -268,7 +249,7 @@ def get_chat(chat_id: int, *, url: str | None = None) -> LiveChatView:
         return LiveChatView.of(chat)
 
 
-@_guarded
+@store_errors
 def chat_for_ticket(reference: str, *, url: str | None = None) -> LiveChatView | None:
     """The latest live chat behind a ticket, if the ticket came from one."""
     with session_scope(url) as session:
@@ -282,7 +263,7 @@ def chat_for_ticket(reference: str, *, url: str | None = None) -> LiveChatView |
         return LiveChatView.of(chat) if chat else None
 
 
-@_guarded
+@store_errors
 def accept(chat_id: int, *, actor: str, url: str | None = None) -> LiveChatView:
     """Take a waiting chat: exactly one staff member wins; the chat gets an «in progress» ticket."""
     with session_scope(url) as session:
@@ -316,7 +297,7 @@ def accept(chat_id: int, *, actor: str, url: str | None = None) -> LiveChatView:
             session, new, phone=None, email=None, detail=f"Direktechat i chatten ({chat.channel}).", now=now
         )
         ticket.assignee = actor
-        record_event(session, ticket, "claim", actor=actor, detail=f"Tatt av {actor} i direktechat.", now=now)
+        record_event(session, ticket, EventKind.CLAIM, actor=actor, detail=f"Tatt av {actor} i direktechat.", now=now)
         apply_transition(session, ticket, Status.IN_PROGRESS, actor=actor)
         chat.ticket_id = ticket.id
         session.add(LiveDelivery(chat_id=chat.id, kind=ACCEPTED, author=actor, created_at=now))
@@ -341,7 +322,7 @@ def _held_chat(session: Session, chat_id: int, actor: str) -> LiveChat:
     return chat
 
 
-@_guarded
+@store_errors
 def send_message(chat_id: int, text: str, *, actor: str, actor_name: str, url: str | None = None) -> int:
     """A staff member writes to the citizen; the Rasa server delivers it. Returns the delivery id."""
     masked, _ = mask_id_numbers(text or "")
@@ -371,12 +352,12 @@ def _end(session: Session, chat: LiveChat, reason: str, *, actor: str, now: dt.d
         CLOSED: "Chatten er avsluttet.",
         STAFF_GONE: "Medarbeideren forlot chatten. Chatboten svarer igjen.",
     }.get(reason, "Chatten er avsluttet.")
-    record_event(session, ticket, "live_chat", actor=actor, detail=detail, now=now)
+    record_event(session, ticket, EventKind.LIVE_CHAT, actor=actor, detail=detail, now=now)
     if reason == CLOSED and ticket.status in (Status.NEW.value, Status.IN_PROGRESS.value, Status.WAITING.value):
         apply_transition(session, ticket, Status.RESOLVED, actor=actor)
 
 
-@_guarded
+@store_errors
 def hand_back(chat_id: int, *, actor: str, url: str | None = None) -> LiveChatView:
     """The bot answers the citizen again; the ticket stays as it is."""
     with session_scope(url) as session:
@@ -386,7 +367,7 @@ def hand_back(chat_id: int, *, actor: str, url: str | None = None) -> LiveChatVi
         return LiveChatView.of(chat)
 
 
-@_guarded
+@store_errors
 def close_chat(chat_id: int, *, actor: str, url: str | None = None) -> LiveChatView:
     """The staff member ends the chat: the citizen is told, the ticket is resolved."""
     with session_scope(url) as session:
@@ -399,7 +380,7 @@ def close_chat(chat_id: int, *, actor: str, url: str | None = None) -> LiveChatV
         return LiveChatView.of(chat)
 
 
-@_guarded
+@store_errors
 def expire(*, now: dt.datetime | None = None, url: str | None = None) -> int:
     """End chats nobody took in time (a callback is offered) and chats whose staff member left.
 
@@ -434,13 +415,13 @@ def expire(*, now: dt.datetime | None = None, url: str | None = None) -> int:
                 if won != 1:
                     continue
                 chat = session.get(LiveChat, chat_id)
-                session.add(LiveDelivery(chat_id=chat_id, kind=reason, author="system", created_at=now))
+                session.add(LiveDelivery(chat_id=chat_id, kind=reason, author=SYSTEM_ACTOR, created_at=now))
                 if chat is not None and chat.ticket is not None:
                     record_event(
                         session,
                         chat.ticket,
-                        "live_chat",
-                        actor="system",
+                        EventKind.LIVE_CHAT,
+                        actor=SYSTEM_ACTOR,
                         detail="Medarbeideren forlot chatten. Chatboten svarer igjen.",
                         now=now,
                     )
@@ -451,7 +432,7 @@ def expire(*, now: dt.datetime | None = None, url: str | None = None) -> int:
 # --- delivery to the citizen (the Rasa server's side) ------------------------------------------
 
 
-@_guarded
+@store_errors
 def pending_deliveries(*, limit: int = 100, url: str | None = None) -> list[Delivery]:
     with session_scope(url) as session:
         rows = session.execute(
@@ -460,7 +441,7 @@ def pending_deliveries(*, limit: int = 100, url: str | None = None) -> list[Deli
         return [_delivery(row) for row in rows]
 
 
-@_guarded
+@store_errors
 def mark_delivered(delivery_id: int, *, failed: bool = False, url: str | None = None) -> bool:
     """Claim a delivery for sending; False when another server already did."""
     with session_scope(url) as session:
@@ -473,7 +454,7 @@ def mark_delivered(delivery_id: int, *, failed: bool = False, url: str | None = 
         return won == 1
 
 
-@_guarded
+@store_errors
 def chat_deliveries(chat_id: int, *, url: str | None = None) -> list[Delivery]:
     """What staff wrote in a chat and whether it reached the citizen, for the desk."""
     with session_scope(url) as session:

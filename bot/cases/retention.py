@@ -31,11 +31,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.cases.live import ACTIVE, ENDED, WAITING
 from bot.cases.models import LiveChat, LiveDelivery, OutboxMessage, Ticket, TicketEvent, utcnow
-from bot.cases.service import CaseStoreError
-from bot.cases.states import Status
+from bot.cases.service import store_errors
 from bot.cases.transcript import EVENTS_TABLE, has_events_table
+from bot.cases.vocabulary import SYSTEM_ACTOR, ChatStatus, EventKind, Status
 from bot.db import session_scope
 from bot.kommune import get_kommune
 from bot.settings import get_settings
@@ -43,9 +42,7 @@ from bot.settings import get_settings
 logger = logging.getLogger(__name__)
 
 ENDED_STATUSES = (Status.RESOLVED.value, Status.CLOSED.value)
-OPEN_CHAT_STATUSES = (WAITING, ACTIVE)
-SYSTEM_ACTOR = "system"
-ANONYMISED_KIND = "anonymised"
+OPEN_CHAT_STATUSES = (ChatStatus.WAITING.value, ChatStatus.ACTIVE.value)
 ANONYMISED_NAME = "(anonymisert)"
 ANONYMISED_SUMMARY = "(Anonymisert etter lagringstiden.)"
 
@@ -159,7 +156,7 @@ def _anonymise(
             ticket_id=ticket_id,
             at=now,
             actor=SYSTEM_ACTOR,
-            kind=ANONYMISED_KIND,
+            kind=EventKind.ANONYMISED.value,
             detail=(
                 f"Anonymisert etter lagringstiden på {days} dager: "
                 "navn, kontaktinformasjon, tekster og chatten er slettet."
@@ -191,11 +188,12 @@ def _stale_chats(cutoff: dt.datetime) -> sa.sql.ColumnElement:
     """Ended live chats that never became a ticket, ended before the cutoff."""
     return sa.and_(
         LiveChat.ticket_id.is_(None),
-        LiveChat.status == ENDED,
+        LiveChat.status == ChatStatus.ENDED.value,
         sa.func.coalesce(LiveChat.ended_at, LiveChat.requested_at) < cutoff,
     )
 
 
+@store_errors
 def apply_retention(
     *, days: int | None = None, now: dt.datetime | None = None, dry_run: bool = False, url: str | None = None
 ) -> RetentionReport:
@@ -210,10 +208,7 @@ def apply_retention(
     url = url or get_settings().database_url
     now = (now or utcnow()).astimezone(dt.timezone.utc)
     cutoff = cutoff_for(days, now)
-    try:
-        return _run(days, now, cutoff, dry_run, url)
-    except SQLAlchemyError as error:
-        raise CaseStoreError(str(error)) from error
+    return _run(days, now, cutoff, dry_run, url)
 
 
 def _run(days: int, now: dt.datetime, cutoff: dt.datetime, dry_run: bool, url: str) -> RetentionReport:

@@ -7,7 +7,10 @@ Every change lands as a `TicketEvent` (who, when, what). Database failures surfa
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -16,15 +19,30 @@ from sqlalchemy.orm import Session
 from bot.cases.contact import ContactError, find_contact, normalize_contact
 from bot.cases.models import Ticket, TicketEvent, as_utc, utcnow
 from bot.cases.reference import format_reference, parse_reference
-from bot.cases.states import Status, check_transition
+from bot.cases.states import check_transition
+from bot.cases.vocabulary import BOT_ACTOR, EventKind, Status
 from bot.db import retrying, session_scope
 from bot.pii import mask_id_numbers, mask_text
 
-BOT_ACTOR = "bot"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class CaseStoreError(RuntimeError):
     """The case store could not be reached or could not finish the operation."""
+
+
+def store_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Database failures become `CaseStoreError`, the one error callers of bot.cases handle."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except SQLAlchemyError as error:
+            raise CaseStoreError(str(error)) from error
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -83,6 +101,7 @@ def _clean(text: str, limit: int) -> str:
     return " ".join(masked.split())[:limit]
 
 
+@store_errors
 def create_ticket(new: NewTicket, *, url: str | None = None) -> TicketView:
     """Create the ticket once; the same idempotency key always returns the same ticket.
 
@@ -110,10 +129,7 @@ def create_ticket(new: NewTicket, *, url: str | None = None) -> TicketView:
                 return existing
             raise CaseStoreError("ticket insert failed") from None
 
-    try:
-        return retrying(attempt)
-    except SQLAlchemyError as error:
-        raise CaseStoreError(str(error)) from error
+    return retrying(attempt)
 
 
 def insert_ticket(
@@ -150,7 +166,7 @@ def insert_ticket(
             ticket_id=ticket.id,
             at=now,
             actor=BOT_ACTOR,
-            kind="created",
+            kind=EventKind.CREATED.value,
             to_status=Status.NEW.value,
             detail=detail or f"Opprettet i chatten ({new.channel}).",
         )
@@ -165,13 +181,11 @@ def _by_key(key: str, url: str | None) -> TicketView | None:
         return TicketView.of(ticket) if ticket else None
 
 
+@store_errors
 def get_ticket(reference: str, *, url: str | None = None) -> TicketView | None:
-    try:
-        with session_scope(url) as session:
-            ticket = session.execute(sa.select(Ticket).where(Ticket.reference == reference)).scalar_one_or_none()
-            return TicketView.of(ticket) if ticket else None
-    except SQLAlchemyError as error:
-        raise CaseStoreError(str(error)) from error
+    with session_scope(url) as session:
+        ticket = session.execute(sa.select(Ticket).where(Ticket.reference == reference)).scalar_one_or_none()
+        return TicketView.of(ticket) if ticket else None
 
 
 def lookup_status(reference_text: str, contact_text: str, *, url: str | None = None) -> Status | None:
@@ -195,26 +209,24 @@ def lookup_status(reference_text: str, contact_text: str, *, url: str | None = N
     return ticket.status if matches else None
 
 
+@store_errors
 def transition(
     reference: str, new_status: Status, *, actor: str, detail: str = "", url: str | None = None
 ) -> TicketView:
     """Move a ticket to a new status, recording who did it."""
-    try:
-        with session_scope(url) as session:
-            ticket = session.execute(
-                sa.select(Ticket).where(Ticket.reference == reference).with_for_update()
-            ).scalar_one()
-            apply_transition(session, ticket, new_status, actor=actor, detail=detail)
-            session.flush()
-            return TicketView.of(ticket)
-    except SQLAlchemyError as error:
-        raise CaseStoreError(str(error)) from error
+    with session_scope(url) as session:
+        ticket = session.execute(
+            sa.select(Ticket).where(Ticket.reference == reference).with_for_update()
+        ).scalar_one()
+        apply_transition(session, ticket, new_status, actor=actor, detail=detail)
+        session.flush()
+        return TicketView.of(ticket)
 
 
 def record_event(
     session: Session,
     ticket: Ticket,
-    kind: str,
+    kind: EventKind,
     *,
     actor: str,
     detail: str = "",
@@ -229,7 +241,7 @@ def record_event(
         ticket_id=ticket.id,
         at=now,
         actor=actor[:100],
-        kind=kind,
+        kind=EventKind(kind).value,
         from_status=from_status,
         to_status=to_status,
         detail=_clean(detail, 4000) or None,
@@ -244,5 +256,11 @@ def apply_transition(session: Session, ticket: Ticket, new_status: Status, *, ac
     check_transition(current, new_status)
     ticket.status = new_status.value
     record_event(
-        session, ticket, "status", actor=actor, detail=detail, from_status=current.value, to_status=new_status.value
+        session,
+        ticket,
+        EventKind.STATUS,
+        actor=actor,
+        detail=detail,
+        from_status=current.value,
+        to_status=new_status.value,
     )

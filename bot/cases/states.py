@@ -5,15 +5,9 @@ What a status reads like to the citizen is the dialogue's response `utter_case_s
 
 from __future__ import annotations
 
-from enum import Enum
+from bot.cases.vocabulary import Status
 
-
-class Status(str, Enum):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    WAITING = "waiting_for_citizen"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
+__all__ = ["ALLOWED", "Status", "StatusError", "check_transition"]
 
 
 ALLOWED: dict[Status, set[Status]] = {

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from bot.cases.models import Ticket, TicketEvent, as_utc, utcnow
-from bot.cases.queue import LOCAL_TZ
 from bot.cases.transcript import EVENTS_TABLE, has_events_table
+from bot.cases.vocabulary import LOCAL_TZ, EventKind, Status
 from bot.db import get_engine, session_scope
 from bot.settings import get_settings
 from bot.topics import label
@@ -99,115 +100,146 @@ def compute(
         raise ValueError(period)
     count = max(1, min(count, 366))
     url = url or get_settings().database_url
-    now = now or utcnow()
-    today = _local_day(now)
-    first = _bucket_start(today, period) - dt.timedelta(days=(count - 1) * (7 if period == "week" else 1))
+    end = now or utcnow()
+    step = dt.timedelta(days=7 if period == "week" else 1)
+    first = _bucket_start(_local_day(end), period) - (count - 1) * step
     start = dt.datetime.combine(first, dt.time(0), LOCAL_TZ).astimezone(dt.timezone.utc)
-    end = now
-    starts = [first + dt.timedelta(days=i * (7 if period == "week" else 1)) for i in range(count)]
-
-    conversations_by: Counter[dt.date] = Counter()
-    safety_by: dict[str, Counter[dt.date]] = {"emergency": Counter(), "urgent_health": Counter()}
-    misunderstood: dict[str, list] = {}
-    if has_events_table(url):
-        with get_engine(url).connect() as connection:
-            rows = connection.execute(
-                sa.text(
-                    f"SELECT sender_id, MIN(timestamp) FROM {EVENTS_TABLE} "
-                    "WHERE type_name = 'user' AND timestamp >= :a AND timestamp < :b GROUP BY sender_id"
-                ),
-                {"a": start.timestamp(), "b": end.timestamp()},
-            ).all()
-            for _sender, first_at in rows:
-                day = dt.datetime.fromtimestamp(float(first_at), LOCAL_TZ).date()
-                conversations_by[_bucket_start(day, period)] += 1
-            for kind, days in _safety_days(connection, start, end).items():
-                for day in days:
-                    safety_by[kind][_bucket_start(day, period)] += 1
-            unanswered = _unanswered(connection, start, end)
-        for timestamp, text in unanswered:
-            text = " ".join(text.split())
-            if not text or text.startswith("/"):
-                continue
-            at = dt.datetime.fromtimestamp(float(timestamp), dt.timezone.utc)
-            entry = misunderstood.setdefault(text.lower(), [text, 0, at])
-            entry[1] += 1
-            entry[2] = max(entry[2], at)
-
-    with session_scope(url) as session:
-        tickets = session.execute(
-            sa.select(Ticket.id, Ticket.created_at, Ticket.topic, Ticket.channel).where(
-                Ticket.created_at >= start, Ticket.created_at < end
-            )
-        ).all()
-        ids = [row.id for row in tickets]
-        first_reply: dict[int, dt.datetime] = {}
-        first_close: dict[int, dt.datetime] = {}
-        if ids:
-            for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-                replies = session.execute(
-                    sa.select(TicketEvent.ticket_id, sa.func.min(TicketEvent.at))
-                    .where(TicketEvent.ticket_id.in_(chunk), TicketEvent.kind == "reply")
-                    .group_by(TicketEvent.ticket_id)
-                ).all()
-                closes = session.execute(
-                    sa.select(TicketEvent.ticket_id, sa.func.min(TicketEvent.at))
-                    .where(
-                        TicketEvent.ticket_id.in_(chunk),
-                        TicketEvent.kind == "status",
-                        TicketEvent.to_status == "closed",
-                    )
-                    .group_by(TicketEvent.ticket_id)
-                ).all()
-                first_reply.update({tid: as_utc(at) for tid, at in replies})
-                first_close.update({tid: as_utc(at) for tid, at in closes})
-
-    tickets_by: Counter[dt.date] = Counter()
-    topics: Counter[str] = Counter()
-    channels: Counter[str] = Counter()
-    to_reply: list[dt.timedelta] = []
-    to_close: list[dt.timedelta] = []
-    for row in tickets:
-        created = as_utc(row.created_at)
-        tickets_by[_bucket_start(_local_day(created), period)] += 1
-        topics[row.topic] += 1
-        channels[row.channel] += 1
-        if row.id in first_reply:
-            to_reply.append(first_reply[row.id] - created)
-        if row.id in first_close:
-            to_close.append(first_close[row.id] - created)
-
+    chats = _conversation_figures(url, start, end, period)
+    tickets = _ticket_figures(url, start, end, period)
     buckets = [
         Bucket(
             s,
             _bucket_label(s, period),
-            conversations_by[s],
-            tickets_by[s],
-            safety_by["emergency"][s],
-            safety_by["urgent_health"][s],
+            chats.conversations[s],
+            tickets.created[s],
+            chats.safety["emergency"][s],
+            chats.safety["urgent_health"][s],
         )
-        for s in starts
+        for s in (first + i * step for i in range(count))
     ]
     return Statistics(
         period=period,
         start=start,
         end=end,
         buckets=buckets,
-        conversations=sum(conversations_by.values()),
-        tickets=len(tickets),
-        per_topic=[(topic, label(topic), n) for topic, n in topics.most_common()],
-        per_channel=channels.most_common(),
-        median_first_response=_median(to_reply),
-        median_close=_median(to_close),
-        answered=len(to_reply),
-        closed=len(to_close),
-        emergencies=sum(safety_by["emergency"].values()),
-        urgent_health=sum(safety_by["urgent_health"].values()),
-        misunderstood=sorted(
-            (Misunderstood(text, n, at) for text, n, at in misunderstood.values()),
-            key=lambda m: (-m.count, -m.last_at.timestamp()),
-        )[:100],
+        conversations=sum(chats.conversations.values()),
+        tickets=sum(tickets.created.values()),
+        per_topic=[(topic, label(topic), n) for topic, n in tickets.topics.most_common()],
+        per_channel=tickets.channels.most_common(),
+        median_first_response=_median(tickets.to_reply),
+        median_close=_median(tickets.to_close),
+        answered=len(tickets.to_reply),
+        closed=len(tickets.to_close),
+        emergencies=sum(chats.safety["emergency"].values()),
+        urgent_health=sum(chats.safety["urgent_health"].values()),
+        misunderstood=chats.misunderstood,
     )
+
+
+@dataclass
+class _ConversationFigures:
+    """Read from Rasa's events: conversations and safety answers per bucket, «I don't know» questions."""
+
+    conversations: Counter[dt.date] = field(default_factory=Counter)
+    safety: dict[str, Counter[dt.date]] = field(
+        default_factory=lambda: {"emergency": Counter(), "urgent_health": Counter()}
+    )
+    misunderstood: list[Misunderstood] = field(default_factory=list)
+
+
+def _conversation_figures(url: str, start: dt.datetime, end: dt.datetime, period: str) -> _ConversationFigures:
+    figures = _ConversationFigures()
+    if not has_events_table(url):
+        return figures
+    with get_engine(url).connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                f"SELECT sender_id, MIN(timestamp) FROM {EVENTS_TABLE} "
+                "WHERE type_name = 'user' AND timestamp >= :a AND timestamp < :b GROUP BY sender_id"
+            ),
+            {"a": start.timestamp(), "b": end.timestamp()},
+        ).all()
+        for _sender, first_at in rows:
+            day = dt.datetime.fromtimestamp(float(first_at), LOCAL_TZ).date()
+            figures.conversations[_bucket_start(day, period)] += 1
+        for kind, days in _safety_days(connection, start, end).items():
+            for day in days:
+                figures.safety[kind][_bucket_start(day, period)] += 1
+        unanswered = _unanswered(connection, start, end)
+    figures.misunderstood = _misunderstood(unanswered)
+    return figures
+
+
+def _misunderstood(unanswered: list[tuple[Any, str]]) -> list[Misunderstood]:
+    """The same question asked again counts once, with how often and when last (at most 100)."""
+    found: dict[str, list] = {}
+    for timestamp, text in unanswered:
+        text = " ".join(text.split())
+        if not text or text.startswith("/"):
+            continue
+        at = dt.datetime.fromtimestamp(float(timestamp), dt.timezone.utc)
+        entry = found.setdefault(text.lower(), [text, 0, at])
+        entry[1] += 1
+        entry[2] = max(entry[2], at)
+    return sorted(
+        (Misunderstood(text, n, at) for text, n, at in found.values()),
+        key=lambda m: (-m.count, -m.last_at.timestamp()),
+    )[:100]
+
+
+@dataclass
+class _TicketFigures:
+    created: Counter[dt.date] = field(default_factory=Counter)
+    topics: Counter[str] = field(default_factory=Counter)
+    channels: Counter[str] = field(default_factory=Counter)
+    to_reply: list[dt.timedelta] = field(default_factory=list)
+    to_close: list[dt.timedelta] = field(default_factory=list)
+
+
+def _ticket_figures(url: str, start: dt.datetime, end: dt.datetime, period: str) -> _TicketFigures:
+    with session_scope(url) as session:
+        tickets = session.execute(
+            sa.select(Ticket.id, Ticket.created_at, Ticket.topic, Ticket.channel).where(
+                Ticket.created_at >= start, Ticket.created_at < end
+            )
+        ).all()
+        first_reply, first_close = _first_reply_and_close(session, [row.id for row in tickets])
+    figures = _TicketFigures()
+    for row in tickets:
+        created = as_utc(row.created_at)
+        figures.created[_bucket_start(_local_day(created), period)] += 1
+        figures.topics[row.topic] += 1
+        figures.channels[row.channel] += 1
+        if row.id in first_reply:
+            figures.to_reply.append(first_reply[row.id] - created)
+        if row.id in first_close:
+            figures.to_close.append(first_close[row.id] - created)
+    return figures
+
+
+def _first_reply_and_close(
+    session: Session, ids: list[int]
+) -> tuple[dict[int, dt.datetime], dict[int, dt.datetime]]:
+    first_reply: dict[int, dt.datetime] = {}
+    first_close: dict[int, dt.datetime] = {}
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        replies = session.execute(
+            sa.select(TicketEvent.ticket_id, sa.func.min(TicketEvent.at))
+            .where(TicketEvent.ticket_id.in_(chunk), TicketEvent.kind == EventKind.REPLY.value)
+            .group_by(TicketEvent.ticket_id)
+        ).all()
+        closes = session.execute(
+            sa.select(TicketEvent.ticket_id, sa.func.min(TicketEvent.at))
+            .where(
+                TicketEvent.ticket_id.in_(chunk),
+                TicketEvent.kind == EventKind.STATUS.value,
+                TicketEvent.to_status == Status.CLOSED.value,
+            )
+            .group_by(TicketEvent.ticket_id)
+        ).all()
+        first_reply.update({tid: as_utc(at) for tid, at in replies})
+        first_close.update({tid: as_utc(at) for tid, at in closes})
+    return first_reply, first_close
 
 
 def _bot_answers(

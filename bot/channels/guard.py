@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot import action_failures
 from bot.cases import CaseStoreError, live
-from bot.channels import action_failures
 from bot.channels.live import current_relay
 from bot.channels.rate_limit import RateLimiter
 from bot.kommune import answer_language, get_kommune

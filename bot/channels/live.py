@@ -33,6 +33,7 @@ from sanic.response import HTTPResponse, json
 
 from bot.cases import live
 from bot.cases.models import utcnow
+from bot.cases.vocabulary import Channel
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ class LiveChatRelay(InputChannel):
             return True
         for input_channel in getattr(self.app.ctx, "input_channels", None) or []:  # type: ignore[union-attr]
             sio = getattr(input_channel, "sio", None)
-            if input_channel.name() == "socketio" and sio is not None:
+            if input_channel.name() == Channel.WIDGET.value and sio is not None:
                 namespace = getattr(input_channel, "namespace", None) or "/"
                 return delivery.conversation_id in sio.manager.rooms.get(namespace, {})
         return False

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.cases.models import as_utc
-from bot.cases.queue import LOCAL_TZ
 from bot.cases.states import ALLOWED, Status
+from bot.cases.vocabulary import BOT_ACTOR, LOCAL_TZ, SYSTEM_ACTOR, Channel, EventKind
 from bot.languages import language_name, needs_interpreter
 from bot.topics import label as topic_label
 
@@ -18,21 +18,26 @@ STATUS_LABELS = {
     Status.RESOLVED.value: "Løst",
     Status.CLOSED.value: "Lukket",
 }
-CHANNEL_LABELS = {"rest": "REST", "socketio": "Nettsidechat", "facebook": "Messenger", "ukjent": "Ukjent"}
+CHANNEL_LABELS = {
+    Channel.REST.value: "REST",
+    Channel.WIDGET.value: "Nettsidechat",
+    Channel.MESSENGER.value: "Messenger",
+    Channel.UNKNOWN.value: "Ukjent",
+}
 LANGUAGE_LABELS = {"nb": "Bokmål", "nn": "Nynorsk", "en": "Engelsk"}
 EVENT_LABELS = {
-    "created": "Opprettet",
-    "status": "Status endret",
-    "claim": "Tatt",
-    "release": "Lagt tilbake i køen",
-    "assign": "Gitt videre",
-    "note": "Internt notat",
-    "reply": "Svar til innbygger",
-    "email_sent": "E-post sendt",
-    "live_chat": "Direktechat",
-    "anonymised": "Anonymisert",
+    EventKind.CREATED.value: "Opprettet",
+    EventKind.STATUS.value: "Status endret",
+    EventKind.CLAIM.value: "Tatt",
+    EventKind.RELEASE.value: "Lagt tilbake i køen",
+    EventKind.ASSIGN.value: "Gitt videre",
+    EventKind.NOTE.value: "Internt notat",
+    EventKind.REPLY.value: "Svar til innbygger",
+    EventKind.EMAIL_SENT.value: "E-post sendt",
+    EventKind.LIVE_CHAT.value: "Direktechat",
+    EventKind.ANONYMISED.value: "Anonymisert",
 }
-ACTOR_LABELS = {"bot": "Chatboten", "system": "Systemet"}
+ACTOR_LABELS = {BOT_ACTOR: "Chatboten", SYSTEM_ACTOR: "Systemet"}
 
 
 def status_label(value: str | Status) -> str:

@@ -1,329 +1,295 @@
 """The desk's pages: login, the queue, a ticket (claim, notes, replies, status), the outbox,
-statistics and user accounts. Views only: every rule lives in `bot.cases` and `bot.accounts`."""
+statistics and user accounts. Views only: every rule lives in `bot.cases` and `bot.accounts`;
+errors are answered through the one mapping in `bot.desk.web`."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from markupsafe import Markup
-from sanic import Request, Sanic
+from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json, redirect
 
 from bot import accounts
 from bot.cases import queue, stats
-from bot.cases.states import Status, StatusError
-from bot.cases.transcript import ticket_transcript
-from bot.desk.app import LOGIN_CSRF_COOKIE, SESSION_COOKIE, clear_cookie, render, run, safe_next, set_cookie
-from bot.desk.labels import STATUS_LABELS, format_time, status_actions
-from bot.desk.live import live_context, transcript_fragment
+from bot.cases.states import Status
+from bot.desk.labels import STATUS_LABELS, format_time
+from bot.desk.ticket_view import MESSAGES, ticket_page
 from bot.desk.views import chart, filters_from_args
+from bot.desk.web import (
+    DESK_ERRORS,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    clear_cookie,
+    form_value,
+    problem,
+    render,
+    run,
+    safe_next,
+    see_other,
+    set_cookie,
+    ticket_not_found,
+)
 from bot.settings import get_settings
 
-# Fixed confirmations after a redirect (?ok=...): never text taken from the request.
-MESSAGES = {
-    "claimed": "Du har tatt saken.",
-    "released": "Saken er lagt tilbake i køen.",
-    "assigned": "Saken er gitt videre.",
-    "note": "Notatet er lagret.",
-    "reply_mail": "Svaret er lagret og sendt på e-post.",
-    "reply_outbox": "Svaret er lagret. E-posten venter i utboksen.",
-    "reply_phone": "Svaret er lagret. Ring innbyggeren.",
-    "status": "Statusen er endret.",
-    "user_created": "Brukeren er opprettet.",
-    "user_updated": "Brukeren er endret.",
-    "sent": "Utboksen er sendt.",
-}
+# --- login -------------------------------------------------------------------------------------
 
 
-def _ok(path: str, code: str) -> HTTPResponse:
-    return redirect(f"{path}?{urlencode({'ok': code})}", status=303)
+async def login_form(request: Request) -> HTTPResponse:
+    if request.ctx.user:
+        return redirect("/")
+    return render(request, "login.html", next=safe_next(request.args.get("neste")))
 
 
-def _form(request: Request, name: str) -> str:
-    value = request.form.get(name) if request.form else None
-    return str(value or "")
-
-
-async def _ticket_page(request: Request, reference: str, *, status: int = 200, error: str | None = None, **extra: Any):
+async def login(request: Request) -> HTTPResponse:
+    target = safe_next(form_value(request, "neste"))
+    username = form_value(request, "brukernavn")
     try:
-        detail = await run(queue.ticket_detail, reference)
-    except queue.TicketNotFound:
-        return render(
-            request,
-            "error.html",
-            status=404,
-            title="Fant ikke saken",
-            message="Det finnes ingen sak med det saksnummeret.",
-        )
-    lines = await run(ticket_transcript, detail.ticket)
-    users = [u for u in await run(accounts.list_users) if u.active]
-    chat = await live_context(request, reference)
-    if chat["chat"] is not None:
-        extra.setdefault("transcript_signature", transcript_fragment(request, lines, chat["undelivered"])[1])
+        user = await run(accounts.authenticate, username, form_value(request, "passord"))
+    except accounts.LoginFailed as failed:
+        if failed.locked_until:
+            error = (
+                "For mange feil passord. Kontoen er låst til "
+                f"{format_time(failed.locked_until)}. Kontakt en administrator hvis det haster."
+            )
+        else:
+            error = "Feil brukernavn eller passord."
+        return render(request, "login.html", status=401, error=error, next=target, username=username)
+    await run(accounts.end_session, request.cookies.get(SESSION_COOKIE))
+    hours = get_settings().desk_session_hours
+    token, _ = await run(accounts.start_session, user, hours=hours)
+    response = redirect(target, status=303)
+    set_cookie(request, response, SESSION_COOKIE, token, hours * 3600)
+    clear_cookie(request, response, LOGIN_CSRF_COOKIE)
+    request.ctx.new_login_csrf = False
+    return response
+
+
+async def logout(request: Request) -> HTTPResponse:
+    await run(accounts.end_session, request.cookies.get(SESSION_COOKIE))
+    response = redirect("/login", status=303)
+    clear_cookie(request, response, SESSION_COOKIE)
+    return response
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+
+async def _queue(request: Request) -> tuple[queue.QueueFilter, list[queue.QueueItem]]:
+    filters = filters_from_args(request.args)
+    items = await run(queue.list_queue, filters, viewer=request.ctx.user.username)
+    return filters, items
+
+
+def _rows(request: Request, items: list[queue.QueueItem]) -> tuple[str, str]:
+    env = request.app.ctx.templates
+    rows = env.get_template("_queue_rows.html").render(items=items, user=request.ctx.user)
+    return rows, hashlib.sha256(rows.encode()).hexdigest()[:16]
+
+
+async def queue_page(request: Request) -> HTTPResponse:
+    filters, items = await _queue(request)
+    facets = await run(queue.queue_facets)
+    rows, signature = _rows(request, items)
     return render(
         request,
-        "ticket.html",
-        status=status,
-        detail=detail,
-        ticket=detail.ticket,
-        transcript=lines,
-        users=users,
-        status_actions=status_actions(detail.ticket.status),
-        reply_statuses=[(s.value, STATUS_LABELS[s.value]) for s in (Status.WAITING, Status.RESOLVED, Status.CLOSED)],
-        ok=MESSAGES.get(request.args.get("ok", "")),
-        error=error,
-        **chat,
-        **extra,
+        "queue.html",
+        filters=filters,
+        items=items,
+        rows=Markup(rows),
+        signature=signature,
+        facets=facets,
+        statuses=list(STATUS_LABELS.items()),
+        newest=max((i.ticket.id for i in items), default=0),
     )
 
 
-ticket_page_response = _ticket_page
+async def queue_rows(request: Request) -> HTTPResponse:
+    """The queue's rows for the page's poller (static/desk.js)."""
+    _filters, items = await _queue(request)
+    rows, signature = _rows(request, items)
+    newest = max((i.ticket.id for i in items), default=0)
+    return json({"html": rows, "signature": signature, "count": len(items), "newest": newest})
 
 
-def register(app: Sanic) -> None:
-    @app.get("/login")
-    async def login_form(request: Request) -> HTTPResponse:
-        if request.ctx.user:
-            return redirect("/")
-        return render(request, "login.html", next=safe_next(request.args.get("neste")))
+# --- one ticket --------------------------------------------------------------------------------
 
-    @app.post("/login")
-    async def login(request: Request) -> HTTPResponse:
-        target = safe_next(_form(request, "neste"))
-        username = _form(request, "brukernavn")
-        try:
-            user = await run(accounts.authenticate, username, _form(request, "passord"))
-        except accounts.LoginFailed as failed:
-            if failed.locked_until:
-                error = (
-                    "For mange feil passord. Kontoen er låst til "
-                    f"{format_time(failed.locked_until)}. Kontakt en administrator hvis det haster."
-                )
-            else:
-                error = "Feil brukernavn eller passord."
-            return render(request, "login.html", status=401, error=error, next=target, username=username)
-        await run(accounts.end_session, request.cookies.get(SESSION_COOKIE))
-        hours = get_settings().desk_session_hours
-        token, _ = await run(accounts.start_session, user, hours=hours)
-        response = redirect(target, status=303)
-        set_cookie(request, response, SESSION_COOKIE, token, hours * 3600)
-        clear_cookie(request, response, LOGIN_CSRF_COOKIE)
-        request.ctx.new_login_csrf = False
-        return response
 
-    @app.post("/logout")
-    async def logout(request: Request) -> HTTPResponse:
-        await run(accounts.end_session, request.cookies.get(SESSION_COOKIE))
-        response = redirect("/login", status=303)
-        clear_cookie(request, response, SESSION_COOKIE)
-        return response
+async def show_ticket(request: Request, reference: str) -> HTTPResponse:
+    return await ticket_page(request, reference)
 
-    # --- the queue ---------------------------------------------------------------------------
 
-    async def _queue(request: Request) -> tuple[queue.QueueFilter, list[queue.QueueItem]]:
-        filters = filters_from_args(request.args)
-        items = await run(queue.list_queue, filters, viewer=request.ctx.user.username)
-        return filters, items
+async def _act(
+    request: Request, reference: str, action: Callable[[], Any], ok: Callable[[Any], str] | str, **on_error: Any
+) -> HTTPResponse:
+    """Run one queue operation for a form; back to the ticket with a confirmation, or the error."""
+    try:
+        result = await run(action)
+    except DESK_ERRORS as error:
+        found = problem(error)
+        if found.status == 404:
+            return ticket_not_found(request)
+        return await ticket_page(request, reference, status=found.status, error=found.message, **on_error)
+    code = ok(result) if callable(ok) else ok
+    return see_other(f"/sak/{getattr(result, 'reference', reference)}", code)
 
-    def _rows(request: Request, items: list[queue.QueueItem]) -> tuple[str, str]:
-        env = request.app.ctx.templates
-        rows = env.get_template("_queue_rows.html").render(items=items, user=request.ctx.user)
-        return rows, hashlib.sha256(rows.encode()).hexdigest()[:16]
 
-    @app.get("/")
-    async def queue_page(request: Request) -> HTTPResponse:
-        filters, items = await _queue(request)
-        facets = await run(queue.queue_facets)
-        rows, signature = _rows(request, items)
-        return render(
-            request,
-            "queue.html",
-            filters=filters,
-            items=items,
-            rows=Markup(rows),
-            signature=signature,
-            facets=facets,
-            statuses=list(STATUS_LABELS.items()),
-            newest=max((i.ticket.id for i in items), default=0),
-        )
+async def claim(request: Request, reference: str) -> HTTPResponse:
+    actor = request.ctx.user.username
+    return await _act(request, reference, lambda: queue.claim(reference, actor=actor), "claimed")
 
-    @app.get("/ko/rader")
-    async def queue_rows(request: Request) -> HTTPResponse:
-        """The queue's rows for the page's poller (static/desk.js)."""
-        _filters, items = await _queue(request)
-        rows, signature = _rows(request, items)
-        newest = max((i.ticket.id for i in items), default=0)
-        return json({"html": rows, "signature": signature, "count": len(items), "newest": newest})
 
-    # --- one ticket --------------------------------------------------------------------------
+async def release(request: Request, reference: str) -> HTTPResponse:
+    actor = request.ctx.user.username
+    return await _act(request, reference, lambda: queue.release(reference, actor=actor), "released")
 
-    @app.get("/sak/<reference>")
-    async def ticket_page(request: Request, reference: str) -> HTTPResponse:
-        return await _ticket_page(request, reference)
 
-    async def _act(request: Request, reference: str, action, ok: str) -> HTTPResponse:  # type: ignore[no-untyped-def]
-        try:
-            result = await run(action)
-        except queue.TicketNotFound:
-            return render(
-                request,
-                "error.html",
-                status=404,
-                title="Fant ikke saken",
-                message="Det finnes ingen sak med det saksnummeret.",
-            )
-        except queue.ClaimConflict as conflict:
-            return await _ticket_page(
-                request, reference, status=409, error=f"Saken er allerede tatt av {conflict.holder}."
-            )
-        except (StatusError, queue.QueueError, accounts.AccountError) as error:
-            return await _ticket_page(request, reference, status=409, error=str(error))
-        code = ok(result) if callable(ok) else ok
-        return _ok(f"/sak/{result.reference if hasattr(result, 'reference') else reference}", code)
+async def reassign(request: Request, reference: str) -> HTTPResponse:
+    actor, assignee = request.ctx.user.username, form_value(request, "til")
+    return await _act(request, reference, lambda: queue.reassign(reference, assignee, actor=actor), "assigned")
 
-    @app.post("/sak/<reference>/ta")
-    async def claim(request: Request, reference: str) -> HTTPResponse:
-        actor = request.ctx.user.username
-        return await _act(request, reference, lambda: queue.claim(reference, actor=actor), "claimed")
 
-    @app.post("/sak/<reference>/slipp")
-    async def release(request: Request, reference: str) -> HTTPResponse:
-        actor = request.ctx.user.username
-        return await _act(request, reference, lambda: queue.release(reference, actor=actor), "released")
+async def note(request: Request, reference: str) -> HTTPResponse:
+    actor, text = request.ctx.user.username, form_value(request, "notat")
+    return await _act(request, reference, lambda: queue.add_note(reference, text, actor=actor), "note")
 
-    @app.post("/sak/<reference>/gi")
-    async def reassign(request: Request, reference: str) -> HTTPResponse:
-        actor = request.ctx.user.username
-        assignee = _form(request, "til")
 
-        return await _act(request, reference, lambda: queue.reassign(reference, assignee, actor=actor), "assigned")
+_REPLY_CONFIRMATIONS = {"email": "reply_mail", "outbox": "reply_outbox", "call_back": "reply_phone"}
 
-    @app.post("/sak/<reference>/notat")
-    async def note(request: Request, reference: str) -> HTTPResponse:
-        actor, text = request.ctx.user.username, _form(request, "notat")
-        return await _act(request, reference, lambda: queue.add_note(reference, text, actor=actor), "note")
 
-    @app.post("/sak/<reference>/svar")
-    async def reply(request: Request, reference: str) -> HTTPResponse:
-        actor, text = request.ctx.user.username, _form(request, "svar")
-        wanted = _form(request, "status")
-        try:
-            new_status = Status(wanted) if wanted else None
-        except ValueError:
-            return await _ticket_page(request, reference, status=400, error="Ukjent status.")
+async def reply(request: Request, reference: str) -> HTTPResponse:
+    actor, text = request.ctx.user.username, form_value(request, "svar")
+    wanted = form_value(request, "status")
+    try:
+        new_status = Status(wanted) if wanted else None
+    except ValueError:
+        return await ticket_page(request, reference, status=400, error="Ukjent status.")
+    return await _act(
+        request,
+        reference,
+        lambda: queue.reply_and_send(reference, text, actor=actor, new_status=new_status),
+        lambda result: _REPLY_CONFIRMATIONS[result.delivery],
+        reply_text=text,
+    )
 
-        def action() -> queue.ReplyResult:
-            result = queue.reply(reference, text, actor=actor, new_status=new_status)
-            if result.outbox_id is not None:
-                queue.deliver_outbox(only=[result.outbox_id])
-            return result
 
-        def code(result: queue.ReplyResult) -> str:
-            if result.outbox_id is None:
-                return "reply_phone"
-            sent = [m for m in queue.ticket_detail(reference).outbox if m.id == result.outbox_id and m.sent_at]
-            return "reply_mail" if sent else "reply_outbox"
+async def change_status(request: Request, reference: str) -> HTTPResponse:
+    actor, comment = request.ctx.user.username, form_value(request, "kommentar")
+    try:
+        new_status = Status(form_value(request, "status"))
+    except ValueError:
+        return await ticket_page(request, reference, status=400, error="Ukjent status.")
+    return await _act(
+        request,
+        reference,
+        lambda: queue.change_status(reference, new_status, actor=actor, detail=comment),
+        "status",
+    )
 
-        try:
-            result = await run(action)
-        except queue.TicketNotFound:
-            return render(
-                request,
-                "error.html",
-                status=404,
-                title="Fant ikke saken",
-                message="Det finnes ingen sak med det saksnummeret.",
-            )
-        except (StatusError, queue.QueueError) as error:
-            return await _ticket_page(request, reference, status=409, error=str(error), reply_text=text)
-        return _ok(f"/sak/{result.ticket.reference}", await run(code, result))
 
-    @app.post("/sak/<reference>/status")
-    async def change_status(request: Request, reference: str) -> HTTPResponse:
-        actor, comment = request.ctx.user.username, _form(request, "kommentar")
-        try:
-            new_status = Status(_form(request, "status"))
-        except ValueError:
-            return await _ticket_page(request, reference, status=400, error="Ukjent status.")
-        return await _act(
-            request,
-            reference,
-            lambda: queue.change_status(reference, new_status, actor=actor, detail=comment),
-            "status",
-        )
+# --- outbox ------------------------------------------------------------------------------------
 
-    # --- outbox ------------------------------------------------------------------------------
 
-    @app.get("/utboks")
-    async def outbox(request: Request) -> HTTPResponse:
-        pending = await run(queue.list_outbox, pending_only=True)
-        return render(
-            request,
-            "outbox.html",
-            pending=pending,
-            smtp=bool(get_settings().smtp_host),
-            ok=MESSAGES.get(request.args.get("ok", "")),
-        )
+async def outbox(request: Request) -> HTTPResponse:
+    pending = await run(queue.list_outbox, pending_only=True)
+    return render(
+        request,
+        "outbox.html",
+        pending=pending,
+        smtp=bool(get_settings().smtp_host),
+        ok=MESSAGES.get(request.args.get("ok", "")),
+    )
 
-    @app.post("/utboks/send")
-    async def outbox_send(request: Request) -> HTTPResponse:
-        await run(queue.deliver_outbox)
-        return _ok("/utboks", "sent")
 
-    # --- admin -------------------------------------------------------------------------------
+async def outbox_send(request: Request) -> HTTPResponse:
+    await run(queue.deliver_outbox)
+    return see_other("/utboks", "sent")
 
-    @app.get("/admin/statistikk")
-    async def statistics(request: Request) -> HTTPResponse:
-        period = "week" if request.args.get("periode") == "uke" else "day"
-        figures = await run(stats.compute, period, 12 if period == "week" else 14)
-        return render(request, "stats.html", stats=figures, chart=chart(figures.buckets), period=period)
 
-    @app.get("/admin/brukere")
-    async def users(request: Request) -> HTTPResponse:
-        return await _users_page(request)
+# --- admin -------------------------------------------------------------------------------------
 
-    async def _users_page(request: Request, status: int = 200, error: str | None = None, **form: Any) -> HTTPResponse:
-        return render(
-            request,
-            "users.html",
-            status=status,
-            users=await run(accounts.list_users),
-            roles=list(accounts.ROLE_LABELS.items()),
-            error=error,
-            ok=MESSAGES.get(request.args.get("ok", "")),
-            form=form,
-            min_password=accounts.MIN_PASSWORD_LENGTH,
-        )
 
-    @app.post("/admin/brukere")
-    async def create_user(request: Request) -> HTTPResponse:
-        values = {name: _form(request, name) for name in ("brukernavn", "navn", "rolle")}
-        try:
-            await run(
-                accounts.create_user, values["brukernavn"], values["navn"], _form(request, "passord"), values["rolle"]
-            )
-        except accounts.AccountError as error:
-            return await _users_page(request, status=400, error=str(error), **values)
-        return _ok("/admin/brukere", "user_created")
+async def statistics(request: Request) -> HTTPResponse:
+    period = "week" if request.args.get("periode") == "uke" else "day"
+    figures = await run(stats.compute, period, 12 if period == "week" else 14)
+    return render(request, "stats.html", stats=figures, chart=chart(figures.buckets), period=period)
 
-    @app.post("/admin/brukere/<username>")
-    async def update_user(request: Request, username: str) -> HTTPResponse:
-        change = _form(request, "endring")
-        kwargs: dict[str, Any] = {}
-        if change == "aktiver":
-            kwargs["active"] = True
-        elif change == "deaktiver":
-            kwargs["active"] = False
-        elif change == "lås_opp":
-            kwargs["unlock"] = True
-        elif change in accounts.ROLES:
-            kwargs["role"] = change
-        else:
-            return await _users_page(request, status=400, error="Ukjent endring.")
-        try:
-            await run(accounts.update_user, username, actor=request.ctx.user.username, **kwargs)
-        except accounts.AccountError as error:
-            return await _users_page(request, status=400, error=str(error))
-        return _ok("/admin/brukere", "user_updated")
+
+async def _users_page(request: Request, status: int = 200, error: str | None = None, **form: Any) -> HTTPResponse:
+    return render(
+        request,
+        "users.html",
+        status=status,
+        users=await run(accounts.list_users),
+        roles=list(accounts.ROLE_LABELS.items()),
+        error=error,
+        ok=MESSAGES.get(request.args.get("ok", "")),
+        form=form,
+        min_password=accounts.MIN_PASSWORD_LENGTH,
+    )
+
+
+async def users(request: Request) -> HTTPResponse:
+    return await _users_page(request)
+
+
+async def create_user(request: Request) -> HTTPResponse:
+    values = {name: form_value(request, name) for name in ("brukernavn", "navn", "rolle")}
+    password = form_value(request, "passord")
+    try:
+        await run(accounts.create_user, values["brukernavn"], values["navn"], password, values["rolle"])
+    except accounts.AccountError as error:
+        return await _users_page(request, status=400, error=str(error), **values)
+    return see_other("/admin/brukere", "user_created")
+
+
+# The user page's buttons: `endring` → the change to `accounts.update_user`.
+_CHANGES: dict[str, dict[str, Any]] = {
+    "aktiver": {"active": True},
+    "deaktiver": {"active": False},
+    "lås_opp": {"unlock": True},
+    **{role: {"role": role} for role in accounts.ROLES},
+}
+
+
+async def update_user(request: Request, username: str) -> HTTPResponse:
+    change = _CHANGES.get(form_value(request, "endring"))
+    if change is None:
+        return await _users_page(request, status=400, error="Ukjent endring.")
+    try:
+        await run(accounts.update_user, username, actor=request.ctx.user.username, **change)
+    except accounts.AccountError as error:
+        return await _users_page(request, status=400, error=str(error))
+    return see_other("/admin/brukere", "user_updated")
+
+
+ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
+    ("GET", "/login", login_form),
+    ("POST", "/login", login),
+    ("POST", "/logout", logout),
+    ("GET", "/", queue_page),
+    ("GET", "/ko/rader", queue_rows),
+    ("GET", "/sak/<reference>", show_ticket),
+    ("POST", "/sak/<reference>/ta", claim),
+    ("POST", "/sak/<reference>/slipp", release),
+    ("POST", "/sak/<reference>/gi", reassign),
+    ("POST", "/sak/<reference>/notat", note),
+    ("POST", "/sak/<reference>/svar", reply),
+    ("POST", "/sak/<reference>/status", change_status),
+    ("GET", "/utboks", outbox),
+    ("POST", "/utboks/send", outbox_send),
+    ("GET", "/admin/statistikk", statistics),
+    ("GET", "/admin/brukere", users),
+    ("POST", "/admin/brukere", create_user),
+    ("POST", "/admin/brukere/<username>", update_user),
+]
+
+
+def blueprint() -> Blueprint:
+    """The staff pages (a new blueprint per app: tests build several apps in one process)."""
+    bp = Blueprint("pages")
+    for method, uri, handler in ROUTES:
+        bp.add_route(handler, uri, methods=[method], name=f"{method.lower()}_{handler.__name__}")
+    return bp

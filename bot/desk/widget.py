@@ -11,7 +11,7 @@ A page embeds one tag, `<script src="https://<desk>/widget.js" async></script>`.
 - `/demo`: a page shaped like a municipality's front page that embeds the widget with that tag.
 
 The browser talks to Rasa's Socket.IO channel (`credentials.yml`) directly; the desk only hands
-out files. No route here needs a login or sets a cookie (`OPEN_PATHS`, `OPEN_PREFIXES` in app.py).
+out files. No route here needs a login or sets a cookie (`OPEN_PATHS`, `OPEN_PREFIXES` in web.py).
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
-from sanic import Request, Sanic
+from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, raw
 
-from bot.desk.app import CSP, render
+from bot.desk.web import CSP, render
 from bot.kommune import Kommune, get_kommune
 from bot.settings import get_settings
 
@@ -224,37 +224,44 @@ DEMO_TILES = [
 ]
 
 
-def register(app: Sanic) -> None:
-    @app.get("/widget.js")
-    async def widget_script(request: Request) -> HTTPResponse:
-        settings = get_settings()
-        config = widget_config(get_kommune(), settings.bot_public_url, settings.max_message_chars)
-        body = script_source(config).encode("utf-8")
-        return _send(request, body, "application/javascript; charset=utf-8", SCRIPT_CACHE)
+async def widget_script(request: Request) -> HTTPResponse:
+    settings = get_settings()
+    config = widget_config(get_kommune(), settings.bot_public_url, settings.max_message_chars)
+    body = script_source(config).encode("utf-8")
+    return _send(request, body, "application/javascript; charset=utf-8", SCRIPT_CACHE)
 
-    @app.get("/widget/<name:path>")
-    async def widget_asset(request: Request, name: str) -> HTTPResponse:
-        found = ASSETS.get(f"/widget/{name}")
-        if found is None:
-            raise NotFound("Fant ikke filen.")
-        file, content_type = found
-        asset = _asset(file)
-        return _send(request, asset.body, content_type, ASSET_CACHE, asset.etag)
 
-    @app.get("/demo")
-    async def demo(request: Request) -> HTTPResponse:
-        kommune = get_kommune()
-        bot_url = get_settings().bot_public_url
-        tiles = [(kommune.links[key], title, text) for key, title, text in DEMO_TILES if key in kommune.links]
-        desk = f"{request.scheme}://{request.host}"
-        response = render(
-            request,
-            "demo.html",
-            tiles=tiles,
-            bot_url=bot_url,
-            embed=f'<script src="{desk}/widget.js" async></script>',
-            phone_href=tel_href(kommune.phone),
-        )
-        response.headers["Content-Security-Policy"] = demo_csp(bot_url)
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+async def widget_asset(request: Request, name: str) -> HTTPResponse:
+    found = ASSETS.get(f"/widget/{name}")
+    if found is None:
+        raise NotFound("Fant ikke filen.")
+    file, content_type = found
+    asset = _asset(file)
+    return _send(request, asset.body, content_type, ASSET_CACHE, asset.etag)
+
+
+async def demo(request: Request) -> HTTPResponse:
+    kommune = get_kommune()
+    bot_url = get_settings().bot_public_url
+    tiles = [(kommune.links[key], title, text) for key, title, text in DEMO_TILES if key in kommune.links]
+    desk = f"{request.scheme}://{request.host}"
+    response = render(
+        request,
+        "demo.html",
+        tiles=tiles,
+        bot_url=bot_url,
+        embed=f'<script src="{desk}/widget.js" async></script>',
+        phone_href=tel_href(kommune.phone),
+    )
+    response.headers["Content-Security-Policy"] = demo_csp(bot_url)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def blueprint() -> Blueprint:
+    """The widget's files and demo page (a new blueprint per app: tests build several apps in one process)."""
+    bp = Blueprint("widget")
+    bp.add_route(widget_script, "/widget.js", methods=["GET"], name="widget_script")
+    bp.add_route(widget_asset, "/widget/<name:path>", methods=["GET"], name="widget_asset")
+    bp.add_route(demo, "/demo", methods=["GET"], name="demo")
+    return bp

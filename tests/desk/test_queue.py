@@ -11,8 +11,10 @@ import pytest
 
 from bot import accounts, cases
 from bot.cases import queue
-from bot.cases.queue import LOCAL_TZ, QueueFilter
+from bot.cases.queue import QueueFilter
+from bot.cases.queue import mail as queue_mail
 from bot.cases.states import Status, StatusError
+from bot.cases.vocabulary import LOCAL_TZ
 from bot.kommune import OpeningHours
 from tests.desk.conftest import make_ticket
 
@@ -207,7 +209,7 @@ class FakeSMTP:
 
 def test_replies_are_sent_by_smtp_when_configured(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMTP_HOST", "smtp.example.invalid")
-    monkeypatch.setattr(queue.smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setattr(queue_mail.smtplib, "SMTP", FakeSMTP)
     FakeSMTP.sent, FakeSMTP.fail = [], True
     ticket = make_ticket(contact="kari@example.no")
     result = queue.reply(ticket.reference, "Svar <b>her</b>", actor="kari")
@@ -240,3 +242,31 @@ def test_closed_tickets_take_no_reply_until_reopened(db_url: str) -> None:
     assert statuses == [("new", "closed", "kari"), ("closed", "in_progress", "kari")]
     with pytest.raises(queue.TicketNotFound):
         queue.change_status("SK-2026-99999", Status.CLOSED, actor="kari")
+
+
+@pytest.mark.parametrize(
+    ("language", "subject_starts", "footer"),
+    [
+        ("nb", "Svar fra", "Du kan spørre chatten vår om status på saken."),
+        ("nn", "Svar frå", "Du kan spørje chatten vår om status på saka."),
+        ("en", "Reply from", "You can ask our chat about the status of your case."),
+    ],
+)
+def test_the_reply_mail_is_in_the_tickets_language(language: str, subject_starts: str, footer: str) -> None:
+    from bot.cases.models import Ticket
+    from bot.kommune import get_kommune
+
+    kommune = get_kommune()
+    subject, body = queue.reply_mail(Ticket(reference="SK-2026-00042", language=language), "Svaret.")
+    assert subject.startswith(subject_starts) and subject.endswith("SK-2026-00042")
+    assert body.startswith("Svaret.\n\n") and footer in body
+    assert kommune.phone in body and kommune.email in body and kommune.office_name in subject
+
+
+def test_a_reply_mail_in_another_language_uses_the_municipalitys_written_form() -> None:
+    from bot.cases.models import Ticket
+    from bot.kommune import get_kommune
+
+    polish, _ = queue.reply_mail(Ticket(reference="SK-2026-00042", language="pl"), "Svaret.")
+    own, _ = queue.reply_mail(Ticket(reference="SK-2026-00042", language=get_kommune().default_language), "Svaret.")
+    assert polish == own

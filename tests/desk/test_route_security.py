@@ -16,7 +16,7 @@ import pytest
 
 from bot import accounts
 from bot.cases import queue
-from bot.desk.app import ADMIN_PREFIXES
+from bot.desk.web import ADMIN_PREFIXES
 from tests.desk.conftest import PASSWORD, Desk, Response, make_ticket
 
 # (method, route pattern) that answer without a login. Adding to this list is a security decision.

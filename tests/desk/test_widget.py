@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from bot.db.migrate import upgrade
-from bot.desk.app import CSP, OPEN_PATHS, OPEN_PREFIXES
+from bot.desk.web import CSP, OPEN_PATHS, OPEN_PREFIXES
 from bot.desk.widget import TEXTS, demo_csp, origin, tel_href
 from bot.kommune import get_kommune
 from tests.desk.conftest import Desk

@@ -1,0 +1,112 @@
+"""The reply e-mail to a citizen (a template per language: bokmål, nynorsk, English) and
+sending the outbox by SMTP."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+
+from bot.cases.models import OutboxMessage, Ticket, utcnow
+from bot.cases.service import record_event
+from bot.cases.vocabulary import SYSTEM_ACTOR, EventKind
+from bot.db import session_scope
+from bot.kommune import get_kommune
+from bot.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+# The reply e-mail, in the ticket's language: (subject, the lines after the reply). A ticket in
+# another language (an interpreter was offered) gets the municipality's own written form.
+_TEMPLATES = {
+    "nb": (
+        "Svar fra {office} i {kommune} – sak {reference}",
+        "Saksnummer: {reference}\n"
+        "Du kan spørre chatten vår om status på saken. Oppgi saksnummeret og denne e-postadressen.\n\n"
+        "Hilsen {office}, {kommune}\n"
+        "Telefon {phone} · {email}\n",
+    ),
+    "nn": (
+        "Svar frå {office} i {kommune} – sak {reference}",
+        "Saksnummer: {reference}\n"
+        "Du kan spørje chatten vår om status på saka. Oppgi saksnummeret og denne e-postadressa.\n\n"
+        "Helsing {office}, {kommune}\n"
+        "Telefon {phone} · {email}\n",
+    ),
+    "en": (
+        "Reply from {office}, {kommune} – case {reference}",
+        "Case number: {reference}\n"
+        "You can ask our chat about the status of your case. Give the case number and this e-mail address.\n\n"
+        "Kind regards, {office}, {kommune}\n"
+        "Phone {phone} · {email}\n",
+    ),
+}
+
+
+def reply_mail(ticket: Ticket, text: str) -> tuple[str, str]:
+    """Subject and body of the e-mail that carries a staff member's reply to the citizen."""
+    kommune = get_kommune()
+    language = ticket.language if ticket.language in _TEMPLATES else kommune.default_language
+    subject, footer = _TEMPLATES[language]
+    facts = {
+        "office": kommune.office_name,
+        "kommune": kommune.name,
+        "reference": ticket.reference,
+        "phone": kommune.phone,
+        "email": kommune.email,
+    }
+    return subject.format(**facts), f"{text}\n\n" + footer.format(**facts)
+
+
+def _send(settings: Settings, message: OutboxMessage) -> None:
+    mail = EmailMessage()
+    kommune = get_kommune()
+    mail["From"] = settings.smtp_from or kommune.email
+    mail["To"] = message.to_address
+    mail["Subject"] = message.subject
+    mail["Reply-To"] = kommune.email
+    mail.set_content(message.body)
+    smtp_class = smtplib.SMTP_SSL if settings.smtp_port == 465 else smtplib.SMTP
+    with smtp_class(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+        if settings.smtp_starttls and smtp_class is smtplib.SMTP:
+            smtp.starttls()
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+        smtp.send_message(mail)
+
+
+def deliver_outbox(*, settings: Settings | None = None, only: list[int] | None = None, url: str | None = None) -> int:
+    """Send waiting e-mails by SMTP when SMTP_HOST is set; returns how many were sent.
+
+    A failure is kept on the message (attempts, last error) and it stays in the outbox.
+    """
+    settings = settings or get_settings()
+    if not settings.smtp_host:
+        return 0
+    statement = sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
+    if only is not None:
+        statement = statement.where(OutboxMessage.id.in_(only))
+    with session_scope(url) as session:
+        ids = list(session.execute(statement).scalars())
+    sent = 0
+    for message_id in ids:
+        with session_scope(url) as session:
+            message = session.get(OutboxMessage, message_id)
+            if message is None or message.sent_at is not None:
+                continue
+            message.attempts = (message.attempts or 0) + 1
+            try:
+                _send(settings, message)
+            except (OSError, smtplib.SMTPException) as error:
+                logger.warning("Could not send outbox message %s: %s", message_id, error)
+                message.last_error = str(error)[:500] or error.__class__.__name__
+                continue
+            message.sent_at = utcnow()
+            message.last_error = None
+            ticket = session.get(Ticket, message.ticket_id)
+            detail = f"E-post sendt til {message.to_address}."
+            record_event(session, ticket, EventKind.EMAIL_SENT, actor=SYSTEM_ACTOR, detail=detail)
+            sent += 1
+    return sent

@@ -1,0 +1,44 @@
+"""Starts a Rasa command (the Rasa server, the action server, the shell) so that its output is
+what an operator needs: the start lines, the addresses and real errors.
+
+Rasa's dependencies print pages of deprecation warnings at start (pkg_resources, TensorFlow,
+matplotlib, distutils). `PYTHONWARNINGS=ignore::DeprecationWarning` (the Makefile sets it) cannot
+hide them: importing Sanic 21.12, which Rasa pins, puts `filterwarnings("once", DeprecationWarning)`
+in front of it. So this module imports Sanic first, puts the filter back in front, and then runs
+Rasa's own command line unchanged:
+
+    python -m bot.launch run --model models/servicekontor.tar.gz ...   # = rasa run ...
+    python -m bot.launch run actions --actions actions                 # = rasa run actions ...
+
+Every other warning (a UserWarning about the model or the data, say) still shows.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+
+def quiet_deprecations() -> None:
+    """Hide deprecation warnings from here on, also after Sanic's import has asked to show them."""
+    import sanic.app  # noqa: F401  (its import adds the filter we override)
+
+    for category in (DeprecationWarning, PendingDeprecationWarning):
+        warnings.filterwarnings("ignore", category=category)
+    # Matplotlib's font parser warns through pyparsing with a UserWarning subclass, which Rasa
+    # later sets to show «once» (in front of our filter): import it now, while nothing shows.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import matplotlib.pyplot  # noqa: F401
+
+
+def main(argv: list[str]) -> None:
+    quiet_deprecations()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *argv]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
