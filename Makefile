@@ -18,7 +18,7 @@ export RASA_TELEMETRY_ENABLED := false
 # (Rasa's commands run through bot/launch.py, which keeps Sanic from turning them back on).
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: setup train run test lint bench clean
+.PHONY: setup train run test lint bench clean check-kommune
 
 setup: $(VENV)/.installed
 
@@ -67,6 +67,10 @@ test: setup train
 	@if [ ! -d tests/node_modules ] && command -v npm >/dev/null; then \
 		npm ci --prefix tests --no-audit --no-fund || echo "npm ci failed: the widget's axe test will be skipped"; fi
 	$(PY) -m pytest tests -q -rs
+
+# Checks kommune.yml (or the file KOMMUNE_FILE names): every answer filled, clear language, links, phone.
+check-kommune: setup
+	$(PY) -m bot.kommune_check
 
 lint: setup
 	$(VENV)/bin/ruff check bot actions tests bench

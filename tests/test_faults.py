@@ -24,9 +24,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.db import get_engine, retrying
 from bot.db.migrate import upgrade
+from tests.kommune_facts import OPENS, PHONE
 from tests.live import PostgresServer, Process, Reply, free_port, send, start_actions, start_rasa, wait_for
 
-PHONE = "51 33 50 00"  # kommune.yml's phone, as the citizen must see it
 REFERENCE = re.compile(r"SK-\d{4}-\d{5}")
 START = "jeg vil snakke med en person"
 
@@ -210,7 +210,7 @@ def test_database_down_then_back_continues_the_conversation(stack: Stack) -> Non
     assert [t.reference for t in stack.tickets(naming)] == [reference]
     reference = _reference(stack.say(consenting, "ja"))
     assert [(t.reference, t.summary) for t in stack.tickets(consenting)] == [(reference, "Vannlekkasje i kjelleren")]
-    assert "08.00" in stack.say(_new_sender("db-after"), "når har dere åpent?")
+    assert OPENS in stack.say(_new_sender("db-after"), "når har dere åpent?")
 
 
 def test_restart_between_messages_is_not_seen_by_citizens(stack: Stack) -> None:

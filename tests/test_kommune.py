@@ -4,18 +4,30 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.kommune import Kommune, OpeningHours
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_shipped_kommune_file_loads_with_every_placeholder() -> None:
-    kommune = Kommune.load(ROOT / "kommune.yml")
+@pytest.mark.parametrize("path", [ROOT / "kommune.yml", ROOT / "tests" / "fixtures" / "kommune-annen.yml"])
+def test_a_kommune_file_loads_with_every_placeholder(path: Path) -> None:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    kommune = Kommune.load(path)
     values = kommune.placeholders()
-    assert values["kommune"] == "Sandnes kommune"
-    assert values["apningstider"] == "mandag til fredag kl. 08.00–15.30"
+    assert values["kommune"] == raw["navn"]
+    assert values["telefon"] == raw["servicekontor"]["telefon"]
+    assert values["apningstider"] == OpeningHours.parse(raw["servicekontor"]["apningstider"]).as_text("nb")
     assert all(values.values())
+
+
+def test_the_second_kommune_file_shares_no_value_with_the_shipped_one() -> None:
+    """`tests/fixtures/kommune-annen.yml` catches a test that expects the example's facts."""
+    shipped = Kommune.load(ROOT / "kommune.yml").placeholders()
+    other = Kommune.load(ROOT / "tests" / "fixtures" / "kommune-annen.yml").placeholders()
+    assert shipped.keys() == other.keys()
+    assert [key for key in shipped if shipped[key] == other[key]] == []
 
 
 def test_opening_hours_group_days_and_know_when_open() -> None:

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 import socketio
-import yaml
 
 from bot.cases import live
 from bot.cases.service import get_ticket
@@ -25,7 +24,8 @@ from bot.cases.transcript import ticket_transcript
 from bot.db.migrate import upgrade
 from tests import test_messenger as messenger
 from tests.fake_graph import FakeGraph
-from tests.live import ROOT, free_port, start_actions, start_rasa, wait_for
+from tests.kommune_facts import open_around_the_clock
+from tests.live import free_port, start_actions, start_rasa, wait_for
 
 WAIT_SECONDS = 6
 
@@ -33,12 +33,7 @@ WAIT_SECONDS = 6
 @pytest.fixture(scope="module")
 def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("handoff")
-    kommune = yaml.safe_load((ROOT / "kommune.yml").read_text(encoding="utf-8"))
-    kommune["servicekontor"]["apningstider"] = {
-        day: "00:00-24:00" for day in ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-    }
-    kommune_file = tmp / "kommune.yml"
-    kommune_file.write_text(yaml.safe_dump(kommune, allow_unicode=True), encoding="utf-8")
+    kommune_file = open_around_the_clock(tmp)
     database = f"sqlite:///{tmp / 'handoff.db'}"
     upgrade(database)
     ports = {"actions": free_port(), "rasa": free_port()}

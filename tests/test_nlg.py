@@ -50,8 +50,9 @@ def test_local_facts_are_filled_in_the_answers_language() -> None:
     from bot.kommune import get_kommune
 
     kommune = get_kommune()
-    assert kommune.placeholders("en")["apningstider"] == "Monday to Friday 08.00–15.30"
-    assert kommune.placeholders("nn")["apningstider"] == "måndag til fredag kl. 08.00–15.30"
-    assert kommune.placeholders("nb")["apningstider"] == "mandag til fredag kl. 08.00–15.30"
-    assert kommune.placeholders("en")["plassering"] == "the ground floor of the new town hall"
-    assert kommune.placeholders("pl")["plassering"] == "the ground floor of the new town hall"
+    assert kommune.placeholders("en")["apningstider"] == kommune.opening_hours.as_text("en")
+    assert kommune.placeholders("nn")["apningstider"] == kommune.opening_hours.as_text("nn")
+    assert kommune.placeholders("nb")["apningstider"] == kommune.opening_hours.as_text("nb")
+    assert kommune.placeholders("en")["plassering"] == kommune.location_by_language["en"]
+    assert kommune.placeholders("pl")["plassering"] == kommune.location_by_language["en"]
+    assert kommune.placeholders("nb")["plassering"] == kommune.location_by_language["nb"]

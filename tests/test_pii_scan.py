@@ -32,7 +32,6 @@ from typing import Any
 import aiohttp
 import pytest
 import sqlalchemy as sa
-import yaml
 from stdnum.no import fodselsnummer
 
 from bot import accounts
@@ -41,6 +40,7 @@ from bot.db.migrate import upgrade
 from tests import test_messenger as messenger
 from tests.desk.conftest import PASSWORD, Client
 from tests.fake_graph import FakeGraph
+from tests.kommune_facts import open_around_the_clock
 from tests.live import RASA, ROOT, Process, free_port, rasa_env, start_desk, wait_for
 from tests.test_live_handoff import Citizen
 
@@ -135,13 +135,6 @@ class Stack:
             process.stop()
 
 
-def _kommune_open_around_the_clock(tmp: Path) -> Path:
-    kommune = yaml.safe_load((ROOT / "kommune.yml").read_text(encoding="utf-8"))
-    days = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-    kommune["servicekontor"]["apningstider"] = {day: "00:00-24:00" for day in days}
-    path = tmp / "kommune.yml"
-    path.write_text(yaml.safe_dump(kommune, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def _start(stack: Stack, model: Path) -> None:
@@ -210,7 +203,7 @@ def played(
     stack = Stack(database, tmp, ports, graph)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DATABASE_URL", database)
-        env.setenv("KOMMUNE_FILE", str(_kommune_open_around_the_clock(tmp)))
+        env.setenv("KOMMUNE_FILE", str(open_around_the_clock(tmp)))
         env.setenv("LIVE_POLL_SECONDS", "0.3")
         env.setenv("FACEBOOK_VERIFY_TOKEN", messenger.VERIFY)
         env.setenv("FACEBOOK_APP_SECRET", messenger.SECRET)

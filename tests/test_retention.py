@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from rasa.core.tracker_store import SQLTrackerStore
 
 from bot import cases
@@ -24,7 +25,8 @@ from bot.cases.models import utcnow
 from bot.cases.retention import ANONYMISED_NAME, apply_retention
 from bot.cases.states import Status
 from bot.db import get_engine
-from bot.kommune import Kommune
+from bot.kommune import Kommune, get_kommune
+from bot.settings import get_settings
 from tests.desk.conftest import Desk, desk, staff  # noqa: F401  (fixtures for the desk test)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,7 +289,7 @@ def closed_ticket_without_events(url: str) -> cases.TicketView:
 
 
 def kommune_file(tmp_path: Path, days: str) -> Path:
-    text = (ROOT / "kommune.yml").read_text(encoding="utf-8")
+    text = get_settings().kommune_file.read_text(encoding="utf-8")
     lines = [
         f"lagringstid_dager: {days}" if line.startswith("lagringstid_dager:") else line for line in text.splitlines()
     ]
@@ -349,8 +351,10 @@ def test_a_wrong_retention_period_gets_a_clear_error(
     assert "lagringstid_dager" in error and "Traceback" not in error
 
 
-def test_the_shipped_kommune_yml_sets_the_period() -> None:
-    assert Kommune.load(ROOT / "kommune.yml").retention_days == 90
+def test_the_kommune_file_sets_the_period() -> None:
+    path = get_settings().kommune_file
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["lagringstid_dager"]
+    assert Kommune.load(path).retention_days == int(raw) and get_kommune().retention_days == int(raw)
 
 
 def test_an_unreachable_database_gets_a_clear_error(

@@ -20,13 +20,14 @@ import sqlalchemy as sa
 
 from bot.db import get_engine
 from bot.db.migrate import upgrade
+from tests.kommune_facts import OPENS
 from tests.live import Chat, free_port, start_actions, start_rasa, wait_for
 
 REDIS_URL = "redis://127.0.0.1:6379/1"
 
 TICKET_CONVERSATION = [
     ("hei", None),
-    ("når er dere åpne?", "08.00"),
+    ("når er dere åpne?", OPENS),
     ("jeg vil snakke med en person", "Hva gjelder saken"),
     ("Jeg lurer på eiendomsskatten for huset mitt", "Hva heter du"),
     ("Kari Nordmann", "Hvordan kan vi nå deg"),

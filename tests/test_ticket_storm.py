@@ -26,11 +26,11 @@ import sqlalchemy as sa
 
 from bot.db import get_engine
 from bot.db.migrate import upgrade
+from tests.kommune_facts import PHONE
 from tests.live import PostgresServer, Reply, free_port, send, start_actions, start_rasa, wait_for
 
 CONVERSATIONS = 50
 TICKETS_EACH = 20
-PHONE = "51 33 50 00"
 REFERENCE = re.compile(r"SK-\d{4}-\d{5}")
 TECHNICAL = "feil hos oss"  # the guard's answer and the «not saved» answer both say this
 NOT_SAVED = "ikke lagret"

@@ -9,7 +9,6 @@ is built from the routes themselves (`openapi.py`): each handler says what it do
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from sanic import Blueprint, Request
@@ -22,7 +21,7 @@ from bot.cases.states import Status
 from bot.cases.transcript import TranscriptLine, ticket_transcript
 from bot.desk.openapi import STATUS_ENUM, openapi_document, operation
 from bot.desk.views import filters_from_args
-from bot.desk.web import DESK_ERRORS, api_error, problem, run
+from bot.desk.web import DESK_ERRORS, Route, api_error, problem, routes_blueprint, run
 
 
 def _seconds(value: dt.timedelta | None) -> int | None:
@@ -314,7 +313,7 @@ async def api_stats(request: Request) -> HTTPResponse:
     return json(_stats_json(await run(stats.compute, period, count)))
 
 
-ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
+ROUTES: list[Route] = [
     ("GET", "/api/openapi.json", openapi),
     ("GET", "/api/v1/tickets", api_list),
     ("GET", "/api/v1/tickets/<reference>", api_ticket),
@@ -330,8 +329,5 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
 
 
 def blueprint() -> Blueprint:
-    """The JSON API (a new blueprint per app: tests build several apps in one process)."""
-    bp = Blueprint("api")
-    for method, uri, handler in ROUTES:
-        bp.add_route(handler, uri, methods=[method], name=handler.__name__)
-    return bp
+    """The JSON API."""
+    return routes_blueprint("api", ROUTES)

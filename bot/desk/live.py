@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse, json, redirect
 from bot.cases import live, queue
 from bot.cases.transcript import ticket_transcript
 from bot.desk.ticket_view import live_context, ticket_page, transcript_fragment
-from bot.desk.web import form_value, fragment, live_chat_problem, render, run
+from bot.desk.web import Route, form_value, fragment, live_chat_problem, render, routes_blueprint, run
 
 
 def first_name(full_name: str) -> str:
@@ -121,7 +121,7 @@ async def conversation(request: Request, reference: str) -> HTTPResponse:
     return json({"html": body, "signature": signature, "open": bool(chat and chat.is_open)})
 
 
-ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
+ROUTES: list[Route] = [
     ("GET", "/chat", chat_page),
     ("GET", "/chat/liste", chat_list),
     ("GET", "/chat/status", chat_status),
@@ -135,8 +135,5 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
 
 
 def blueprint() -> Blueprint:
-    """The live-chat pages (a new blueprint per app: tests build several apps in one process)."""
-    bp = Blueprint("live_chat")
-    for method, uri, handler in ROUTES:
-        bp.add_route(handler, uri, methods=[method], name=handler.__name__)
-    return bp
+    """The live-chat pages."""
+    return routes_blueprint("live_chat", ROUTES)

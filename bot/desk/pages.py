@@ -22,10 +22,12 @@ from bot.desk.web import (
     DESK_ERRORS,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    Route,
     clear_cookie,
     form_value,
     problem,
     render,
+    routes_blueprint,
     run,
     safe_next,
     see_other,
@@ -265,7 +267,7 @@ async def update_user(request: Request, username: str) -> HTTPResponse:
     return see_other("/admin/brukere", "user_updated")
 
 
-ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
+ROUTES: list[Route] = [
     ("GET", "/login", login_form),
     ("POST", "/login", login),
     ("POST", "/logout", logout),
@@ -288,8 +290,5 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
 
 
 def blueprint() -> Blueprint:
-    """The staff pages (a new blueprint per app: tests build several apps in one process)."""
-    bp = Blueprint("pages")
-    for method, uri, handler in ROUTES:
-        bp.add_route(handler, uri, methods=[method], name=f"{method.lower()}_{handler.__name__}")
-    return bp
+    """The staff pages."""
+    return routes_blueprint("pages", ROUTES)

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sanic import Request
+from sanic import Blueprint, Request
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, html, json, redirect
 
@@ -59,6 +59,18 @@ T = TypeVar("T")
 async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run blocking database or SMTP work off the event loop."""
     return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+Route = tuple[str, str, Callable[..., Any]]  # method, path, handler
+
+
+def routes_blueprint(name: str, routes: list[Route]) -> Blueprint:
+    """A Sanic blueprint of named handlers. A new one per app: the tests build several apps in
+    one process, and a blueprint keeps the app it was first registered on."""
+    bp = Blueprint(name)
+    for method, uri, handler in routes:
+        bp.add_route(handler, uri, methods=[method], name=f"{method.lower()}_{handler.__name__}")
+    return bp
 
 
 def templates() -> Environment:

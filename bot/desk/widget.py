@@ -28,7 +28,7 @@ from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, raw
 
-from bot.desk.web import CSP, render
+from bot.desk.web import CSP, Route, render, routes_blueprint
 from bot.kommune import Kommune, get_kommune
 from bot.settings import get_settings
 
@@ -258,10 +258,13 @@ async def demo(request: Request) -> HTTPResponse:
     return response
 
 
+ROUTES: list[Route] = [
+    ("GET", "/widget.js", widget_script),
+    ("GET", "/widget/<name:path>", widget_asset),
+    ("GET", "/demo", demo),
+]
+
+
 def blueprint() -> Blueprint:
-    """The widget's files and demo page (a new blueprint per app: tests build several apps in one process)."""
-    bp = Blueprint("widget")
-    bp.add_route(widget_script, "/widget.js", methods=["GET"], name="widget_script")
-    bp.add_route(widget_asset, "/widget/<name:path>", methods=["GET"], name="widget_asset")
-    bp.add_route(demo, "/demo", methods=["GET"], name="demo")
-    return bp
+    """The widget's files and the demo page."""
+    return routes_blueprint("widget", ROUTES)

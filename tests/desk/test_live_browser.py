@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot import accounts
 from bot.cases import live
@@ -22,10 +21,10 @@ from bot.db.migrate import upgrade
 from tests.desk.conftest import PASSWORD
 from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.desk.test_widget import AXE, _axe, _impacts, _say, _watch
-from tests.live import ROOT, free_port, start_actions, start_desk, start_rasa, wait_for
+from tests.kommune_facts import open_around_the_clock
+from tests.live import free_port, start_actions, start_desk, start_rasa, wait_for
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "live"
-WEEK = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (.ci/run installs it)")
 
@@ -33,10 +32,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium i
 @pytest.fixture(scope="module")
 def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("live-browser")
-    kommune = yaml.safe_load((ROOT / "kommune.yml").read_text(encoding="utf-8"))
-    kommune["servicekontor"]["apningstider"] = {day: "00:00-24:00" for day in WEEK}
-    kommune_file = tmp / "kommune.yml"
-    kommune_file.write_text(yaml.safe_dump(kommune, allow_unicode=True), encoding="utf-8")
+    kommune_file = open_around_the_clock(tmp)
     database = f"sqlite:///{tmp / 'live.db'}"
     upgrade(database)
     accounts.create_user("kari", "Kari Saksbehandler", PASSWORD, "agent", url=database)

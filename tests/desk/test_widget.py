@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,6 +27,7 @@ from bot.desk.widget import TEXTS, demo_csp, origin, tel_href
 from bot.kommune import get_kommune
 from tests.desk.conftest import Desk
 from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.kommune_facts import HOURS, NAME, OFFICE, PHONE, WEBSITE, link
 from tests.live import free_port, start_actions, start_desk, start_rasa, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,8 +85,8 @@ async def test_the_script_carries_kommune_yml_and_the_bot_address(desk: Desk, mo
     script = (await desk.client().get("/widget.js")).text
     config = _config(script)
     assert config["botUrl"] == "http://localhost:5005"
-    assert config["phone"] == kommune.phone == "51 33 50 00"
-    assert config["phoneHref"] == "tel:+4751335000"
+    assert config["phone"] == kommune.phone
+    assert config["phoneHref"] == tel_href(kommune.phone)
     assert config["office"] == kommune.office_name and config["kommune"] == kommune.name
     assert config["privacyUrl"] == kommune.links["personvern"]
     assert config["defaultLanguage"] == kommune.default_language
@@ -140,7 +142,7 @@ async def test_the_demo_page_embeds_the_widget_with_one_tag(desk: Desk, monkeypa
     assert "<style" not in page and "style=" not in page
     assert f'<html lang="{kommune.default_language}">' in page
     assert kommune.name in page and kommune.office_name in page and kommune.visiting_address in page
-    assert f'<a href="tel:+4751335000">{kommune.phone}</a>' in page
+    assert f'<a href="{tel_href(kommune.phone)}">{kommune.phone}</a>' in page
     assert "&lt;script src=&#34;http://127.0.0.1:" in page  # the tag to copy, shown as text
     csp = response.headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
@@ -304,7 +306,7 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
         page.goto(f"{desk}/demo")
         launcher = page.get_by_role("button", name="Chat med oss")
         expect(launcher).to_have_attribute("aria-expanded", "false")
-        dialog = page.get_by_role("dialog", name="Chat med Sandnes kommune")
+        dialog = page.get_by_role("dialog", name=f"Chat med {NAME}")
         expect(dialog).to_be_hidden()
 
         # Open by keyboard (the launcher is the page's last stop); the greeting comes by itself.
@@ -322,24 +324,24 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
         expect(message_field).to_be_focused()
         log = page.get_by_role("log", name="Samtalen")
         expect(log).to_have_attribute("aria-live", "polite")
-        expect(log).to_contain_text("Hei! Jeg er chatboten til Sandnes kommune", timeout=30_000)
+        expect(log).to_contain_text(f"Hei! Jeg er chatboten til {NAME}", timeout=30_000)
         expect(page.locator(".skw-msg-user")).to_have_count(0)
         privacy = dialog.locator(".skw-privacy")
         expect(privacy).to_contain_text("Ikke skriv fødselsnummer eller noe om helsen din her.")
         expect(privacy.get_by_role("link", name="Les om personvern")).to_have_attribute(
-            "href", "https://www.sandnes.kommune.no/personvern"
+            "href", link("personvern")
         )
         session = _stored(page, bot)["sessionId"]
         assert re.fullmatch(r"[0-9a-f]{32}", session)
 
-        _say(page, "Når er dere åpne?", "har åpent mandag til fredag")
-        link = page.locator(".skw-msg-bot").last.get_by_role("link", name="https://www.sandnes.kommune.no")
-        expect(link).to_have_attribute("href", "https://www.sandnes.kommune.no/")
-        expect(link).to_have_attribute("target", "_blank")
-        expect(link).to_have_attribute("rel", "noopener noreferrer")
+        _say(page, "Når er dere åpne?", f"har åpent {HOURS['nb']}")
+        website = page.locator(".skw-msg-bot").last.get_by_role("link", name=WEBSITE)
+        expect(website).to_have_attribute("href", WEBSITE + ("/" if not urlsplit(WEBSITE).path else ""))
+        expect(website).to_have_attribute("target", "_blank")
+        expect(website).to_have_attribute("rel", "noopener noreferrer")
         _say(page, "hvordan søker jeg barnehageplass", "barnehageplass")
         expect(page.locator(".skw-msg-bot").last.get_by_role("link")).to_have_attribute(
-            "href", "https://www.sandnes.kommune.no/barnehageopptak"
+            "href", link("barnehageopptak")
         )
         assert len(page.evaluate("window.__skwAdded")) == 5  # greeting, 2 questions, 2 answers
         dots = "getComputedStyle(document.querySelector('.skw-dot')).animationName"
@@ -497,8 +499,8 @@ def test_an_unreachable_bot_gives_the_phone_number(stack: dict, chromium: Any) -
         page.goto(HOST_PAGE)
         page.get_by_role("button", name="Chat med oss").click()  # data-lang wins over the page's English
         notice = page.get_by_role("alert")
-        expect(notice).to_have_text("Chatten virker ikke nå. Ring Servicetorget på 51 33 50 00.")
-        expect(notice.get_by_role("link", name="51 33 50 00")).to_have_attribute("href", "tel:+4751335000")
+        expect(notice).to_have_text(f"Chatten virker ikke nå. Ring {OFFICE} på {PHONE}.")
+        expect(notice.get_by_role("link", name=PHONE)).to_have_attribute("href", tel_href(PHONE))
         field = page.get_by_label("Skriv meldingen din")
         field.fill("Når tømmes søpla?")
         page.keyboard.press("Enter")
@@ -522,7 +524,7 @@ def test_an_unreachable_bot_gives_the_phone_number(stack: dict, chromium: Any) -
         expect(page.get_by_role("button", name="Chat med oss")).to_be_visible()
         page.evaluate("window.SKWidget.open()")
         expect(page.get_by_role("dialog")).to_have_attribute("lang", "nn")
-        expect(page.get_by_role("alert")).to_have_text("Chatten verkar ikkje no. Ring Servicetorget på 51 33 50 00.")
+        expect(page.get_by_role("alert")).to_have_text(f"Chatten verkar ikkje no. Ring {OFFICE} på {PHONE}.")
         expect(page.get_by_label("Skriv meldinga di")).to_be_visible()
         expect(page.get_by_role("button", name="Snakk med ein person")).to_be_visible()
     finally:
@@ -671,7 +673,7 @@ def test_staff_messages_hostile_text_and_a_late_bot(stack: dict, chromium: Any) 
         expect(launcher).to_be_visible()
         launcher.click()
         staff = page.locator(".skw-msg-staff")
-        expect(staff.locator(".skw-who")).to_have_text("Kari, Servicetorget")
+        expect(staff.locator(".skw-who")).to_have_text(f"Kari, {OFFICE}")
         expect(staff.locator(".skw-bubble")).to_have_text("Hei, jeg heter Kari og ser på saken din.")
         page.screenshot(path=str(OUTPUT / "staff.png"))
         # The page's own styles for buttons, headings and labels do not reach into the widget.
@@ -692,7 +694,7 @@ def test_staff_messages_hostile_text_and_a_late_bot(stack: dict, chromium: Any) 
         page.clock.fast_forward(19_000)
         expect(notice).to_be_hidden()
         page.clock.fast_forward(2_000)
-        expect(notice).to_have_text("Chatten virker ikke nå. Ring Servicetorget på 51 33 50 00.")
+        expect(notice).to_have_text(f"Chatten virker ikke nå. Ring {OFFICE} på {PHONE}.")
         expect(page.locator(".skw-msg-user").last).to_have_text("Du: stilleIkke sendt")
         expect(field).to_have_value("stille")
         expect(page.locator(".skw-typing")).to_be_hidden()
