@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import certainty, replies  # noqa: E402
+from bot.launch import prepare  # noqa: E402
 from bot.safety import SAFETY_INTENTS  # noqa: E402
 from tests.quality import Sets, calibration_sets, expected_topic  # noqa: E402
 
@@ -40,6 +41,7 @@ MODEL = ROOT / "models" / "servicekontor.tar.gz"
 
 def parse_all(model: Path, texts: list[str]) -> dict[str, dict[str, Any]]:
     """The model's parse of each text, with the certainty step left out."""
+    prepare()
     from rasa.core.agent import Agent
 
     import bot.nlu.certainty as component

@@ -11,6 +11,10 @@ Rasa's own command line unchanged:
     python -m bot.launch run actions --actions actions                 # = rasa run actions ...
 
 Every other warning (a UserWarning about the model or the data, say) still shows.
+
+It is also the one place that installs our changes to Rasa (`bot/rasa_patches.py`): `prepare()`
+runs before Rasa's command line, so `rasa run`, `rasa shell`, `rasa test` and training all run with
+them. The tests and benchmarks that load a model in their own process call `prepare()` first.
 """
 
 from __future__ import annotations
@@ -32,8 +36,16 @@ def quiet_deprecations() -> None:
         import matplotlib.pyplot  # noqa: F401
 
 
+def prepare() -> None:
+    """Install our changes to Rasa (checked against the Rasa installed) before any Rasa code runs."""
+    from bot import rasa_patches
+
+    rasa_patches.install()
+
+
 def main(argv: list[str]) -> None:
     quiet_deprecations()
+    prepare()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *argv]

@@ -7,14 +7,16 @@ start. Without the check a renamed attribute would silently do nothing, or fail 
 and reach the citizen as a polite «technical problem». Then it installs all patches; it is
 idempotent.
 
-It runs wherever a Rasa process first loads our code, so that `rasa run`, `rasa shell`, `rasa test`
-and the tests all run with the same patches:
-- `bot/channels/__init__.py`: `rasa run` loads our channels before it builds the server and loads
-  the agent (the garbage-collector freeze wraps the agent's loading);
-- `bot/nlu/__init__.py`: every process that loads our model (`rasa test`, `rasa shell`, the tests'
-  `Agent.load`) imports our NLU components;
-- `bot.tracker_store.CachedSQLTrackerStore`: the store is built, and wrapped by Rasa, before the
-  model loads (`rasa shell` loads no channel of ours).
+`install()` is called in one place: `bot/launch.py`, through which every Rasa process starts (the
+Procfile's servers, `make train`, `make shell`, and `python -m bot.launch test` for `rasa test`), so
+all of them run with the same patches. The test suite and the benchmarks that load a model in their
+own process start the same way (`bot.launch.prepare()`, called by `tests/conftest.py`).
+
+Where Rasa loads our code, `require()` refuses to go on without the patches, with a message that
+says how to start Rasa instead: `bot/channels/__init__.py` (the server's channels),
+`bot/nlu/__init__.py` (our model's components: training, `rasa shell`, `rasa test`) and
+`bot.tracker_store.CachedSQLTrackerStore` (built, and wrapped by Rasa, before the model loads). So a
+plain `rasa run` or `rasa test` stops at once instead of running without them.
 
 Patched (replaced) attributes, each with why and the test that compares it with Rasa's own behaviour:
 
@@ -151,6 +153,16 @@ def _install() -> None:
         _originals[(id(patch.owner), patch.attribute)] = patch.owner.__dict__[patch.attribute]
         setattr(patch.owner, patch.attribute, patch.replacement())
     _installed = True
+
+
+def require(where: str) -> None:
+    """Refuse to go on in a process that started Rasa without `install()` (a plain `rasa run`)."""
+    if not _installed and not _installing:
+        raise RasaPatchError(
+            f"{where} needs Servicekontor's changes to Rasa (bot/rasa_patches.py), and this process "
+            "started without them. Start Rasa through bot/launch.py, which installs them: "
+            "python -m bot.launch run|shell|test|train ... (as `rasa ...`; see the Procfile and the Makefile)."
+        )
 
 
 def installed() -> bool:

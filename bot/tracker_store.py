@@ -72,7 +72,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         if self.engine.dialect.name in _NO_DISK_WAIT:
             sa.event.listen(self.engine, "connect", _commit_without_waiting_for_disk)
-        rasa_patches.install()  # before Rasa wraps this store in its FailSafeTrackerStore
+        rasa_patches.require("The conversation store (bot.tracker_store)")  # before Rasa wraps it
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
         self._guard = threading.Lock()

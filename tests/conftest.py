@@ -13,10 +13,14 @@ import sqlalchemy as sa
 
 from bot.db import get_engine
 from bot.db.migrate import upgrade
+from bot.launch import prepare
 from tests.quality import SUMMARY
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "servicekontor.tar.gz"
+
+# The tests run Rasa in this process as a Rasa server does: with our changes to Rasa installed.
+prepare()
 
 
 @pytest.fixture(scope="session")

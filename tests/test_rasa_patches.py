@@ -1,5 +1,6 @@
-"""Our changes to Rasa (bot/rasa_patches.py): checked before they are installed, installed wherever
-Rasa loads our code, and each one giving Rasa's own results where it only makes things faster."""
+"""Our changes to Rasa (bot/rasa_patches.py): checked before they are installed, installed in one
+place (bot/launch.py) and required wherever Rasa loads our code, and each one giving Rasa's own
+results where it only makes things faster."""
 
 from __future__ import annotations
 
@@ -49,6 +50,26 @@ def test_a_renamed_rasa_attribute_is_refused(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(rasa_patches, "_installed", False)
     with pytest.raises(rasa_patches.RasaPatchError, match="RemoteAction._validate_action_result no longer exists"):
         rasa_patches.install()
+
+
+def test_our_rasa_code_refuses_to_run_in_a_process_started_without_the_patches(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    rasa_patches.require("x")  # installed by tests/conftest.py, as bot/launch.py does for Rasa
+    monkeypatch.setattr(rasa_patches, "_installed", False)
+    with pytest.raises(rasa_patches.RasaPatchError, match=r"The conversation store.*python -m bot\.launch"):
+        CachedSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+
+
+def test_the_patches_are_installed_in_one_place() -> None:
+    """Only bot/launch.py installs them; everything else that needs them only checks (require)."""
+    callers = sorted(
+        str(path.relative_to(ROOT))
+        for folder in ("bot", "actions", "bench")
+        for path in (ROOT / folder).rglob("*.py")
+        if re.search(r"rasa_patches\.install\(\)", path.read_text())
+    )
+    assert callers == ["bot/launch.py"]
 
 
 def test_a_renamed_method_we_override_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

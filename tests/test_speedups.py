@@ -14,7 +14,7 @@ from bot import rasa_patches, speedups
 
 
 def test_event_classes_resolve_as_rasa_resolves_them() -> None:
-    rasa_patches.install()
+    assert rasa_patches.installed()  # by tests/conftest.py, as bot/launch.py does for Rasa
     for cls in all_subclasses(Event):
         name = cls.type_name
         assert Event.resolve_by_type(name) is speedups._resolve_event_by_walking(name)
