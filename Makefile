@@ -44,6 +44,8 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 run: setup train
 	@mkdir -p var
 	$(PY) -m bot.db upgrade
+	@# The starter answer catalogue (data/answers) into the library; never over the municipality's edits.
+	$(PY) -m bot.answers load
 	@echo ""
 	@echo "Servicekontor-assistenten starter (Ctrl-C stopper alt)."
 	@echo "  Chat (REST):  curl -XPOST localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"a\",\"message\":\"Når er dere åpne?\"}'"

@@ -2,83 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.opening_hours import WEEKDAYS, OpeningHours
 from bot.settings import get_settings
 
-WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+__all__ = ["WEEKDAYS", "Kommune", "OpeningHours", "answer_language", "get_kommune"]
+
 LANGUAGES = ("nb", "nn", "en")
 # How long closed tickets and the conversations behind them are kept (`lagringstid_dager`).
 DEFAULT_RETENTION_DAYS = 90
 MAX_RETENTION_DAYS = 3650
-# How opening hours read in each language the chat answers in.
-_DAY_NAMES = {
-    "nb": WEEKDAYS,
-    "nn": ["måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "sundag"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
-_HOURS_WORDS = {
-    "nb": {"to": "til", "at": "kl. ", "and": "og", "none": "etter avtale"},
-    "nn": {"to": "til", "at": "kl. ", "and": "og", "none": "etter avtale"},
-    "en": {"to": "to", "at": "", "and": "and", "none": "by appointment"},
-}
 
 
 def answer_language(language: str | None) -> str:
     """The language an answer is written in: nb, nn or en (English for every other language)."""
     return language if language in LANGUAGES else "en"
-
-
-def _clock(text: str) -> dt.time:
-    """«08:00»; «24:00» is the end of the day (a service open around the clock)."""
-    text = text.strip()
-    return dt.time.max if text == "24:00" else dt.time.fromisoformat(text)
-
-
-@dataclass(frozen=True)
-class OpeningHours:
-    """Opening hours per weekday (0 = Monday); a missing day is closed."""
-
-    by_weekday: dict[int, tuple[dt.time, dt.time]] = field(default_factory=dict)
-
-    @classmethod
-    def parse(cls, raw: dict[str, str] | None) -> OpeningHours:
-        by_weekday: dict[int, tuple[dt.time, dt.time]] = {}
-        for day, span in (raw or {}).items():
-            if day not in WEEKDAYS:
-                raise ValueError(f"Ukjent ukedag i apningstider: {day!r}")
-            start, end = (_clock(p) for p in str(span).split("-"))
-            by_weekday[WEEKDAYS.index(day)] = (start, end)
-        return cls(by_weekday)
-
-    def is_open(self, when: dt.datetime) -> bool:
-        span = self.by_weekday.get(when.weekday())
-        return span is not None and span[0] <= when.time() < span[1]
-
-    def as_text(self, language: str = "nb") -> str:
-        """E.g. «mandag til fredag kl. 08.00–15.30»; days with equal hours are grouped."""
-        language = answer_language(language)
-        names, words = _DAY_NAMES[language], _HOURS_WORDS[language]
-        groups: list[tuple[int, int, tuple[dt.time, dt.time]]] = []
-        for day in sorted(self.by_weekday):
-            span = self.by_weekday[day]
-            if groups and groups[-1][1] == day - 1 and groups[-1][2] == span:
-                groups[-1] = (groups[-1][0], day, span)
-            else:
-                groups.append((day, day, span))
-        parts = []
-        for first, last, (start, end) in groups:
-            days = names[first] if first == last else f"{names[first]} {words['to']} {names[last]}"
-            parts.append(f"{days} {words['at']}{start:%H.%M}–{end:%H.%M}")
-        if not parts:
-            return words["none"]
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {words['and']} " + parts[-1]
 
 
 @dataclass(frozen=True)
@@ -117,7 +61,7 @@ class Kommune:
             location=_by_language(office.get("plassering"), language)[language],
             location_by_language=_by_language(office.get("plassering"), language),
             postal_address=str(office.get("postadresse", "")),
-            opening_hours=OpeningHours.parse(office.get("apningstider")),
+            opening_hours=OpeningHours.parse(office.get("apningstider"), office.get("avvik"), office.get("sommertid")),
             water_emergency_phone=str(data.get("vakttelefon_vann", office["telefon"])),
             privacy_officer_email=str(data.get("personvernombud_epost", office["epost"])),
             links={str(k): str(v) for k, v in (data.get("lenker") or {}).items()},
@@ -136,6 +80,7 @@ class Kommune:
             "plassering": self.location_by_language.get(language, self.location),
             "postadresse": self.postal_address,
             "apningstider": self.opening_hours.as_text(language),
+            "apningstider_avvik": self.opening_hours.deviations(language=language),
             "vakttelefon_vann": self.water_emergency_phone,
             "personvernombud_epost": self.privacy_officer_email,
         }

@@ -1,7 +1,8 @@
 """`make check-kommune`: checks a municipality's `kommune.yml` before the bot uses it.
 
 It loads the file (the one `KOMMUNE_FILE` names, else the project's), fills every answer the
-citizen can see (`domain.yml` and the channel notices) with its facts in the answer's language,
+citizen can see (`domain.yml`, the channel notices and the answer library's starter catalogue in
+`data/answers/`) with its facts in the answer's language,
 and checks that each filled answer is clear language (LIX below 40; for the short notices in
 other languages, short sentences), that no answer asks for a fact the file does not have, that
 every link is a full https address and that the phone numbers can be called. It reads no web
@@ -72,6 +73,18 @@ def answers(domain_file: Path = DOMAIN_FILE, notices_file: Path = NOTICES_FILE) 
     notices = yaml.safe_load(notices_file.read_text(encoding="utf-8"))
     for key, by_language in notices.items():
         found += [Answer(f"notice:{key}:{language}", language, text) for language, text in by_language.items()]
+    return found + library_answers()
+
+
+def library_answers(directory: Path | None = None) -> list[Answer]:
+    """The starter catalogue's answers and their parts (what `make run` loads into the library)."""
+    from bot.answers import catalogue
+
+    found = []
+    for doc in catalogue.read(directory or catalogue.CATALOGUE):
+        texts = [("", doc.text), *((f":{name}", part) for name, part in doc.parts.items())]
+        for suffix, by_language in texts:
+            found += [Answer(f"svar:{doc.key}{suffix}", lang, text) for lang, text in by_language.items()]
     return found
 
 

@@ -1,18 +1,20 @@
 """Rasa NLG that answers in the conversation's language and fills in the municipality's facts.
 
 Configured in endpoints.yml as `nlg: type: bot.nlg.KommuneNLG`. It is Rasa's templated NLG
-(responses from the domain, conditional variations, slot filling) with three changes:
+(responses from the domain, conditional variations, slot filling) with four changes:
 - an empty `language` slot means kommune.yml's `malform` (bokmål or nynorsk); another language
   (Polish, Somali …) gets the English variation where the response has none in that language;
 - of the variations whose conditions hold, the most specific wins: `[ticket_outcome: created,
   language: nn]` over `[ticket_outcome: created]` (Rasa would pick at random among them);
-- `{placeholders}` are filled from kommune.yml in the answer's language (opening hours,
-  where the office is), and slots win on a name clash.
+- `{placeholders}` are filled from kommune.yml in the answer's language (opening hours and this
+  week's exceptions to them, where the office is), and slots win on a name clash;
+- each response says which language it is in (`language`), so the widget's own texts can follow.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from rasa.core.nlg.generator import ResponseVariationFilter
@@ -24,6 +26,8 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.kommune import LANGUAGES, get_kommune
 
 LANGUAGE_SLOT = "language"
+ANSWER_LANGUAGE = "language"  # the key in a generated response that names its language
+_DOUBLE_SPACES = re.compile(r"(?<=\S) {2,}")
 
 
 class KommuneNLG(TemplatedNaturalLanguageGenerator):
@@ -40,7 +44,14 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
         if language not in LANGUAGES and not self._has_variation_in(utter_action, language):
             language = "en"
         filled_slots[LANGUAGE_SLOT] = language
-        return self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+        response = self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+        if response and response.get("text"):
+            # A placeholder that is empty today (no holiday in the coming week) leaves two spaces.
+            response["text"] = _DOUBLE_SPACES.sub(" ", response["text"]).strip()
+        if response is not None:
+            # The language the answer is in, for the widget's own texts (bot/channels/socketio.py).
+            response[ANSWER_LANGUAGE] = language if language in LANGUAGES else "en"
+        return response
 
     def _has_variation_in(self, utter_action: str, language: str) -> bool:
         return any(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:no|com|org)\b(?:/\S*)?|\S+@\S+")
+# A link or an address; the punctuation that ends a sentence after it is not part of it.
+_LINK = re.compile(r"(?:(?:https?://|www\.)\S+?|\b[\w.-]+\.(?:no|com|org)\b(?:/\S*?)?|\S+@\S+?)(?=[.,;:!?)]*(?:\s|$))")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[ .,]\d+)*")
 _SENTENCE_END = re.compile(r"[.!?:]+(?=\s|$)|\n+")
 

@@ -48,6 +48,8 @@ class Settings:
     # (bot/channels/rate_limit.py; counted per Rasa process). 0 switches the limit off.
     rate_limit_messages: int = 20
     rate_limit_seconds: float = 60.0
+    # How often a process asks the database whether the answer library has changed (bot/answers/live.py).
+    answer_refresh_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -71,6 +73,7 @@ class Settings:
             live_poll_seconds=float(os.environ.get("LIVE_POLL_SECONDS") or "1.0"),
             rate_limit_messages=int(os.environ.get("RATE_LIMIT_MESSAGES") or "20"),
             rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or "60"),
+            answer_refresh_seconds=float(os.environ.get("ANSWER_REFRESH_SECONDS") or "10"),
         )
 
 

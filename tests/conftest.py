@@ -51,6 +51,8 @@ def _reset(url: str) -> None:
     engine = get_engine(url)
     with engine.begin() as connection:
         for table in (
+            "sk_answer_versions",
+            "sk_answers",
             "sk_live_deliveries",
             "sk_live_chats",
             "sk_staff_presence",

@@ -9,6 +9,8 @@ import yaml
 from bot.kommune import Kommune, OpeningHours
 
 ROOT = Path(__file__).resolve().parent.parent
+# Placeholders that depend on the day: this week's exceptions to the opening hours.
+DATED = {"apningstider_avvik"}
 
 
 @pytest.mark.parametrize("path", [ROOT / "kommune.yml", ROOT / "tests" / "fixtures" / "kommune-annen.yml"])
@@ -19,7 +21,8 @@ def test_a_kommune_file_loads_with_every_placeholder(path: Path) -> None:
     assert values["kommune"] == raw["navn"]
     assert values["telefon"] == raw["servicekontor"]["telefon"]
     assert values["apningstider"] == OpeningHours.parse(raw["servicekontor"]["apningstider"]).as_text("nb")
-    assert all(values.values())
+    # This week's exceptions to the opening hours are empty in a week without any.
+    assert all(value for key, value in values.items() if key not in DATED)
 
 
 def test_the_second_kommune_file_shares_no_value_with_the_shipped_one() -> None:
@@ -27,7 +30,7 @@ def test_the_second_kommune_file_shares_no_value_with_the_shipped_one() -> None:
     shipped = Kommune.load(ROOT / "kommune.yml").placeholders()
     other = Kommune.load(ROOT / "tests" / "fixtures" / "kommune-annen.yml").placeholders()
     assert shipped.keys() == other.keys()
-    assert [key for key in shipped if shipped[key] == other[key]] == []
+    assert [key for key in shipped if shipped[key] == other[key] and key not in DATED] == []
 
 
 def test_opening_hours_group_days_and_know_when_open() -> None:

@@ -55,7 +55,10 @@ def test_every_answer_and_notice_is_checked() -> None:
         ({"lenker.klage": "fjellvik/klage"}, "lenker.klage:"),
         ({"malform": "sv"}, "malform i kommune.yml må være nb eller nn"),
         (
-            {"servicekontor.plassering": "kommuneadministrasjonsbygningens resepsjonsområde ved hovedinngangspartiet"},
+            {
+                "servicekontor.plassering": "kommuneadministrasjonsbygningens hovedresepsjonsområde ved "
+                "hovedinngangspartiet mellom parkeringsanleggets nordøstlige fotgjengerinngang og bibliotekavdelingen"
+            },
             "LIX",
         ),
     ],

@@ -56,3 +56,28 @@ def test_local_facts_are_filled_in_the_answers_language() -> None:
     assert kommune.placeholders("en")["plassering"] == kommune.location_by_language["en"]
     assert kommune.placeholders("pl")["plassering"] == kommune.location_by_language["en"]
     assert kommune.placeholders("nb")["plassering"] == kommune.location_by_language["nb"]
+
+
+def test_each_answer_says_which_language_it_is_in() -> None:
+    for slot, expected in (("nn", "nn"), ("en", "en"), ("pl", "en"), (None, "nb")):
+        tracker = DialogueStateTracker.from_events("t", [SlotSet("language", slot)], DOMAIN.slots)
+        response = asyncio.run(KommuneNLG(domain=DOMAIN).generate("utter_greet", tracker, "socketio"))
+        assert response is not None and response["language"] == expected, slot
+
+
+def test_the_widgets_messages_carry_the_answers_language() -> None:
+    """bot/channels/socketio.py: `lang` on every bot_uttered once an answer named its language."""
+    from bot.channels.socketio import LanguageSocketIOOutput
+
+    emitted: list[dict] = []
+
+    class Server:
+        async def emit(self, event: str, data: dict, room: str) -> None:
+            emitted.append(data)
+
+    out = LanguageSocketIOOutput(Server(), "bot_uttered")  # type: ignore[arg-type]
+    asyncio.run(out.send_text_message("s", "Før svaret"))
+    buttons = [{"title": "A", "payload": "/a"}]
+    asyncio.run(out.send_response("s", {"text": "Hello.", "language": "en", "buttons": buttons}))
+    assert emitted[0] == {"text": "Før svaret"}
+    assert emitted[1]["lang"] == "en" and emitted[1]["text"] == "Hello."

@@ -50,6 +50,9 @@ def test_no_literal_local_facts_in_answers() -> None:
 def test_lix_scores_known_texts() -> None:
     assert lix("Du kan ringe oss. Vi svarer fort.") < 20
     assert lix("Kommunestyrebehandlingen av eiendomsskattevedtaket forutsetter saksforberedelse.") > 60
+    # A link at the end of a sentence is one short word; the full stop after it still ends the sentence.
+    with_link = "Les mer på https://www.example.no/eiendomsskatt. Ring oss hvis noe er uklart."
+    assert lix(with_link) == lix("Les mer på lenke. Ring oss hvis noe er uklart.")
 
 
 def test_the_chat_widgets_own_texts_are_clear_language() -> None:

@@ -9,10 +9,11 @@ shown, so that no driver or f-string has to know about the enum.
 from __future__ import annotations
 
 from enum import Enum
-from zoneinfo import ZoneInfo
+
+from bot.opening_hours import OFFICE_TZ
 
 # Opening hours, due dates, statistics buckets and the times staff read are all local time.
-LOCAL_TZ = ZoneInfo("Europe/Oslo")
+LOCAL_TZ = OFFICE_TZ  # the office's clock: opening hours, working days, dates shown to staff
 
 SYSTEM_ACTOR = "system"  # retention, e-mail delivery, a live chat ended by the clock
 BOT_ACTOR = "bot"  # the chatbot, when it makes a ticket

@@ -10,6 +10,9 @@ becomes a conversation id. Here every payload is checked first (`clean_message_p
 - metadata that is not an object (or JSON text of one), or is large, is left out.
 A `session_request` with an unusable "session_id" gets a fresh one. Messages then pass
 `bot.channels.guard` like every other channel.
+
+Every `bot_uttered` carries `lang` (nb, nn or en) once the bot has answered in a language, so the
+widget's own texts («Snakk med en person», the notice line) follow the conversation's language.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels.guard import guarded
+from bot.channels.guard import OnNewMessage, guarded
+from bot.nlg import ANSWER_LANGUAGE
 from bot.sanitize import clean_sender_id
 
 logger = logging.getLogger(__name__)
@@ -61,6 +65,31 @@ def clean_message_payload(args: tuple[Any, ...], session_persistence: bool, meta
     }
 
 
+class LanguageSocketIOOutput(SocketIOOutput):
+    """Rasa's Socket.IO output, with the language of the answers (`lang`) on each message it emits."""
+
+    language: str | None = None
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.language = message.get(ANSWER_LANGUAGE) or self.language
+        await super().send_response(recipient_id, message)
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if self.language and isinstance(response, dict):
+            response = {**response, "lang": self.language}
+        await super()._send_message(socket_id, response)
+
+
+def _with_language_output(on_new_message: OnNewMessage) -> OnNewMessage:
+    async def handle(message: UserMessage) -> None:
+        out = message.output_channel
+        if type(out) is SocketIOOutput:
+            message.output_channel = LanguageSocketIOOutput(out.sio, out.bot_message_evt)
+        await on_new_message(message)
+
+    return handle
+
+
 class GuardedSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel; payloads are checked, and messages pass `bot.channels.guard` first."""
 
@@ -69,7 +98,7 @@ class GuardedSocketIOInput(SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        blueprint = super().blueprint(guarded(on_new_message))
+        blueprint = super().blueprint(_with_language_output(guarded(on_new_message)))
         sio = self.sio
         if sio is None:  # SocketIOInput.blueprint sets it
             raise RuntimeError("Rasa's Socket.IO channel made no server")

@@ -431,6 +431,49 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
 
 
 @needs_chromium
+def test_the_widgets_own_texts_follow_the_conversations_language(stack: dict, chromium: Any) -> None:
+    """A page in bokmål, a citizen who writes English, then nynorsk: the button and labels follow."""
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    page = context.new_page()
+    problems = _watch(page)
+    try:
+        page.goto(f"{stack['desk']}/demo")
+        page.get_by_role("button", name="Chat med oss").click()
+        dialog = page.get_by_role("dialog", name=f"Chat med {NAME}")
+        expect(dialog).to_have_attribute("lang", "nb")
+        expect(page.get_by_role("button", name="Snakk med en person")).to_be_visible()
+        expect(page.locator(".skw-msg-bot").first).to_be_visible(timeout=30_000)  # the greeting
+
+        page.get_by_label("Skriv meldingen din").fill("What are your opening hours?")
+        page.keyboard.press("Enter")
+        expect(page.locator(".skw-msg-bot", has_text="is open")).to_have_count(1, timeout=30_000)
+        dialog = page.get_by_role("dialog", name=f"Chat with {NAME}")
+        expect(dialog).to_have_attribute("lang", "en")
+        expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
+        expect(page.get_by_label("Write your message")).to_be_visible()
+        expect(dialog.locator(".skw-privacy")).to_contain_text("Do not write your national ID number")
+        page.screenshot(path=str(OUTPUT / "language-en.png"))
+
+        page.reload()  # the language is kept for the rest of the conversation
+        if not page.get_by_role("dialog").is_visible():
+            page.get_by_role("button", name="Chat with us").click()
+        expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
+        assert _stored(page, stack["bot"])["lang"] == "en"
+
+        page.get_by_label("Write your message").fill("kva tid har de ope på servicekontoret?")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("button", name="Snakk med ein person")).to_be_visible(timeout=30_000)
+        expect(page.get_by_label("Skriv meldinga di")).to_be_visible()
+        expect(page.get_by_role("dialog", name=f"Chat med {NAME}")).to_have_attribute("lang", "nn")
+        page.screenshot(path=str(OUTPUT / "language-nn.png"))
+        assert problems == []
+    finally:
+        context.close()
+
+
+@needs_chromium
 def test_the_open_widget_has_no_serious_accessibility_faults(stack: dict, chromium: Any) -> None:
     if not AXE.exists():
         pytest.skip("axe-core is not installed: run `npm ci --prefix tests` (make test does)")

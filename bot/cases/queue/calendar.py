@@ -1,5 +1,5 @@
-"""The office's working days (from the opening hours in kommune.yml) and when a ticket is due:
-after one working day."""
+"""When a ticket is due: after one working day of the office (bot/opening_hours.py: the week's
+hours from kommune.yml, public holidays and the municipality's special days)."""
 
 from __future__ import annotations
 
@@ -9,30 +9,32 @@ from bot.cases.models import as_utc
 from bot.cases.vocabulary import LOCAL_TZ
 from bot.kommune import OpeningHours, get_kommune
 
+# Without opening hours in kommune.yml («etter avtale»), working days are Monday to Friday.
+OFFICE_WEEK = OpeningHours.parse({day: "08:00-16:00" for day in ("mandag", "tirsdag", "onsdag", "torsdag", "fredag")})
+MAX_CLOSED_DAYS = 30  # special days that close the office for longer still give an answer
 
-def _working_days(hours: OpeningHours) -> set[int]:
-    return set(hours.by_weekday) or {0, 1, 2, 3, 4}
 
-
-def _next_working_day(day: dt.date, working: set[int]) -> dt.date:
-    day += dt.timedelta(days=1)
-    while day.weekday() not in working:
+def _next_working_day(day: dt.date, hours: OpeningHours) -> dt.date:
+    for _ in range(MAX_CLOSED_DAYS):
         day += dt.timedelta(days=1)
+        if hours.is_working_day(day):
+            return day
     return day
 
 
 def due_at(created: dt.datetime, hours: OpeningHours | None = None) -> dt.datetime:
     """When a ticket has waited one working day: the same clock time on the next working day.
 
-    A ticket that arrives on a day the office is closed starts counting when it next opens.
-    Working days are the days with opening hours in kommune.yml (public holidays are not known).
+    A ticket that arrives on a day the office is closed (a weekend, a public holiday, julaften)
+    starts counting when it next opens.
     """
     hours = hours or get_kommune().opening_hours
-    working = _working_days(hours)
+    if not hours.by_weekday:
+        hours = OFFICE_WEEK
     local = as_utc(created).astimezone(LOCAL_TZ)
-    if local.weekday() not in working:
-        day = _next_working_day(local.date(), working)
-        opens = hours.by_weekday.get(day.weekday(), (dt.time(8, 0), dt.time(16, 0)))[0]
+    if not hours.is_working_day(local.date()):
+        day = _next_working_day(local.date(), hours)
+        opens = (hours.hours_on(day) or (dt.time(8, 0), dt.time(16, 0)))[0]
         local = dt.datetime.combine(day, opens, LOCAL_TZ)
-    due_day = _next_working_day(local.date(), working)
+    due_day = _next_working_day(local.date(), hours)
     return dt.datetime.combine(due_day, local.time().replace(tzinfo=None), LOCAL_TZ)

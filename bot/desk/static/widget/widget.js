@@ -38,6 +38,11 @@
   var SAFE_SCHEMES = ["http:", "https:", "mailto:", "tel:"];
 
   var state = loadState();
+  // Once the bot knows the conversation's language, the widget's own texts follow it (also after a reload).
+  if (state.lang && config.texts && config.texts[state.lang]) {
+    lang = state.lang;
+    texts = config.texts[lang];
+  }
   var socket = null;
   var confirmed = false; // the server has confirmed our session id on this connection
   var failing = false; // the last attempt to connect failed
@@ -87,7 +92,7 @@
   // --- storage (sessionStorage; a blocked storage just means no history) ---------------------
 
   function loadState() {
-    var empty = { sessionId: null, messages: [], open: false, greeted: false, draft: "" };
+    var empty = { sessionId: null, messages: [], open: false, greeted: false, draft: "", lang: null };
     try {
       var saved = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || "null");
       if (saved && typeof saved === "object" && Array.isArray(saved.messages)) {
@@ -99,6 +104,7 @@
           open: saved.open === true,
           greeted: saved.greeted === true,
           draft: typeof saved.draft === "string" ? saved.draft : "",
+          lang: language(saved.lang),
         };
       }
     } catch (error) {
@@ -247,6 +253,43 @@
 
   // --- the interface --------------------------------------------------------------------------
 
+  function fillPrivacy(privacy) {
+    privacy.textContent = text("privacy") + " ";
+    var privacyHref = config.privacyUrl && safeHref(config.privacyUrl);
+    if (privacyHref) {
+      privacy.appendChild(link(privacyHref, text("privacyLink")));
+    }
+  }
+
+  // The bot says which language it answers in (`lang` on each message): bokmål, nynorsk or English.
+  function followLanguage(code) {
+    var wanted = language(code);
+    if (!wanted || wanted === lang || !(config.texts && config.texts[wanted])) {
+      return;
+    }
+    lang = wanted;
+    texts = config.texts[wanted];
+    state.lang = wanted;
+    api.lang = wanted;
+    saveState();
+    if (!ui) {
+      return;
+    }
+    ui.root.lang = wanted;
+    ui.panel.lang = wanted;
+    ui.launcherText.textContent = text("launcher");
+    ui.title.textContent = text("title");
+    ui.close.setAttribute("aria-label", text("close"));
+    fillPrivacy(ui.privacy);
+    ui.log.setAttribute("aria-label", text("log"));
+    ui.human.textContent = text("human");
+    ui.label.textContent = text("label");
+    ui.send.textContent = text("send");
+    if (!ui.notice.hidden) {
+      showNotice();
+    }
+  }
+
   function build() {
     var root = el("div", "skw-root");
     root.lang = lang;
@@ -259,7 +302,8 @@
     launcher.appendChild(
       icon(["M4 4h16a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H9l-4.3 3.4A.5.5 0 0 1 4 20V17a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1z"])
     );
-    launcher.appendChild(el("span", "skw-launcher-text", text("launcher")));
+    var launcherText = el("span", "skw-launcher-text", text("launcher"));
+    launcher.appendChild(launcherText);
     var unread = el("span", "skw-unread");
     unread.hidden = true;
     launcher.appendChild(unread);
@@ -282,11 +326,8 @@
     head.appendChild(title);
     head.appendChild(close);
 
-    var privacy = el("p", "skw-privacy", text("privacy") + " ");
-    var privacyHref = config.privacyUrl && safeHref(config.privacyUrl);
-    if (privacyHref) {
-      privacy.appendChild(link(privacyHref, text("privacyLink")));
-    }
+    var privacy = el("p", "skw-privacy");
+    fillPrivacy(privacy);
 
     var notice = el("p", "skw-notice");
     notice.setAttribute("role", "alert");
@@ -371,6 +412,13 @@
     return {
       root: root,
       launcher: launcher,
+      launcherText: launcherText,
+      title: title,
+      close: close,
+      privacy: privacy,
+      human: human,
+      label: label,
+      send: send,
       unread: unread,
       panel: panel,
       notice: notice,
@@ -721,6 +769,9 @@
   function receive(payload) {
     if (!payload || typeof payload !== "object") {
       return;
+    }
+    if (typeof payload.lang === "string") {
+      followLanguage(payload.lang);
     }
     var body = typeof payload.text === "string" ? payload.text : "";
     var choices = Array.isArray(payload.quick_replies) ? payload.quick_replies : payload.buttons;

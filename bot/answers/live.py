@@ -1,0 +1,101 @@
+"""The published answers as one process sees them, kept up to date without a restart.
+
+Each process (every Rasa server, the action server, the desk) holds a `Snapshot`: the published
+answers and an index over their examples. At most every `ANSWER_REFRESH_SECONDS` (10) a reader
+asks the database for the library's revision (one small query); when it has grown, the new
+published answers are read and the index is rebuilt in a background thread, while readers keep
+the snapshot they have. So a published change reaches every process within the refresh interval
+plus the rebuild (about a second), and nothing waits for it. If the database cannot be reached,
+the process keeps answering from the snapshot it has.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from bot.answers import store
+from bot.answers.document import AnswerDoc
+from bot.answers.index import AnswerIndex
+from bot.cases.service import CaseStoreError
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    revision: int
+    answers: dict[str, AnswerDoc] = field(default_factory=dict)
+
+    @cached_property
+    def index(self) -> AnswerIndex:
+        return AnswerIndex(self.answers.values())
+
+
+class LiveLibrary:
+    """The newest published answers this process has read; see the module."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        refresh_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        background: bool = True,
+    ) -> None:
+        self._url = url
+        self._refresh = refresh_seconds
+        self._clock = clock
+        self._background = background
+        self._snapshot = Snapshot(revision=-1)
+        self._checked_at: float | None = None
+        self._lock = threading.Lock()
+        self._loading = False
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot; starts a refresh when the interval has passed."""
+        now = self._clock()
+        refresh = self._refresh if self._refresh is not None else get_settings().answer_refresh_seconds
+        with self._lock:
+            due = self._checked_at is None or now - self._checked_at >= refresh
+            if due and not self._loading:
+                self._checked_at, self._loading = now, True
+                first = self._snapshot.revision < 0
+            else:
+                return self._snapshot
+        if first or not self._background:
+            self._reload()  # the first read waits: there is nothing to answer from yet
+        else:
+            threading.Thread(target=self._reload, name="answer-library", daemon=True).start()
+        return self._snapshot
+
+    def _reload(self) -> None:
+        try:
+            revision = store.revision(url=self._url)
+            if revision != self._snapshot.revision:
+                answers = {doc.key: doc for doc in store.published(url=self._url)}
+                fresh = Snapshot(revision, answers)
+                _ = fresh.index  # build it before readers see it
+                self._snapshot = fresh
+                logger.info("Answer library: %d published answers (revision %d)", len(answers), revision)
+        except CaseStoreError as error:
+            logger.warning("Answer library not reachable, keeping %d answers: %s", len(self._snapshot.answers), error)
+        finally:
+            with self._lock:
+                self._loading = False
+
+
+_libraries: dict[str, LiveLibrary] = {}
+_libraries_lock = threading.Lock()
+
+
+def library(url: str | None = None) -> LiveLibrary:
+    """This process's live library for the database `url` (DATABASE_URL by default)."""
+    key = url or get_settings().database_url
+    with _libraries_lock:
+        return _libraries.setdefault(key, LiveLibrary(key))
