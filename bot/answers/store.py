@@ -156,6 +156,7 @@ def _change(
     *,
     url: str | None,
     tenant: str,
+    extra: dict[str, object] | None = None,
 ) -> AnswerView:
     """Apply `new_doc(current)` to the answer if nobody saved it since `expected_version`.
 
@@ -171,7 +172,7 @@ def _change(
         updated = session.execute(
             sa.update(Answer)
             .where(Answer.id == row.id, Answer.version == expected_version)
-            .values(version=expected_version + 1, **_fields(doc, actor))
+            .values(version=expected_version + 1, **_fields(doc, actor), **(extra or {}))
             .execution_options(synchronize_session=False)
         )
         if updated.rowcount != 1:
@@ -206,15 +207,23 @@ def save(
     doc: AnswerDoc, expected_version: int, actor: str, *, url: str | None = None, tenant: str = LOCAL_TENANT
 ) -> AnswerView:
     """Save an edit; the answer keeps its status (an edit to a published answer goes live)."""
-    return _change(
-        doc.key,
-        expected_version,
-        actor,
-        Change.EDITED,
-        lambda current: doc.with_status(current.status),
-        url=url,
-        tenant=tenant,
-    )
+    return _replace_content(doc, expected_version, actor, Change.EDITED, url=url, tenant=tenant)
+
+
+def _replace_content(
+    doc: AnswerDoc,
+    expected_version: int,
+    actor: str,
+    change: Change,
+    *,
+    url: str | None,
+    tenant: str,
+    extra: dict[str, object] | None = None,
+) -> AnswerView:
+    def keep_status(current: AnswerDoc) -> AnswerDoc:
+        return doc.with_status(current.status)
+
+    return _change(doc.key, expected_version, actor, change, keep_status, url=url, tenant=tenant, extra=extra)
 
 
 _STATUS_CHANGE = {
@@ -254,15 +263,7 @@ def restore(
     old = next((v for v in history(key, url=url, tenant=tenant) if v.version == version), None)
     if old is None:
         raise AnswerError([f"«{key}» har ingen versjon {version}."])
-    return _change(
-        key,
-        expected_version,
-        actor,
-        Change.RESTORED,
-        lambda current: old.doc.with_status(current.status),
-        url=url,
-        tenant=tenant,
-    )
+    return _replace_content(old.doc, expected_version, actor, Change.RESTORED, url=url, tenant=tenant)
 
 
 @store_errors
@@ -331,17 +332,5 @@ def update_from_catalogue(
     doc: AnswerDoc, digest: str, expected_version: int, *, url: str | None = None, tenant: str = LOCAL_TENANT
 ) -> AnswerView:
     """Replace an answer nobody has edited with the catalogue's newer text; its status stays."""
-    view = _change(
-        doc.key,
-        expected_version,
-        CATALOGUE_ACTOR,
-        Change.LOADED,
-        lambda current: doc.with_status(current.status),
-        url=url,
-        tenant=tenant,
-    )
-    with session_scope(url) as session:
-        session.execute(
-            sa.update(Answer).where(Answer.tenant == tenant, Answer.key == doc.key).values(catalogue_hash=digest)
-        )
-    return view
+    extra = {"catalogue_hash": digest}
+    return _replace_content(doc, expected_version, CATALOGUE_ACTOR, Change.LOADED, url=url, tenant=tenant, extra=extra)
