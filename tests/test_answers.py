@@ -173,6 +173,27 @@ def test_a_later_catalogue_load_never_overwrites_the_municipalitys_edits(db_url:
     assert store.history("a2")[0].actor == "katalog"
 
 
+def test_a_newer_catalogue_text_that_cannot_be_published_leaves_the_published_answer(
+    db_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "answers"
+    _write_catalogue(folder, [_doc("a1")])
+    catalogue.load(folder)
+    _write_catalogue(folder, [_doc("a1", text={"nb": "Se {lenke_finnes_ikke}."})])
+    assert catalogue.load(folder).blocked == ["a1"]
+    assert store.get("a1").doc.text == _doc().content()["text"] and store.get("a1").version == 1
+
+
+def test_loading_into_a_database_without_the_tables_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from bot.answers.__main__ import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert main(["load"]) == 1
+    assert "python -m bot.db upgrade" in capsys.readouterr().err
+
+
 def test_a_catalogue_answer_that_cannot_be_published_comes_in_as_a_draft(db_url: str, tmp_path: Path) -> None:
     folder = tmp_path / "answers"
     _write_catalogue(folder, [_doc("a1", text={"nb": "Se {lenke_finnes_ikke}."})])

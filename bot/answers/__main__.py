@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.answers import catalogue, live, render
 from bot.answers.document import publish_problems
 from bot.answers.store import known_placeholders
+from bot.cases.service import CaseStoreError
 
 
 def _load(directory: Path) -> int:
@@ -25,6 +26,8 @@ def _load(directory: Path) -> int:
     )
     if result.drafts:
         print(f"Lagt inn som utkast fordi de ikke kan publiseres ennå: {', '.join(result.drafts)}")
+    if result.blocked:
+        print(f"Ikke oppdatert, fordi den nye teksten ikke kan publiseres: {', '.join(result.blocked)}")
     return 0
 
 
@@ -68,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         return _load(directory) if args.command == "load" else _check(directory)
     except catalogue.CatalogueError as error:
         print(f"Katalogen kan ikke leses: {error}", file=sys.stderr)
+        return 1
+    except CaseStoreError:
+        print("Fant ikke databasen, eller den er ikke oppdatert. Kjør python -m bot.db upgrade først.", file=sys.stderr)
         return 1
 
 

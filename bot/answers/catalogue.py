@@ -105,6 +105,7 @@ class LoadResult:
     updated: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # changed by a person: left as it is
     drafts: list[str] = field(default_factory=list)  # added as drafts: they failed the publishing checks
+    blocked: list[str] = field(default_factory=list)  # a newer catalogue text that may not be published: not loaded
     unchanged: int = 0
 
 
@@ -132,8 +133,11 @@ def load(
         elif last_editor != CATALOGUE_ACTOR:
             result.kept.append(doc.key)
         else:
-            store.update_from_catalogue(doc, digest, version, url=url, tenant=tenant)
-            result.updated.append(doc.key)
+            try:
+                store.update_from_catalogue(doc, digest, version, url=url, tenant=tenant)
+                result.updated.append(doc.key)
+            except store.PublishBlocked:
+                result.blocked.append(doc.key)  # the published answer stays as it is
     return result
 
 
