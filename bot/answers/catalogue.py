@@ -115,14 +115,13 @@ def load(
     *,
     url: str | None = None,
     tenant: str = LOCAL_TENANT,
-    docs: list[AnswerDoc] | None = None,
 ) -> LoadResult:
     """Bring the catalogue into the library without overwriting anyone's edits (see the module)."""
     result = LoadResult()
     with session_scope(url) as session:
         rows = {row.key: row for row in session.execute(sa.select(Answer).where(Answer.tenant == tenant)).scalars()}
         loaded = {key: (row.catalogue_hash, row.updated_by, row.version) for key, row in rows.items()}
-    for doc in docs if docs is not None else read(directory):
+    for doc in read(directory):
         digest = doc.content_hash()
         if doc.key not in loaded:
             _add(doc, digest, result, url=url, tenant=tenant)

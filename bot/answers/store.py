@@ -73,11 +73,6 @@ class AnswerView:
     def key(self) -> str:
         return self.doc.key
 
-    def stale(self, today: dt.date | None = None, months: int = 12) -> bool:
-        """Not checked for `months` months: the list marks it for review."""
-        today = today or dt.date.today()
-        return (today - self.doc.checked_on).days > months * 365 // 12
-
 
 @dataclass(frozen=True)
 class VersionView:
