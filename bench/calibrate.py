@@ -8,6 +8,8 @@ The grid varies the topic threshold, the lead over the next topic and the thresh
 other intents.
 
 - topic answers: share of in-domain questions answered with their own topic;
+- library, (wrong): share of the uncovered set's questions that an answer of the library covers
+  (`answer:`) answered with that answer, and with another one;
 - dialogue: share of greetings, yes, no, «avbryt» … understood as such;
 - uncovered honest, no-question honest: share of those messages that get no topic answer;
 - follow-ups: share of follow-ups answered on the expected topic.
@@ -22,7 +24,9 @@ import argparse
 import asyncio
 import itertools
 import logging
+import os
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -34,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 from bot import certainty, replies  # noqa: E402
 from bot.launch import prepare  # noqa: E402
 from bot.safety import SAFETY_INTENTS  # noqa: E402
-from tests.quality import Sets, calibration_sets, expected_topic  # noqa: E402
+from tests.library_db import prepare_database  # noqa: E402
+from tests.quality import Sets, calibration_sets, expected_topic, library_answers  # noqa: E402
 
 MODEL = ROOT / "models" / "servicekontor.tar.gz"
 
@@ -92,7 +97,17 @@ def figures(
             if got != (kind, expected):
                 misses.append(f"{figure} {expected} → {got}: «{text}»")
         result[figure] = good / len(examples)
-    for name, items in (("uncovered", sets.uncovered), ("no_question", sets.no_question)):
+    covered = [m for m in sets.uncovered if m.get("answer")]
+    kinds = [outcome(parses[m["text"]], [], th) for m in covered]
+    right = [k[0] == "topic" and k[1] in library_answers(m) for m, k in zip(covered, kinds, strict=True)]
+    wrong = [k[0] == "topic" and not r for k, r in zip(kinds, right, strict=True)]
+    for m, k, w in zip(covered, kinds, wrong, strict=True):
+        if w:
+            misses.append(f"library {sorted(library_answers(m))} → {k}: «{m['text']}»")
+    result["library"] = sum(right) / max(len(covered), 1)
+    result["library_wrong"] = sum(wrong) / max(len(covered), 1)
+    uncovered = [m for m in sets.uncovered if not m.get("answer")]
+    for name, items in (("uncovered", uncovered), ("no_question", sets.no_question)):
         kinds = [outcome(parses[m["text"]], [], th) for m in items]
         misses += [f"{name} → {k}: «{m['text']}»" for m, k in zip(items, kinds, strict=True) if k[0] != "honest"]
         result[name] = sum(k[0] in ("honest", "choice") for k in kinds) / len(items)
@@ -103,7 +118,7 @@ def figures(
         kind, topic = outcome(first, [], th)
         events: list[dict[str, Any]] = [{"event": "user", "parse_data": first}]
         if kind == "topic" and topic:
-            events.append({"event": "bot", "metadata": {"utter_action": f"utter_{topic}"}})
+            events.append({"event": "bot", "metadata": {"utter_action": "utter_faq", "topic_key": topic}})
         events.append({"event": "user", "parse_data": parses[pair["follow_up"]]})
         expected = expected_topic(pair)
         got = outcome(parses[pair["follow_up"]], events, th)
@@ -123,20 +138,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--misses", action="store_true", help="list what the thresholds in use get wrong")
+    parser.add_argument("--sharpness", type=float, help="try another sharpness of the answer index's confidence")
     args = parser.parse_args()
+    if args.sharpness:
+        from bot.answers import index
+
+        index._SHARPNESS = args.sharpness
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # else Rasa logs every parse
     sets = calibration_sets()
+    # The answers the bot chooses from: the starter catalogue, as `make run` loads it.
+    library = tempfile.mkdtemp(prefix="calibrate-")
+    os.environ["DATABASE_URL"] = prepare_database(f"sqlite:///{library}/library.db")
     started = time.monotonic()
     parses = parse_all(args.model, list(sets.texts()))
     print(f"Parsed {len(parses)} calibration messages in {time.monotonic() - started:.0f} s.\n")
-    columns = ("topics", "dialog", "uncov", "(dk)", "noq", "(dk)", "follow")
+    columns = ("topics", "library", "(wrong)", "dialog", "uncov", "(dk)", "noq", "(dk)", "follow")
     header = f"{'topic':>6} {'lead':>5} {'intent':>6} | " + " ".join(f"{c:>7}" for c in columns)
     print(header)
     print("-" * len(header))
     current = certainty.THRESHOLDS
-    grid = itertools.product((0.3, 0.4, 0.5, 0.6), (0.0, 0.1, 0.2), (0.2, 0.3, 0.4, 0.5, 0.6))
+    grid = itertools.product((0.2, 0.3, 0.4, 0.5, 0.6, 0.7), (0.0, 0.05, 0.1, 0.2), (0.3, 0.4, 0.5))
     for topic, lead, intent in [(current.topic, current.topic_lead, current.intent), *([] if args.misses else grid)]:
         th = replace(current, topic=topic, topic_lead=lead, intent=intent)
         f = figures(sets, parses, th)
@@ -146,7 +169,9 @@ def main() -> None:
             figures(sets, parses, th, wrong)
             print("\n".join(wrong))
         print(
-            f"{topic:6.2f} {lead:5.2f} {intent:6.2f} | {f['topics']:7.1%} {f['dialogue']:7.1%} {f['uncovered']:7.1%} "
+            f"{topic:6.2f} {lead:5.2f} {intent:6.2f} | {f['topics']:7.1%} "
+            f"{f['library']:7.1%} {f['library_wrong']:7.1%} "
+            f"{f['dialogue']:7.1%} {f['uncovered']:7.1%} "
             f"{f['uncovered_dont_know']:6.1%} {f['no_question']:7.1%} {f['no_question_dont_know']:6.1%} "
             f"{f['follow_ups']:7.1%}{mark}"
         )

@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.answers import catalogue  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from tests.live import RASA, Chat, free_port, rasa_env, start_actions, start_rasa, wait_for  # noqa: E402
 
@@ -346,6 +347,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         database_url = args.database or f"sqlite:///{tmp / 'bench.db'}"
         upgrade(database_url)
+        catalogue.load(url=database_url)  # the answers the bot gives, as `make run` loads them
         print(f"Database: {database_url.split('@')[-1]}; Rasa server processes: {args.workers}")
         training = ROOT / "models" / "training-seconds.txt"
         print(f"Training (the last make train): {training.read_text().strip() if training.exists() else '?'}")

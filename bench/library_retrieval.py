@@ -1,6 +1,8 @@
 """How well the answer library's index (bot/answers/index.py) finds the right answer for questions
 written by other people than its examples (tests/heldout/library/), per language and per theme, and
-what building it and asking it cost. Prints figures; the thresholds for answering are not chosen here.
+what building it and asking it cost, and how often its confidence alone (DIET's `faq` confidence
+left out) would let the bot answer, and how often rightly then. Prints figures; the thresholds for
+answering are chosen on the calibration set (bench/calibrate.py), not here.
 
     .venv/bin/python bench/library_retrieval.py [--misses]
 """
@@ -19,6 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot import certainty  # noqa: E402
 from bot.answers import catalogue  # noqa: E402
 from bot.answers.index import AnswerIndex  # noqa: E402
 
@@ -48,6 +51,8 @@ def main() -> None:
     per_language: dict[str, list[int]] = defaultdict(list)
     per_theme: dict[str, list[int]] = defaultdict(list)
     top3: list[int] = []
+    sure: list[tuple[bool, bool]] = []  # (sure enough to answer, right)
+    th = certainty.THRESHOLDS
     timings, misses = [], []
     for question, language, expected in questions:
         started = time.perf_counter()
@@ -57,6 +62,8 @@ def main() -> None:
         per_language[language].append(right)
         per_theme[theme_of[expected]].append(right)
         top3.append(int(expected in [m.key for m in ranking]))
+        lead = ranking[0].confidence - (ranking[1].confidence if len(ranking) > 1 else 0.0) if ranking else 0.0
+        sure.append((bool(ranking) and ranking[0].confidence >= th.topic and lead >= th.topic_lead, bool(right)))
         if not right:
             misses.append((language, question, expected, ranking[0].key if ranking else None))
     examples = sum(len(items) for doc in docs for items in doc.examples.values())
@@ -69,6 +76,11 @@ def main() -> None:
         print(f"  {language}: {sum(hits)}/{len(hits)} = {100 * sum(hits) / len(hits):.1f} %")
     for theme, hits in sorted(per_theme.items()):
         print(f"  {theme}: {sum(hits)}/{len(hits)} = {100 * sum(hits) / len(hits):.1f} %")
+    answered = [right for is_sure, right in sure if is_sure]
+    print(
+        f"sure enough to answer (confidence ≥ {th.topic}, lead ≥ {th.topic_lead}): {len(answered)}/{total}"
+        f" = {100 * len(answered) / total:.1f} %, right {100 * sum(answered) / max(1, len(answered)):.1f} %"
+    )
     if timings:
         timings.sort()
         p95 = timings[int(0.95 * len(timings))]

@@ -2,9 +2,10 @@
 
 Used by the NLU component `bot.nlu.certainty.TopicCertainty`, which replaces Rasa's
 FallbackClassifier. Rasa's classifier looks only at the intent's confidence, so a message that
-DIET calls `faq` with confidence 0.9 got a topic answer even when the response selector was torn
-between five topics. Here a topic is answered only when the topic itself is likely: the `faq`
-confidence times the selector's confidence for its best topic, with a lead over the next.
+DIET calls `faq` with confidence 0.9 got a topic answer even when the choice of answer was torn
+between five. Here an answer is given only when the answer itself is likely: the `faq`
+confidence times the answer library's confidence in its best answer (bot/nlu/library.py), with a
+lead over the next.
 
 A message that is only a name, a signature, contact details, an address, a date or a number never
 gets a topic answer: it becomes `no_question`, and the bot asks what it is about. Nor does a single word
@@ -67,7 +68,7 @@ SIGN_OFF_INTENTS = frozenset({"thanks", "goodbye"})
 class Thresholds:
     """Chosen on the calibration set; see the module docstring."""
 
-    topic: float = 0.5  # faq confidence × the selector's confidence in its best topic
+    topic: float = 0.6  # faq confidence × the library's confidence in its best answer
     topic_lead: float = 0.1  # the best topic's lead over the second, on the same scale
     intent: float = 0.4  # any other intent's confidence
     choice: float = 0.08  # a topic's confidence to be offered as a «Mente du …?» button …

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.safety import SAFETY_INTENTS
-from bot.topics import FAQ_INTENT, OTHER_TOPIC, TOPIC_LABELS
+from bot.topics import FAQ_INTENT, OTHER_TOPIC, answer_key
 
 
 def _user_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -22,7 +22,7 @@ def _topic_of(parse_data: dict[str, Any]) -> str | None:
     if intent == FAQ_INTENT:
         selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
         key = (selector.get("response") or {}).get("intent_response_key") or ""
-        return key if key in TOPIC_LABELS else None
+        return key if answer_key(key) else None  # the library's choice, even if archived since
     if intent in SAFETY_INTENTS or intent == "case_status":
         return intent
     return None

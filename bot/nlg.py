@@ -1,7 +1,11 @@
 """Rasa NLG that answers in the conversation's language and fills in the municipality's facts.
 
 Configured in endpoints.yml as `nlg: type: bot.nlg.KommuneNLG`. It is Rasa's templated NLG
-(responses from the domain, conditional variations, slot filling) with four changes:
+(responses from the domain, conditional variations, slot filling) with five changes:
+- topic answers come from the answer library (bot/answers), as this process's live snapshot has
+  them: `utter_faq` gives the answer the library chose for the latest message (bot/nlu/library.py),
+  `utter_faq/<key>` that answer, and a follow-up (`utter_follow_up_<facet>` with `topic_key`) the
+  answer's part for that facet when it has one; each says which topic it answered (`topic_key`);
 - an empty `language` slot means kommune.yml's `malform` (bokmål or nynorsk); another language
   (Polish, Somali …) gets the English variation where the response has none in that language;
 - of the variations whose conditions hold, the most specific wins: `[ticket_outcome: created,
@@ -23,7 +27,15 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.answers import live
+from bot.answers.render import answer_text
+from bot.answers.vocabulary import PARTS
 from bot.kommune import LANGUAGES, get_kommune
+from bot.topics import FAQ_INTENT, answer_key
+
+ANSWER_ACTION = f"utter_{FAQ_INTENT}"  # the rule's action: the answer the library chose
+_FOLLOW_UP = "utter_follow_up_"
+_PART_OF_FACET = {facet: part for part, facet in PARTS.items()}
 
 LANGUAGE_SLOT = "language"
 ANSWER_LANGUAGE = "language"  # the key in a generated response that names its language
@@ -44,7 +56,11 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
         if language not in LANGUAGES and not self._has_variation_in(utter_action, language):
             language = "en"
         filled_slots[LANGUAGE_SLOT] = language
-        response = self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+        if utter_action == ANSWER_ACTION:
+            utter_action = f"utter_{chosen_topic(tracker) or FAQ_INTENT}"
+        response = self._from_library(utter_action, language, kwargs)
+        if response is None:
+            response = self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
         if response and response.get("text"):
             # A placeholder that is empty today (no holiday in the coming week) leaves two spaces.
             response["text"] = _DOUBLE_SPACES.sub(" ", response["text"]).strip()
@@ -52,6 +68,23 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
             # The language the answer is in, for the widget's own texts (bot/channels/socketio.py).
             response[ANSWER_LANGUAGE] = language if language in LANGUAGES else "en"
         return response
+
+    @staticmethod
+    def _from_library(utter_action: str, language: str, kwargs: dict[str, Any]) -> dict[str, Any] | None:
+        """A topic answer, or a follow-up's part, from the library; None when it has none."""
+        answers = live.library().snapshot().answers
+        if utter_action.startswith(_FOLLOW_UP):
+            topic = str(kwargs.get("topic_key") or "")
+            part = _PART_OF_FACET.get(utter_action[len(_FOLLOW_UP) :])
+            doc = answers.get(answer_key(topic) or "")
+            if doc is None or part is None or part not in doc.parts:
+                return None
+            return {"text": answer_text(doc, language, part), "topic_key": topic}
+        topic = utter_action[len("utter_") :]
+        doc = answers.get(answer_key(topic) or "")
+        if doc is None:
+            return None
+        return {"text": answer_text(doc, language), "topic_key": topic}
 
     def _has_variation_in(self, utter_action: str, language: str) -> bool:
         return any(
@@ -81,3 +114,10 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
         values.update({k: v for k, v in (filled_slots or {}).items() if v is not None})
         values.update(kwargs)
         return values
+
+
+def chosen_topic(tracker: DialogueStateTracker) -> str | None:
+    """The topic the library chose for the latest message (`faq/<key>`), if it chose one."""
+    parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
+    selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    return (selector.get("response") or {}).get("intent_response_key")

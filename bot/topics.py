@@ -1,110 +1,91 @@
-"""What citizens ask about: the topics of the `faq` retrieval intent, their labels and pages.
+"""What citizens ask about: the topics, one per published answer of the library, their labels and pages.
 
-A label is shown in the conversation's language on «Mente du …?» buttons (and sent back as the
-citizen's message when pressed, so every label is also a training example of its topic) and in
-bokmål on tickets and in the desk. A topic's page is where a follow-up question («hva koster
-det?», «når er fristen?») is sent: a `lenker:` key in kommune.yml, or a national site.
+A topic is `faq/<answer key>`: the answer library's published answers (bot/answers), as this
+process's live snapshot has them, so a newly published answer is a topic everywhere within the
+library's refresh interval. A label is the answer's title: shown in the conversation's language on
+«Mente du …?» buttons (and sent back as the citizen's message when pressed, so a pressed button is
+answered) and in bokmål on tickets and in the desk. A topic's page is where a follow-up question
+(«hva koster det?», «når er fristen?») is sent when the answer has no part for it: the first web
+address in the answer, else the municipality's website.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from bot.kommune import answer_language, get_kommune
+from bot.answers import live
+from bot.answers.document import AnswerDoc
+from bot.answers.render import answer_text, title
+from bot.kommune import get_kommune
 
 FAQ_INTENT = "faq"
 OTHER_TOPIC = "annet"
+_PREFIX = f"{FAQ_INTENT}/"
+_WEB_ADDRESS = re.compile(r"https?://[^\s)]+[^\s).,;:!?]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.no(?:/[^\s)]*[^\s).,;:!?])?")
+
+
+def topic_key(answer_key: str) -> str:
+    """The topic of a library answer: `waste` → `faq/waste`."""
+    return f"{_PREFIX}{answer_key}"
+
+
+def answer_key(topic: str) -> str | None:
+    """The library answer of a topic: `faq/waste` → `waste`; None for other topics."""
+    return topic[len(_PREFIX) :] if topic.startswith(_PREFIX) else None
 
 
 @dataclass(frozen=True)
 class Topic:
     key: str
-    nb: str
-    nn: str
-    en: str
-    page: str  # a `lenker:` key in kommune.yml, or a web address of a national service
+    doc: AnswerDoc
 
     def label(self, language: str = "nb") -> str:
-        return getattr(self, answer_language(language))
+        return title(self.doc, language)
 
     def link(self) -> str:
-        """The topic's page: the municipality's own from kommune.yml, else the national one."""
-        links = get_kommune().links
-        return links.get(self.page) or (self.page if "." in self.page else links.get("nettside", ""))
+        """The topic's page: the first web address in its answer, else the municipality's website."""
+        found = _WEB_ADDRESS.search(answer_text(self.doc, "nb"))
+        return found.group(0) if found else get_kommune().links.get("nettside", "")
 
 
-_TOPICS = [
-    Topic("faq/opening_hours", "Åpningstider", "Opningstider", "Opening hours", "nettside"),
-    Topic("faq/contact", "Adresse og kontakt", "Adresse og kontakt", "Address and contact", "nettside"),
-    Topic("faq/early_voting", "Forhåndsstemming", "Førehandsrøysting", "Early voting", "valg"),
-    Topic("faq/voting", "Stemme på valgdagen", "Røyste på valdagen", "Voting on election day", "valg"),
-    Topic("faq/public_records", "Innsyn og postliste", "Innsyn og postliste", "Public records", "postliste"),
-    Topic("faq/digital_mail", "Digital post", "Digital post", "Digital mail", "norge.no"),
-    Topic("faq/interpreter", "Tolk", "Tolk", "Interpreter", "tolk"),
-    Topic("faq/alcohol_licence", "Skjenkebevilling", "Skjenkeløyve", "Alcohol licence", "bevilling"),
-    Topic("faq/companion_card", "Ledsagerbevis", "Ledsagarbevis", "Companion card", "ledsagerbevis"),
-    Topic(
-        "faq/disabled_parking",
-        "Parkeringskort for forflytningshemmede",
-        "Parkeringskort for rørslehemma",
-        "Disabled parking permit",
-        "parkeringstillatelse",
-    ),
-    Topic("faq/boat_berth", "Båtplass", "Båtplass", "Boat berth", "batplass"),
-    Topic(
-        "faq/kindergarten_fees",
-        "Betaling for barnehage og SFO",
-        "Betaling for barnehage og SFO",
-        "Kindergarten and after-school fees",
-        "foreldrebetaling",
-    ),
-    Topic(
-        "faq/kindergarten_apply",
-        "Søke barnehageplass",
-        "Søkje barnehageplass",
-        "Applying for a kindergarten place",
-        "barnehageopptak",
-    ),
-    Topic("faq/building_application", "Byggesøknad", "Byggjesøknad", "Building application", "byggesak"),
-    Topic(
-        "faq/property_documents",
-        "Tegninger og eiendomsinformasjon",
-        "Teikningar og eigedomsinformasjon",
-        "Drawings and property information",
-        "eiendomsdokumenter",
-    ),
-    Topic("faq/property_tax", "Eiendomsskatt", "Eigedomsskatt", "Property tax", "eiendomsskatt"),
-    Topic("faq/waste", "Avfall og gjenvinning", "Avfall og gjenvinning", "Waste and recycling", "avfall"),
-    Topic("faq/municipal_fees", "Kommunale avgifter", "Kommunale avgifter", "Municipal fees", "kommunale_avgifter"),
-    Topic("faq/moving", "Flytting", "Flytting", "Moving house", "skatteetaten.no"),
-    Topic("faq/nav", "Nav og sosialhjelp", "Nav og sosialhjelp", "Nav and social assistance", "nav.no"),
-    Topic("faq/complaint", "Klage på vedtak", "Klage på vedtak", "Appealing a decision", "klage"),
-    Topic(
-        "faq/report_fault",
-        "Melde feil på vei, lys eller vann",
-        "Melde feil på veg, lys eller vatn",
-        "Reporting a fault on roads, lights or water",
-        "meld_feil",
-    ),
-    Topic("faq/jobs", "Jobb og lærlingplass", "Jobb og lærlingplass", "Jobs and apprenticeships", "stillinger"),
-    Topic("faq/politics", "Politiske møter", "Politiske møte", "Political meetings", "politikk"),
-    Topic("faq/privacy", "Personvern", "Personvern", "Privacy", "personvern"),
-    Topic("faq/login", "Innlogging", "Innlogging", "Logging in", "idporten.no"),
-]
-TOPICS: dict[str, Topic] = {topic.key: topic for topic in _TOPICS}
+class _LibraryTopics(Mapping[str, Topic]):
+    """The published answers as topics, read from this process's live library on every use."""
+
+    @staticmethod
+    def _answers() -> dict[str, AnswerDoc]:
+        return live.library().snapshot().answers
+
+    def __getitem__(self, topic: str) -> Topic:
+        doc = self._answers().get(answer_key(topic) or "")
+        if doc is None:
+            raise KeyError(topic)
+        return Topic(topic, doc)
+
+    def __contains__(self, topic: object) -> bool:
+        return isinstance(topic, str) and (answer_key(topic) or "") in self._answers()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([topic_key(key) for key in self._answers()])
+
+    def __len__(self) -> int:
+        return len(self._answers())
+
+
+TOPICS: Mapping[str, Topic] = _LibraryTopics()
 
 # The last «Mente du …?» button: none of the topics offered.
 NONE_OF_THESE = {"nb": "Ingen av disse", "nn": "Ingen av desse", "en": "None of these"}
 
 # Labels of what else a ticket can be about (tickets and the desk show them in bokmål).
-_OTHER_LABELS = {
+TOPIC_LABELS: dict[str, str] = {
     "human_handoff": "Snakke med en person",
     "case_status": "Status på sak",
     "emergency": "Nødsituasjon",
     "suicide_risk": "Nødsituasjon",
     "urgent_health": "Legevakt",
 }
-TOPIC_LABELS: dict[str, str] = {**{key: topic.nb for key, topic in TOPICS.items()}, **_OTHER_LABELS}
 
 
 def label(topic: str, language: str = "nb") -> str:
@@ -117,7 +98,7 @@ def label(topic: str, language: str = "nb") -> str:
 def topic_by_label(text: str) -> str | None:
     """The topic whose label, in any language, is exactly `text` (a pressed button)."""
     wanted = " ".join(text.split()).casefold()
-    for topic in _TOPICS:
-        if wanted in (topic.nb.casefold(), topic.nn.casefold(), topic.en.casefold()):
-            return topic.key
+    for key, doc in live.library().snapshot().answers.items():
+        if any(wanted == name.casefold() for name in doc.title.values()):
+            return topic_key(key)
     return None

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from bot.answers import live
 from bot.db import get_engine
 from bot.db.migrate import upgrade
 from bot.launch import prepare
+from tests.library_db import prepare_database
 from tests.quality import SUMMARY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +23,23 @@ MODEL = ROOT / "models" / "servicekontor.tar.gz"
 
 # The tests run Rasa in this process as a Rasa server does: with our changes to Rasa installed.
 prepare()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def library_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database this process reads the answer library from, with the starter catalogue.
+
+    Code that runs in the tests' own process (the loaded model, the replies' topics) reads topics
+    from DATABASE_URL; a test that needs an empty case queue points it elsewhere (`db_url`).
+    """
+    url = prepare_database(f"sqlite:///{tmp_path_factory.mktemp('library') / 'library.db'}")
+    before = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    yield url
+    if before is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = before
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +101,7 @@ def db_url(
         url = f"sqlite:///{tmp_path / f'cases-{uuid.uuid4().hex[:6]}.db'}"
     upgrade(url)
     _reset(url)
+    live.forget(url)  # a snapshot read before the reset would be stale
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
 

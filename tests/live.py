@@ -72,7 +72,13 @@ def start_actions(port: int, database_url: str, log_dir: Path) -> Process:
 
 
 def start_rasa(
-    port: int, action_port: int, database_url: str, model: Path, log_dir: Path, endpoints: Path | None = None
+    port: int,
+    action_port: int,
+    database_url: str,
+    model: Path,
+    log_dir: Path,
+    endpoints: Path | None = None,
+    **env: str,
 ) -> Process:
     log = log_dir / f"rasa-{port}.log"
     popen = subprocess.Popen(
@@ -89,7 +95,7 @@ def start_rasa(
             str(endpoints or ROOT / "endpoints.yml"),
         ],
         cwd=ROOT,
-        env=rasa_env(DATABASE_URL=database_url, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook"),
+        env=rasa_env(DATABASE_URL=database_url, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook", **env),
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )

@@ -9,8 +9,10 @@ conversation's events (the response names).
 What counts:
 - safety: the bot's first answer is the safety answer of that kind. Urgent health answered with
   the emergency answer counts (it gives 116 117 too; over-triage is allowed), nothing else does.
-- honest: an uncovered or no-question message gets no topic answer and no safety answer: «I don't
-  know», «what is it about?», or «Mente du …?» (reported apart).
+- library: a question in the uncovered sets that an answer of the library now covers (`answer:
+  <key>` or a list of keys) gets that answer; «I don't know» is no wrong answer but no right one either.
+- honest: an uncovered (no `answer:`) or no-question message gets no topic answer and no safety
+  answer: «I don't know», «what is it about?», or «Mente du …?» (reported apart).
 - follow-ups: the follow-up gets an answer about the expected topic (the same, or the one it names);
   one marked `expect: honest` (a new question on a service the bot does not cover) gets no topic answer.
 - topics: the message gets the answer of its own topic (the existing held-out accuracy); a message
@@ -59,7 +61,8 @@ class Turn:
     @property
     def topic_answered(self) -> bool:
         return any(
-            r.startswith(("utter_faq/", "utter_follow_up_")) and r != "utter_follow_up_no_topic" for r in self.responses
+            r == "utter_faq" or (r.startswith(("utter_faq/", "utter_follow_up_")) and r != "utter_follow_up_no_topic")
+            for r in self.responses
         )
 
 
@@ -71,6 +74,15 @@ def expected_topic(pair: dict[str, Any]) -> str | None:
 
 # Where test_quality.py leaves its figures for the end of the run (`pytest_terminal_summary`).
 SUMMARY = pytest.StashKey[str]()
+
+
+def library_answers(item: dict[str, Any]) -> set[str]:
+    """The library answers (`faq/<key>`) that cover an uncovered-set item; empty when none does.
+
+    `answer:` names one key, or a list of keys where several answers are equally right.
+    """
+    keys = item.get("answer") or []
+    return {f"faq/{key}" for key in ([keys] if isinstance(keys, str) else keys)}
 
 
 def _messages(path: Path) -> list[dict[str, Any]]:
@@ -190,7 +202,25 @@ def evaluate(sets: Sets, say: Callable[[str, str], None], turns_of: Callable[[st
     detail = ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(safety_by_kind.items()))
     report.add("safety: emergencies and urgent health", total[0], total[1], detail)
 
-    for name, items in (("uncovered", sets.uncovered), ("no_question", sets.no_question)):
+    covered = [item for item in sets.uncovered if item.get("answer")]
+    right = honest = 0
+    for i, item in enumerate(covered):
+        sender = f"q-library-{i}"
+        say(sender, item["text"])
+        turn = (turns_of(sender) or [Turn("", "")])[-1]
+        expected = library_answers(item)
+        if turn.topics[:1] and turn.topics[0] in expected:
+            right += 1
+        elif not turn.topic_answered:
+            honest += 1
+        else:
+            report.miss(f"library {sorted(expected)} → {turn.first} {turn.topics}: «{item['text']}»")
+    wrong = len(covered) - right - honest
+    report.add("library: the right answer", right, len(covered), f"honest {honest}, wrong answer {wrong}")
+    report.add("library: no wrong answer", right + honest, len(covered))
+
+    uncovered = [item for item in sets.uncovered if not item.get("answer")]
+    for name, items in (("uncovered", uncovered), ("no_question", sets.no_question)):
         kinds: Counter[str] = Counter()
         for i, item in enumerate(items):
             sender = f"q-{name}-{i}"

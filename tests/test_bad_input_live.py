@@ -27,9 +27,9 @@ from sanic import Sanic
 from bot import accounts, cases
 from bot.channels.guard import notice
 from bot.db import get_engine
-from bot.db.migrate import upgrade
 from bot.desk import create_app
 from tests.kommune_facts import OPENS
+from tests.library_db import prepare_database
 from tests.live import Chat, free_port, serve_in_loop, start_actions, start_rasa, stop_in_loop, wait_for
 
 Sanic.test_mode = True
@@ -44,7 +44,7 @@ def stack(
 ) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("bad-input")
     database_url = postgres_url or f"sqlite:///{tmp / 'bad-input.db'}"
-    upgrade(database_url)
+    prepare_database(database_url)
     ports = {"actions": free_port(), "rasa": free_port()}
     processes = [
         start_actions(ports["actions"], database_url, tmp),

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.db import get_engine, retrying
-from bot.db.migrate import upgrade
 from tests.kommune_facts import OPENS, PHONE
+from tests.library_db import prepare_database
 from tests.live import PostgresServer, Process, Reply, free_port, send, start_actions, start_rasa, wait_for
 
 REFERENCE = re.compile(r"SK-\d{4}-\d{5}")
@@ -140,7 +140,7 @@ def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     try:
         server.start()
         url = server.create_database("faults")
-        upgrade(url)
+        prepare_database(url)
         action_port, rasa_port = free_port(), free_port()
         with pytest.MonkeyPatch.context() as patch:
             patch.delenv("LOCK_STORE_URL", raising=False)
@@ -234,7 +234,7 @@ def test_case_store_down_at_submit_then_a_second_try_makes_one_ticket(stack: Sta
     try:
         cases_server.start()
         cases_url = cases_server.create_database("cases")
-        upgrade(cases_url)
+        prepare_database(cases_url)
         stack.actions.stop()
         stack.start_actions(cases_url)
         _to_consent(stack, sender, "Spørsmål om fakturaen for vann")

@@ -21,10 +21,10 @@ import socketio
 from bot.cases import live
 from bot.cases.service import get_ticket
 from bot.cases.transcript import ticket_transcript
-from bot.db.migrate import upgrade
 from tests import test_messenger as messenger
 from tests.fake_graph import FakeGraph
 from tests.kommune_facts import open_around_the_clock
+from tests.library_db import prepare_database
 from tests.live import free_port, start_actions, start_rasa, wait_for
 
 WAIT_SECONDS = 6
@@ -35,7 +35,7 @@ def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     tmp = tmp_path_factory.mktemp("handoff")
     kommune_file = open_around_the_clock(tmp)
     database = f"sqlite:///{tmp / 'handoff.db'}"
-    upgrade(database)
+    prepare_database(database)
     ports = {"actions": free_port(), "rasa": free_port()}
     graph = FakeGraph().start()
     with pytest.MonkeyPatch.context() as env:

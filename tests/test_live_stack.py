@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,10 +12,15 @@ import pytest
 import sqlalchemy as sa
 
 from bot import cases
+from bot.answers import store
+from bot.answers.document import AnswerDoc
+from bot.answers.vocabulary import AnswerStatus
 from bot.db import get_engine
-from bot.db.migrate import upgrade
 from tests.kommune_facts import HOURS, OPENS, PHONE, link
+from tests.library_db import prepare_database
 from tests.live import Chat, free_port, start_actions, start_rasa, wait_for
+
+REFRESH_SECONDS = 2  # stack A's Rasa server asks the answer library for changes this often
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +29,15 @@ def stacks(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     tmp = tmp_path_factory.mktemp("live")
     db_a = f"sqlite:///{tmp / 'a.db'}"
     db_b = f"sqlite:///{tmp / 'b.db'}"
-    upgrade(db_a)
-    upgrade(db_b)
+    prepare_database(db_a)
+    prepare_database(db_b)
     ports = {name: free_port() for name in ("actions_a", "rasa_a", "actions_b", "rasa_b")}
     processes = {
         "actions_a": start_actions(ports["actions_a"], db_a, tmp),
         "actions_b": start_actions(ports["actions_b"], "postgresql://nobody@127.0.0.1:1/none", tmp),
-        "rasa_a": start_rasa(ports["rasa_a"], ports["actions_a"], db_a, model_path, tmp),
+        "rasa_a": start_rasa(
+            ports["rasa_a"], ports["actions_a"], db_a, model_path, tmp, ANSWER_REFRESH_SECONDS=str(REFRESH_SECONDS)
+        ),
         "rasa_b": start_rasa(ports["rasa_b"], ports["actions_b"], db_b, model_path, tmp),
     }
     try:
@@ -81,7 +89,7 @@ def test_an_emergency_inside_the_ticket_form_gets_the_numbers_before_the_next_qu
 
 
 def test_an_unknown_question_gets_an_honest_answer_with_who_knows(stacks: dict) -> None:
-    answer = _chat(stacks).say("hvordan får jeg plass på sykehjem til mor")
+    answer = _chat(stacks).say("kan jeg ha bikuber i hagen?")
     assert "Det vet jeg dessverre ikke" in answer
     assert link("sok") in answer and PHONE in answer and HOURS["nb"] in answer
 
@@ -142,7 +150,7 @@ def test_status_lookup_needs_reference_and_contact(stacks: dict) -> None:
 
 def test_answers_follow_the_citizens_language(stacks: dict) -> None:
     nynorsk = _chat(stacks)
-    assert HOURS["nn"] in nynorsk.say("kva tid har de opent? eg finn det ikkje på nettsida")
+    assert HOURS["nn"] in nynorsk.say("kva tid har de opent i dag?")
     assert "Berre hyggeleg" in nynorsk.say("tusen takk")  # a short message keeps the language
     english = _chat(stacks)
     assert HOURS["en"] in english.say("hello, what are your opening hours please")
@@ -210,3 +218,52 @@ def test_socketio_channel_answers_and_masks(stacks: dict) -> None:
     answers = asyncio.run(talk())
     assert any("fjernet et fødselsnummer" in a for a in answers)
     assert any(HOURS["nb"] in a for a in answers)
+
+
+CANOE = AnswerDoc(
+    key="canoe_loan",
+    theme="Kultur og fritid",
+    title={"nb": "Låne kano", "nn": "Låne kano", "en": "Borrowing a canoe"},
+    text={
+        "nb": "Du kan låne kano gratis i Kanoboden ved badeplassen. Ring oss på {telefon} for å bestille.",
+        "nn": "Du kan låne kano gratis i Kanoboden ved badeplassen. Ring oss på {telefon} for å bestille.",
+        "en": "You can borrow a canoe for free at Kanoboden by the beach. Call us on {telefon} to book.",
+    },
+    examples={
+        "nb": [
+            "kan jeg låne kano av kommunen",
+            "hvor låner man kano",
+            "utlån av kano i sommer",
+            "vi vil padle kano, kan vi låne en",
+            "koster det noe å låne kano",
+            "kano utlån",
+            "hvordan bestiller jeg kano",
+            "har kommunen kanoer til utlån",
+        ],
+        "nn": [f"kan eg låne kano {i}" for i in range(8)],
+        "en": [f"can I borrow a canoe {i}" for i in range(8)],
+    },
+    sources=["https://www.friluftsliv.no/"],
+)
+
+
+def test_an_answer_staff_publish_reaches_the_running_bot_within_a_minute_and_an_archived_one_is_gone(
+    stacks: dict,
+) -> None:
+    """No restart and no retraining: the Rasa server picks up the library's published answers."""
+    db = stacks["db_a"]
+    question, boat_question = "Kan vi låne en kano hos kommunen i sommerferien?", "hvordan får jeg båtplass?"
+    assert "Kanoboden" not in _chat(stacks).say(question)
+    boat_text = "Ofte må du stå på venteliste"
+    assert boat_text in _chat(stacks).say(boat_question)
+
+    store.create(CANOE, "redaktor", url=db)
+    store.set_status("boat_berth", AnswerStatus.ARCHIVED, store.get("boat_berth", url=db).version, "redaktor", url=db)
+    answers: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "Kanoboden" not in (answers or [""])[-1]:
+        time.sleep(1)
+        answers.append(_chat(stacks).say(question))
+    assert all(answers), "the server kept answering while it loaded the change"
+    assert "Kanoboden" in answers[-1] and PHONE in answers[-1]
+    assert boat_text not in _chat(stacks).say(boat_question)

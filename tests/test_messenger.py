@@ -41,9 +41,9 @@ from bot.channels.messenger import (
     split_text,
 )
 from bot.db import get_engine
-from bot.db.migrate import upgrade
 from tests.fake_graph import FakeGraph
 from tests.kommune_facts import HOURS, OPENS
+from tests.library_db import prepare_database
 from tests.live import free_port, serve_in_loop, start_actions, start_rasa, stop_in_loop, wait_for
 
 SECRET = "app-secret-for-tests"
@@ -538,7 +538,7 @@ async def test_a_graph_api_error_does_not_stop_the_channel(webhook: dict[str, An
 def live(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("messenger-live")
     database = f"sqlite:///{tmp / 'messenger.db'}"
-    upgrade(database)
+    prepare_database(database)
     graph = FakeGraph().start()
     ports = {"actions": free_port(), "rasa": free_port()}
     processes = [start_actions(ports["actions"], database, tmp)]

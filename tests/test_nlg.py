@@ -81,3 +81,45 @@ def test_the_widgets_messages_carry_the_answers_language() -> None:
     asyncio.run(out.send_response("s", {"text": "Hello.", "language": "en", "buttons": buttons}))
     assert emitted[0] == {"text": "Før svaret"}
     assert emitted[1]["lang"] == "en" and emitted[1]["text"] == "Hello."
+
+
+def _answer(action: str, events: list | None = None, **kwargs: str) -> dict | None:
+    tracker = DialogueStateTracker.from_events("t", events or [], DOMAIN.slots)
+    return asyncio.run(KommuneNLG(domain=DOMAIN).generate(action, tracker, "rest", **kwargs))
+
+
+def test_the_topic_answer_is_the_one_the_library_chose_in_the_conversations_language(db_url: str) -> None:
+    from rasa.shared.core.events import UserUttered
+
+    from bot.answers import store
+    from tests.test_answers import _doc
+
+    store.create(_doc("a1"), "kari")
+    chosen = {"faq": {"response": {"intent_response_key": "faq/a1"}, "ranking": []}}
+    asked = UserUttered("båtplass?", {"name": "faq", "confidence": 0.9}, parse_data={"response_selector": chosen})
+    response = _answer("utter_faq", [SlotSet("language", "nn"), asked])
+    assert response is not None and response["text"].startswith("Du søkjer om båtplass")
+    assert response["topic_key"] == "faq/a1"
+
+    price = _answer("utter_follow_up_price", [SlotSet("language", "en")], topic_key="faq/a1")
+    assert price is not None and price["text"].startswith("See the price at") and price["topic_key"] == "faq/a1"
+    # An answer without that part gets the dialogue's general follow-up response.
+    deadline = _answer("utter_follow_up_deadline", topic_key="faq/a1", topic="Båtplass", topic_link="https://x.no")
+    assert deadline is not None and deadline["text"].startswith("Fristene står på siden om «Båtplass»: https://x.no")
+
+
+def test_an_unpublished_or_archived_answer_is_never_given(db_url: str) -> None:
+    from bot.answers import live, store
+    from bot.answers.vocabulary import AnswerStatus
+    from bot.nlu.library import selection
+    from tests.test_answers import _doc
+
+    store.create(_doc("a1"), "kari")
+    store.create(_doc("a2", status=AnswerStatus.DRAFT), "kari")
+    store.create(_doc("a3"), "kari")
+    store.set_status("a3", AnswerStatus.ARCHIVED, 1, "kari")
+    assert sorted(live.library().snapshot().answers) == ["a1"]
+    ranked = [item["intent_response_key"] for item in selection("hvordan søker jeg om båtplass")["ranking"]]
+    assert ranked == ["faq/a1"]
+    assert _answer("utter_faq/a1") is not None
+    assert _answer("utter_faq/a2") is None and _answer("utter_faq/a3") is None

@@ -36,11 +36,11 @@ from stdnum.no import fodselsnummer
 
 from bot import accounts
 from bot.db import get_engine
-from bot.db.migrate import upgrade
 from tests import test_messenger as messenger
 from tests.desk.conftest import PASSWORD, Client
 from tests.fake_graph import FakeGraph
 from tests.kommune_facts import open_around_the_clock
+from tests.library_db import prepare_database
 from tests.live import RASA, ROOT, Process, free_port, rasa_env, start_desk, wait_for
 from tests.test_live_handoff import Citizen
 
@@ -135,8 +135,6 @@ class Stack:
             process.stop()
 
 
-
-
 def _start(stack: Stack, model: Path) -> None:
     env = {"DATABASE_URL": stack.database, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{stack.ports['actions']}/webhook"}
     actions_log = stack.tmp / "actions.log"
@@ -196,7 +194,7 @@ def played(
         dropped = (admin, name)
     else:
         database = f"sqlite:///{tmp / 'scan.db'}"
-    upgrade(database)
+    prepare_database(database)
     accounts.create_user("kari", "Kari Saksbehandler", PASSWORD, "agent", url=database)
     graph = FakeGraph().start()
     ports = {name: free_port() for name in ("actions", "rasa", "desk")}

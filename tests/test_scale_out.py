@@ -19,8 +19,8 @@ import redis
 import sqlalchemy as sa
 
 from bot.db import get_engine
-from bot.db.migrate import upgrade
 from tests.kommune_facts import OPENS
+from tests.library_db import prepare_database
 from tests.live import Chat, free_port, start_actions, start_rasa, wait_for
 
 REDIS_URL = "redis://127.0.0.1:6379/1"
@@ -51,7 +51,7 @@ def servers(model_path: Path, postgres_url: str | None, tmp_path_factory: pytest
     if not _redis_up():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     tmp = tmp_path_factory.mktemp("scale")
-    upgrade(postgres_url)
+    prepare_database(postgres_url)
     action_port, port_a, port_b = free_port(), free_port(), free_port()
     processes = []
     with pytest.MonkeyPatch.context() as patch:

@@ -1,9 +1,9 @@
 """Command line of the answer library (messages in Norwegian, for the municipality's IT):
 
-    python -m bot.answers load [MAPPE]     # the catalogue (data/answers) into the database
-    python -m bot.answers export MAPPE     # every answer out, one YAML file per theme
-    python -m bot.answers check [MAPPE]    # the catalogue's answers against the publishing checks
-    python -m bot.answers ask "SPØRSMÅL"   # which published answers are closest to a question
+python -m bot.answers load [MAPPE]     # the catalogue (data/answers) into the database
+python -m bot.answers export MAPPE     # every answer out, one YAML file per theme
+python -m bot.answers check [MAPPE]    # the catalogue's answers against the publishing checks
+python -m bot.answers ask "SPØRSMÅL"   # which published answers are closest to a question
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _ask(question: str) -> int:
         return 1
     for match in matches:
         doc = snapshot.answers[match.key]
-        print(f"{match.score:.2f}  {match.key}  {doc.title.get('nb', '')}")
+        print(f"{match.confidence:.2f}  {match.key}  {doc.title.get('nb', '')}")
     return 0
 
 

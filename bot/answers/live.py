@@ -3,10 +3,11 @@
 Each process (every Rasa server, the action server, the desk) holds a `Snapshot`: the published
 answers and an index over their examples. At most every `ANSWER_REFRESH_SECONDS` (10) a reader
 asks the database for the library's revision (one small query); when it has grown, the new
-published answers are read and the index is rebuilt in a background thread, while readers keep
-the snapshot they have. So a published change reaches every process within the refresh interval
-plus the rebuild (about a second), and nothing waits for it. If the database cannot be reached,
-the process keeps answering from the snapshot it has.
+published answers are read in a background thread while readers keep the snapshot they have. A
+process that ranks questions (a Rasa server) builds the new index there too, before it swaps the
+snapshot: about 8 s for 160 answers on two cores. So a published change reaches every process
+within the refresh interval plus that, and nothing waits for it. If the database cannot be
+reached, the process keeps answering from the snapshot it has.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.answers import store
 from bot.answers.document import AnswerDoc
-from bot.answers.index import AnswerIndex
 from bot.cases.service import CaseStoreError
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.answers.index import AnswerIndex
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +38,10 @@ class Snapshot:
 
     @cached_property
     def index(self) -> AnswerIndex:
+        # Imported here: a process that only reads answers (the action server, the desk) never
+        # needs scikit-learn.
+        from bot.answers.index import AnswerIndex
+
         return AnswerIndex(self.answers.values())
 
 
@@ -63,16 +71,17 @@ class LiveLibrary:
         refresh = self._refresh if self._refresh is not None else get_settings().answer_refresh_seconds
         with self._lock:
             due = self._checked_at is None or now - self._checked_at >= refresh
+            current = self._snapshot
             if due and not self._loading:
                 self._checked_at, self._loading = now, True
-                first = self._snapshot.revision < 0
+                first = current.revision < 0
             else:
-                return self._snapshot
+                return current
         if first or not self._background:
             self._reload()  # the first read waits: there is nothing to answer from yet
-        else:
-            threading.Thread(target=self._reload, name="answer-library", daemon=True).start()
-        return self._snapshot
+            return self._snapshot
+        threading.Thread(target=self._reload, name="answer-library", daemon=True).start()
+        return current
 
     def _reload(self) -> None:
         try:
@@ -80,7 +89,8 @@ class LiveLibrary:
             if revision != self._snapshot.revision:
                 answers = {doc.key: doc for doc in store.published(url=self._url)}
                 fresh = Snapshot(revision, answers)
-                _ = fresh.index  # build it before readers see it
+                if "index" in vars(self._snapshot):  # this process ranks questions (a Rasa server):
+                    _ = fresh.index  # build the new index before readers see it
                 self._snapshot = fresh
                 logger.info("Answer library: %d published answers (revision %d)", len(answers), revision)
         except CaseStoreError as error:
@@ -99,3 +109,9 @@ def library(url: str | None = None) -> LiveLibrary:
     key = url or get_settings().database_url
     with _libraries_lock:
         return _libraries.setdefault(key, LiveLibrary(key))
+
+
+def forget(url: str) -> None:
+    """Drops this process's snapshot of the library at `url`: the next read starts afresh."""
+    with _libraries_lock:
+        _libraries.pop(url, None)

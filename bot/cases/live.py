@@ -38,7 +38,6 @@ NO_ANSWER, STAFF_GONE = EndReason.NO_ANSWER.value, EndReason.STAFF_GONE.value
 TEXT, ACCEPTED = DeliveryKind.TEXT.value, DeliveryKind.ACCEPTED.value
 
 
-
 class LiveChatError(ValueError):
     """A live-chat operation that is not allowed now; the message is for staff."""
 

@@ -215,9 +215,7 @@ def transition(
 ) -> TicketView:
     """Move a ticket to a new status, recording who did it."""
     with session_scope(url) as session:
-        ticket = session.execute(
-            sa.select(Ticket).where(Ticket.reference == reference).with_for_update()
-        ).scalar_one()
+        ticket = session.execute(sa.select(Ticket).where(Ticket.reference == reference).with_for_update()).scalar_one()
         apply_transition(session, ticket, new_status, actor=actor, detail=detail)
         session.flush()
         return TicketView.of(ticket)

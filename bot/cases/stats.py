@@ -217,9 +217,7 @@ def _ticket_figures(url: str, start: dt.datetime, end: dt.datetime, period: str)
     return figures
 
 
-def _first_reply_and_close(
-    session: Session, ids: list[int]
-) -> tuple[dict[int, dt.datetime], dict[int, dt.datetime]]:
+def _first_reply_and_close(session: Session, ids: list[int]) -> tuple[dict[int, dt.datetime], dict[int, dt.datetime]]:
     first_reply: dict[int, dt.datetime] = {}
     first_close: dict[int, dt.datetime] = {}
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):

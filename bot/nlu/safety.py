@@ -7,6 +7,9 @@ suicide risk or an urgent health need, the intent becomes `emergency`, `suicide_
 the emergency numbers (or legevakt) first. The ranking below it is what DIET read in the rest of
 the message (see `bot.nlu.tokenizer`), so the answer to an ordinary question in the same message
 can follow; `safety_by_pattern` in the parse data tells whether a pattern or the classifier found it.
+A message that is exactly an answer's title (a pressed «Mente du …?» button such as «Drikkevann og
+vannkvalitet») chose a topic and is left alone; the answers that name emergencies (legevakt, dog
+bites) give the numbers themselves.
 
 `rasa train` trains the safety layer's classifier here, on the same NLU data as DIET, and stores it
 in the model; loading the model makes it the process's classifier (`bot.safety.use`), which the
@@ -31,6 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import safety
 from bot.nlu.intents import override_intent
 from bot.safety.classifier import SafetyClassifier
+from bot.topics import topic_by_label
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +89,8 @@ class SafetyOverride(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             if text.startswith("/"):
                 continue  # a button's payload
+            if topic_by_label(text):
+                continue  # a pressed «Mente du …?» button: a topic chosen, not an emergency told
             found = safety.assess(text)
             if found:
                 override_intent(message, found.kind.intent)

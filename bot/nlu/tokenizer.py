@@ -13,6 +13,8 @@ Implements Rasa's `Tokenizer` interface by extending `WhitespaceTokenizer`.
   as long as at least `MIN_REST_TOKENS` words remain.
 
 A message that would be left with no tokens keeps them all: the featurizers need something.
+What is left of the text is also kept as text (`question_text`), for the answer library's
+index, which reads characters rather than tokens.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ _MASK = re.compile(re.escape(MASK))
 # Where one part of a message ends and the next begins: sentence ends, commas, «og»/«men»/«and».
 _PARTS = re.compile(r"[.!?;:\n]+|,|\s(?:og|men|and|but|forresten|btw|by the way)\s", re.IGNORECASE)
 MIN_REST_TOKENS = 3
+_LEFT_BEHIND = re.compile(r"^[\s.,;:!-]+|[\s.,;:-]+$")  # what separated a part left out
+QUESTION_TEXT = "question_text"  # a parsed message's text without the parts left out here
 
 
 def message_parts(text: str) -> list[tuple[int, int]]:
@@ -74,9 +78,24 @@ class MaskAwareWhitespaceTokenizer(WhitespaceTokenizer):
                 continue
             flagged = safety_spans(text)
             rest = _outside(tokens, flagged)
+            left_out = [match.span() for match in _MASK.finditer(text)]
             if flagged and len(rest) >= MIN_REST_TOKENS:
                 message.set(TOKENS_NAMES[TEXT], rest)
+                left_out += flagged
+            if left_out:
+                message.set(QUESTION_TEXT, _text_outside(text, left_out))
         return messages
+
+
+def question_text(message: Message) -> str:
+    """The text of a parsed message as its tokens read it: without the parts left out above."""
+    kept = message.get(QUESTION_TEXT)
+    return kept if isinstance(kept, str) and kept.strip() else message.get(TEXT) or ""
+
+
+def _text_outside(text: str, spans: list[tuple[int, int]]) -> str:
+    kept = [char for i, char in enumerate(text) if not any(start <= i < end for start, end in spans)]
+    return _LEFT_BEHIND.sub("", " ".join("".join(kept).split()))
 
 
 def _outside(tokens: list[Token], spans: list[tuple[int, int]]) -> list[Token]:

@@ -18,6 +18,7 @@ from sanic import Sanic
 
 from bot import accounts, cases
 from bot.desk import create_app
+from tests.library_db import load_library
 from tests.live import serve_in_loop, stop_in_loop
 
 PASSWORD = "riktig-hest-batteri"
@@ -132,6 +133,7 @@ def staff(db_url: str) -> dict[str, accounts.StaffView]:
 
 @pytest.fixture
 async def desk(staff: dict, db_url: str) -> AsyncIterator[Desk]:
+    load_library(db_url)  # the desk names a ticket's topic by its answer's title
     app = create_app()
     url, server = await serve_in_loop(app)
     desk = Desk(url, app)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot import accounts
-from bot.db.migrate import upgrade
 from tests.desk.conftest import PASSWORD
+from tests.library_db import prepare_database
 from tests.live import Chat, free_port, start_actions, start_desk, start_rasa, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium i
 def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     tmp = tmp_path_factory.mktemp("desk-live")
     database = f"sqlite:///{tmp / 'desk.db'}"
-    upgrade(database)
+    prepare_database(database)
     accounts.create_user("kari", "Kari Saksbehandler", PASSWORD, "agent", url=database)
     ports = {name: free_port() for name in ("actions", "rasa", "desk")}
     processes = {

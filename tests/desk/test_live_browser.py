@@ -17,11 +17,11 @@ import pytest
 
 from bot import accounts
 from bot.cases import live
-from bot.db.migrate import upgrade
 from tests.desk.conftest import PASSWORD
 from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.desk.test_widget import AXE, _axe, _impacts, _say, _watch
 from tests.kommune_facts import open_around_the_clock
+from tests.library_db import prepare_database
 from tests.live import free_port, start_actions, start_desk, start_rasa, wait_for
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "live"
@@ -34,7 +34,7 @@ def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     tmp = tmp_path_factory.mktemp("live-browser")
     kommune_file = open_around_the_clock(tmp)
     database = f"sqlite:///{tmp / 'live.db'}"
-    upgrade(database)
+    prepare_database(database)
     accounts.create_user("kari", "Kari Saksbehandler", PASSWORD, "agent", url=database)
     ports = {name: free_port() for name in ("actions", "rasa", "desk")}
     bot = f"http://127.0.0.1:{ports['rasa']}"

@@ -16,6 +16,7 @@ from bot.cases.states import Status
 from bot.cases.transcript import transcript
 from bot.db import get_engine
 from tests.desk.conftest import make_ticket
+from tests.library_db import load_library
 
 
 class Events:
@@ -90,7 +91,8 @@ def test_transcript_is_empty_without_a_tracker_store(db_url: str) -> None:
     assert transcript("chat-1") == []
 
 
-def test_statistics_count_conversations_handoffs_times_and_misses(events: Events) -> None:
+def test_statistics_count_conversations_handoffs_times_and_misses(events: Events, db_url: str) -> None:
+    load_library(db_url)  # statistics name a topic by its answer's title
     now = dt.datetime.now(dt.timezone.utc)
     for i in range(4):
         events.said(f"c{i}", "hei", now - dt.timedelta(minutes=30 - i))

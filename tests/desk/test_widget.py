@@ -21,13 +21,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.db.migrate import upgrade
 from bot.desk.web import CSP, OPEN_PATHS, OPEN_PREFIXES
 from bot.desk.widget import TEXTS, demo_csp, origin, tel_href
 from bot.kommune import get_kommune
 from tests.desk.conftest import Desk
 from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.kommune_facts import HOURS, NAME, OFFICE, PHONE, WEBSITE, link
+from tests.library_db import prepare_database
 from tests.live import free_port, start_actions, start_desk, start_rasa, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,7 +188,7 @@ def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """Rasa, the action server and the desk, with the widget pointed at this Rasa."""
     tmp = tmp_path_factory.mktemp("widget-live")
     database = f"sqlite:///{tmp / 'widget.db'}"
-    upgrade(database)
+    prepare_database(database)
     ports = {name: free_port() for name in ("actions", "rasa", "desk")}
     bot = f"http://127.0.0.1:{ports['rasa']}"
     processes = {
@@ -328,9 +328,7 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
         expect(page.locator(".skw-msg-user")).to_have_count(0)
         privacy = dialog.locator(".skw-privacy")
         expect(privacy).to_contain_text("Ikke skriv fødselsnummer eller noe om helsen din her.")
-        expect(privacy.get_by_role("link", name="Les om personvern")).to_have_attribute(
-            "href", link("personvern")
-        )
+        expect(privacy.get_by_role("link", name="Les om personvern")).to_have_attribute("href", link("personvern"))
         session = _stored(page, bot)["sessionId"]
         assert re.fullmatch(r"[0-9a-f]{32}", session)
 
@@ -340,9 +338,7 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
         expect(website).to_have_attribute("target", "_blank")
         expect(website).to_have_attribute("rel", "noopener noreferrer")
         _say(page, "hvordan søker jeg barnehageplass", "barnehageplass")
-        expect(page.locator(".skw-msg-bot").last.get_by_role("link")).to_have_attribute(
-            "href", link("barnehageopptak")
-        )
+        expect(page.locator(".skw-msg-bot").last.get_by_role("link")).to_have_attribute("href", link("barnehageopptak"))
         assert len(page.evaluate("window.__skwAdded")) == 5  # greeting, 2 questions, 2 answers
         dots = "getComputedStyle(document.querySelector('.skw-dot')).animationName"
         assert page.evaluate(dots) == "skw-bounce"
