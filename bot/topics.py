@@ -15,9 +15,11 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from bot.answers import live
+from bot.answers import live, store
 from bot.answers.document import AnswerDoc
 from bot.answers.render import answer_text, title
+from bot.answers.store import AnswerNotFound
+from bot.cases.service import CaseStoreError
 from bot.kommune import get_kommune
 
 FAQ_INTENT = "faq"
@@ -89,9 +91,16 @@ TOPIC_LABELS: dict[str, str] = {
 
 
 def label(topic: str, language: str = "nb") -> str:
+    """A topic's name: its answer's title, also when the answer has since been unpublished or archived."""
     found = TOPICS.get(topic)
     if found:
         return found.label(language)
+    key = answer_key(topic)
+    if key:
+        try:  # a ticket about an answer staff have since taken down
+            return title(store.get(key).doc, language)
+        except (AnswerNotFound, CaseStoreError):
+            pass
     return TOPIC_LABELS.get(topic, "Annet")
 
 

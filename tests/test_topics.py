@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.answers import catalogue
+from bot.answers import catalogue, store
+from bot.answers.vocabulary import AnswerStatus
 from bot.kommune import get_kommune
 from bot.topics import TOPICS, answer_key, label, topic_by_label, topic_key
 
@@ -27,3 +28,12 @@ def test_labels_follow_the_language_and_pages_come_from_the_answer_or_kommune_ym
     assert "skatteetaten.no" in TOPICS["faq/moving"].link()
     assert all(topic.link() for topic in TOPICS.values())
     assert "faq/no_such_answer" not in TOPICS and answer_key("human_handoff") is None
+
+
+def test_a_ticket_keeps_its_topic_name_after_the_answer_is_archived(db_url: str) -> None:
+    doc = next(doc for doc in catalogue.read() if doc.key == "boat_berth")
+    created = store.create(doc, "kari")
+    store.set_status("boat_berth", AnswerStatus.ARCHIVED, created.version, "kari")
+    assert "faq/boat_berth" not in TOPICS  # never given to citizens …
+    assert label("faq/boat_berth") == "Båtplass"  # … but the desk still says what the ticket was about
+    assert label("faq/boat_berth", "en") == "Boat berth"
