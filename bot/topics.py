@@ -106,8 +106,5 @@ def label(topic: str, language: str = "nb") -> str:
 
 def topic_by_label(text: str) -> str | None:
     """The topic whose label, in any language, is exactly `text` (a pressed button)."""
-    wanted = " ".join(text.split()).casefold()
-    for key, doc in live.library().snapshot().answers.items():
-        if any(wanted == name.casefold() for name in doc.title.values()):
-            return topic_key(key)
-    return None
+    key = live.library().snapshot().titles.get(" ".join(text.split()).casefold())
+    return topic_key(key) if key else None

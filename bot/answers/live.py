@@ -37,6 +37,15 @@ class Snapshot:
     answers: dict[str, AnswerDoc] = field(default_factory=dict)
 
     @cached_property
+    def titles(self) -> dict[str, str]:
+        """Every title of every answer, case-folded, to its answer's key (the first answer that has it)."""
+        found: dict[str, str] = {}
+        for key, doc in self.answers.items():
+            for name in doc.title.values():
+                found.setdefault(name.casefold(), key)
+        return found
+
+    @cached_property
     def index(self) -> AnswerIndex:
         # Imported here: a process that only reads answers (the action server, the desk) never
         # needs scikit-learn.
