@@ -20,8 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from bot.cases.models import Base, as_utc, utcnow
 from bot.db import session_scope
 
-ROLES = ("agent", "admin")
-ROLE_LABELS = {"agent": "Saksbehandler", "admin": "Administrator"}
+ROLES = ("agent", "editor", "admin")
+# A «redaktør» works cases like a «saksbehandler» and also edits the answer library; an
+# administrator may do everything.
+ROLE_LABELS = {"agent": "Saksbehandler", "editor": "Redaktør", "admin": "Administrator"}
+EDITOR_ROLES = frozenset({"editor", "admin"})
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
@@ -95,6 +98,10 @@ class StaffView:
         return self.role == "admin"
 
     @property
+    def can_edit_answers(self) -> bool:
+        return self.role in EDITOR_ROLES
+
+    @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
 
@@ -132,7 +139,7 @@ def create_user(
 ) -> StaffView:
     name = normalize_username(username)
     if role not in ROLES:
-        raise AccountError("Rollen må være saksbehandler eller administrator.")
+        raise AccountError("Rollen må være saksbehandler, redaktør eller administrator.")
     _check_password(password)
     full_name = " ".join((full_name or "").split())[:200] or name
     try:
@@ -231,7 +238,7 @@ def update_user(
         staff = _staff(session, username)
         if role is not None:
             if role not in ROLES:
-                raise AccountError("Rollen må være saksbehandler eller administrator.")
+                raise AccountError("Rollen må være saksbehandler, redaktør eller administrator.")
             staff.role = role
         if active is not None:
             staff.active = active

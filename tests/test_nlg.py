@@ -110,8 +110,8 @@ def test_the_topic_answer_is_the_one_the_library_chose_in_the_conversations_lang
 
 def test_an_unpublished_or_archived_answer_is_never_given(db_url: str) -> None:
     from bot.answers import live, store
+    from bot.answers.selection import selection
     from bot.answers.vocabulary import AnswerStatus
-    from bot.nlu.library import selection
     from tests.test_answers import _doc
 
     store.create(_doc("a1"), "kari")

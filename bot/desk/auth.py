@@ -3,7 +3,8 @@ store, and security headers.
 
 Every route needs a login, except the login page, static files and the website chat widget
 (`bot/desk/widget.py`, for citizens): `authenticate` turns everyone else away (pages redirect to
-the login page, the API answers 401). Paths under /admin and /api/v1/admin need the admin role.
+the login page, the API answers 401). Paths under /admin and /api/v1/admin need the admin role;
+the answer library's editor (/svar) needs the editor or admin role.
 Pages post forms with a CSRF token tied to the session; the API takes
 `Authorization: Bearer <token>` and no cookies.
 """
@@ -23,6 +24,7 @@ from sanic.response import HTTPResponse, json, redirect
 from bot import accounts
 from bot.desk.web import (
     ADMIN_PREFIXES,
+    EDITOR_PREFIXES,
     LOGIN_CSRF_COOKIE,
     OPEN_PATHS,
     OPEN_PREFIXES,
@@ -61,6 +63,8 @@ async def authenticate(request: Request) -> HTTPResponse | None:
         if is_api(request):
             return api_error(403, "forbidden", "Bare administratorer har tilgang.")
         return error_page(request, 403, "Ingen tilgang", "Bare administratorer har tilgang til denne siden.")
+    if path.startswith(EDITOR_PREFIXES) and not request.ctx.user.can_edit_answers:
+        return error_page(request, 403, "Ingen tilgang", "Bare redaktører og administratorer kan endre svarene.")
     return None
 
 

@@ -40,6 +40,7 @@ PUBLIC_PATHS = {"/login"}
 OPEN_PATHS = {"/widget.js", "/demo"}
 OPEN_PREFIXES = ("/static/", "/widget/")
 ADMIN_PREFIXES = ("/admin", "/api/v1/admin")
+EDITOR_PREFIXES = ("/svar",)  # the answer library's editor: editors and administrators
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"

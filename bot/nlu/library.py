@@ -4,7 +4,7 @@ Implements Rasa's `GraphComponent` + `IntentClassifier` interface and takes the 
 ResponseSelector, after DIET in config.yml. DIET says whether a message is a question about a
 service (`faq`) or one of the dialogue's own intents; this component ranks the library's
 published answers for it (bot/answers/index.py) from this process's live snapshot
-(bot/answers/live.py), so an answer the service office publishes is found within a minute,
+(bot/answers/live.py, bot/answers/selection.py), so an answer the service office publishes is found within a minute,
 without retraining and without a restart.
 
 Its output has the shape of Rasa's response selector (`response_selector.faq`: the chosen
@@ -16,19 +16,17 @@ title, in any language (a pressed «Mente du …?» button), is a question for t
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.answers import live
+from bot.answers.selection import selection
 from bot.nlu.intents import RuleBasedIntentClassifier, override_intent
 from bot.nlu.tokenizer import question_text
-from bot.topics import FAQ_INTENT, topic_by_label, topic_key
+from bot.topics import FAQ_INTENT, topic_by_label
 
-RANKED = 5  # answers kept in the ranking: the «Mente du …?» choices come from its top three
 # Below this `faq` confidence the ranking could not change what the bot does (bot.certainty
 # weighs an answer by it), so the library is not asked: most dialogue messages skip it.
 MIN_FAQ_CONFIDENCE = 0.05
@@ -41,30 +39,6 @@ def _may_ask_library(message: Message) -> bool:
         and (item.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= MIN_FAQ_CONFIDENCE
         for item in ranking
     )
-
-
-def selection(text: str) -> dict[str, Any]:
-    """The response-selector output for `text` from this process's published answers."""
-    labelled = topic_by_label(text)
-    if labelled:  # a pressed «Mente du …?» button, or an answer's title typed: that answer
-        ranking = [{"intent_response_key": labelled, "confidence": 1.0, "similarity": 1.0}]
-    else:
-        ranking = [
-            {
-                "intent_response_key": topic_key(match.key),
-                "confidence": match.confidence,
-                "similarity": match.similarity,
-            }
-            for match in live.library().snapshot().index.rank(text, limit=RANKED)
-        ]
-    best = ranking[0] if ranking else {"intent_response_key": None, "confidence": 0.0}
-    response = {
-        "intent_response_key": best["intent_response_key"],
-        "utter_action": f"utter_{best['intent_response_key']}" if best["intent_response_key"] else None,
-        "confidence": best["confidence"],
-        "responses": [],
-    }
-    return {"response": response, "ranking": ranking}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from bot import accounts
+from bot.answers import store
 from bot.cases import queue
-from bot.desk.web import ADMIN_PREFIXES
+from bot.desk.web import ADMIN_PREFIXES, EDITOR_PREFIXES
 from tests.desk.conftest import PASSWORD, Desk, Response, make_ticket
 
 # (method, route pattern) that answer without a login. Adding to this list is a security decision.
@@ -42,6 +43,7 @@ SAMPLES = {
     "chat_id": "1",
     "__file_uri__": "desk.css",
     "name": "widget.css",
+    "key": "boat_berth",
 }
 
 
@@ -104,6 +106,21 @@ async def test_agents_get_403_on_every_admin_route_pages_and_api(desk: Desk) -> 
     assert accounts.get_user("inntrenger") is None and accounts.get_user("kari").role == "agent"
     admin_token = accounts.create_api_token("admin")
     assert (await desk.api(admin_token, "GET", "/api/v1/admin/stats")).status == 200
+
+
+async def test_agents_get_403_on_every_editor_route(desk: Desk) -> None:
+    ticket = make_ticket()
+    before = store.get("boat_berth")
+    agent = await desk.login("kari")
+    editor_routes = [(m, p) for m, p in _routes(desk) if p.startswith(EDITOR_PREFIXES) and m != "HEAD"]
+    assert len(editor_routes) >= 9 and {"/svar", "/svar/nytt-svar"} <= {p for _, p in editor_routes}
+    for method, pattern in editor_routes:
+        path = _concrete(pattern, ticket.reference)
+        form = {"versjon": str(before.version), "tekst_nb": "Inntrenger.", "endring": "arkiver", "nokkel": "inntrenger"}
+        response = await (agent.get(path) if method == "GET" else agent.post(path, form))
+        assert response.status == 403 and "Bare redaktører" in response.text, (method, path)
+        _assert_headers(response, (method, path))
+    assert store.get("boat_berth") == before
 
 
 async def test_every_answer_carries_the_security_headers(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -101,3 +101,58 @@
   var transcript = document.getElementById("transcript");
   if (transcript && transcript.getAttribute("data-poll")) { refresher(transcript, 2000); }
 })();
+
+// 3. The answer editor: while the editor types, the desk measures each language's LIX, shows the
+// answer as the bot would give it (filled from kommune.yml) and lists what blocks publishing. The
+// desk computes all of it (bot/answers/editing.py); this only sends the form and shows the reply
+// as text. Without the script the same shows after saving.
+(function () {
+  "use strict";
+  var form = document.getElementById("answer-form");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var timer = null, sent = 0;
+
+  function lixText(info) {
+    if (info.lix === null) { return "Ingen tekst ennå."; }
+    return "LIX " + info.lix + (info.lix_ok ? " – lett å lese." : " – for tungt. Skriv kortere setninger og ord (under 40).");
+  }
+
+  function show(data) {
+    Object.keys(data.languages).forEach(function (lang) {
+      var info = data.languages[lang];
+      var lix = form.querySelector('[data-lix="' + lang + '"]');
+      if (lix && lix.textContent !== lixText(info)) {
+        lix.textContent = lixText(info);
+        lix.classList.toggle("bad", !info.lix_ok);
+      }
+      var text = form.querySelector('[data-preview-text="' + lang + '"]');
+      if (text) { text.textContent = info.text; }
+      var fallback = form.querySelector('[data-fallback="' + lang + '"]');
+      if (fallback) { fallback.hidden = info.written || !info.text; }
+    });
+    var list = document.getElementById("publish-problems");
+    list.textContent = "";
+    var problems = data.problems.length ? data.problems : ["Ingenting hindrer publisering."];
+    problems.forEach(function (problem) {
+      var item = document.createElement("li");
+      item.textContent = problem;
+      if (!data.problems.length) { item.className = "ok"; }
+      list.appendChild(item);
+    });
+  }
+
+  function update() {
+    var mine = ++sent;
+    fetch(form.getAttribute("data-preview"), {
+      method: "POST", credentials: "same-origin", body: new FormData(form), headers: { "Accept": "application/json" }
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && mine === sent) { show(data); } })
+      .catch(function () { /* the next keystroke tries again */ });
+  }
+
+  form.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(update, 300);
+  });
+})();
