@@ -239,6 +239,15 @@ def test_the_answer_library_migration_goes_down_and_up_again(db_url: str) -> Non
     assert sa.inspect(get_engine(db_url)).has_table("sk_answers") and store.list_answers() == []
 
 
+def test_the_review_list_migration_goes_down_and_up_again_and_keeps_the_answers(db_url: str) -> None:
+    store.create(_doc(), "kari")
+    downgrade(db_url, "0005")
+    assert not sa.inspect(get_engine(db_url)).has_table("sk_reviewed_questions")
+    upgrade(db_url)
+    assert sa.inspect(get_engine(db_url)).has_table("sk_reviewed_questions")
+    assert [v.key for v in store.list_answers()] == [_doc().key]
+
+
 def test_the_themes_are_the_14_main_themes_of_los_each_with_its_own_file() -> None:
     assert len(THEMES) == 14 and "Omsorg, trygd og sosiale tjenester" in THEMES
     assert len({catalogue.theme_file_name(t) for t in THEMES}) == 14

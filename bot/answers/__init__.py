@@ -10,5 +10,6 @@
 - `live`, `index`, `selection`: the published answers each process holds, and the ranking of them
   for a question;
 - `trial`: what the bot would do with a question, for the editor's «Prøv et spørsmål» box;
-- `editing`: the editor's form in the desk, read into an answer, and its live preview.
+- `editing`: the editor's form in the desk, read into an answer, and its live preview;
+- `review`: the questions the bot could not answer, for the editors to teach it.
 """

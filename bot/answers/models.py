@@ -56,3 +56,23 @@ class AnswerVersion(Base):
     content = sa.Column(sa.JSON, nullable=False)
 
     answer = relationship("Answer", back_populates="versions")
+
+
+class ReviewedQuestion(Base):
+    """A question from the review list that an editor has dealt with, so it leaves the list.
+
+    Only a hash of the question is kept (`bot.answers.review`), never its text: the text stays in
+    the conversation, which the retention run deletes after the retention period.
+    """
+
+    __tablename__ = "sk_reviewed_questions"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    tenant = sa.Column(sa.String(64), nullable=False, default=LOCAL_TENANT)
+    digest = sa.Column(sa.String(64), nullable=False)
+    action = sa.Column(sa.String(32), nullable=False)  # `review.Action`
+    answer_key = sa.Column(sa.String(80))
+    actor = sa.Column(sa.String(100), nullable=False)
+    at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+    __table_args__ = (sa.UniqueConstraint("tenant", "digest", name="uq_sk_reviewed_questions_tenant_digest"),)

@@ -14,6 +14,8 @@
   chat that did not become a ticket.
 - Open tickets (new, in progress, waiting for the citizen) are kept however old they are, and
   so are their conversations and the conversations of open live chats.
+- The answer library's review list reads its questions from the conversations, so they go with
+  them; the marks of questions an editor dealt with (hashes only) go after the same period.
 
 `apply_retention` is idempotent (a second run with the same clock changes nothing) and safe to
 run from several places at once: each ticket is anonymised in its own transaction, which starts
@@ -31,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.answers.models import ReviewedQuestion
 from bot.cases.models import LiveChat, LiveDelivery, OutboxMessage, Ticket, TicketEvent, utcnow
 from bot.cases.service import store_errors
 from bot.cases.transcript import EVENTS_TABLE, has_events_table
@@ -275,5 +278,7 @@ def _run(days: int, now: dt.datetime, cutoff: dt.datetime, dry_run: bool, url: s
         session.execute(sa.delete(LiveDelivery).where(LiveDelivery.chat_id.in_(chats)).execution_options(**quick))
         gone = session.execute(sa.delete(LiveChat).where(_stale_chats(cutoff)).execution_options(**quick))
         live_chats = int(gone.rowcount or 0)
+        # The review list's marks (bot/answers/review.py): hashes of questions dealt with.
+        session.execute(sa.delete(ReviewedQuestion).where(ReviewedQuestion.at < cutoff).execution_options(**quick))
 
     return RetentionReport(days, cutoff, False, tickets, conversations, events, live_chats, failed)

@@ -165,8 +165,8 @@ def _conversation_figures(url: str, start: dt.datetime, end: dt.datetime, period
         for kind, days in _safety_days(connection, start, end).items():
             for day in days:
                 figures.safety[kind][_bucket_start(day, period)] += 1
-        unanswered = _unanswered(connection, start, end)
-    figures.misunderstood = _misunderstood(unanswered)
+        misses = unanswered(connection, start, end)
+    figures.misunderstood = _misunderstood([(m.at, m.text) for m in misses])
     return figures
 
 
@@ -273,20 +273,43 @@ def _safety_days(connection: sa.engine.Connection, start: dt.datetime, end: dt.d
     return found
 
 
-def _unanswered(connection: sa.engine.Connection, start: dt.datetime, end: dt.datetime) -> list[tuple[float, str]]:
-    """(time, text) of each citizen message the bot answered with «I don't know»."""
+@dataclass(frozen=True)
+class Unanswered:
+    at: float  # the bot's answer, seconds since the epoch
+    text: str  # the citizen's message (ID numbers were masked before it was stored)
+    response: str  # what the bot answered: one of the responses asked for
+    language: str | None  # the conversation's `language` slot at the time, if set
+
+
+def unanswered(
+    connection: sa.engine.Connection,
+    start: dt.datetime,
+    end: dt.datetime,
+    responses: tuple[str, ...] = (DONT_KNOW_RESPONSE,),
+) -> list[Unanswered]:
+    """Each citizen message the bot answered with one of `responses` («I don't know» by default)."""
     found = []
-    for row in _bot_answers(connection, (DONT_KNOW_RESPONSE,), start, end):
+    for row in _bot_answers(connection, responses, start, end):
+        before = {"s": row.sender_id, "i": row.id}
         data = connection.execute(
             sa.text(
                 f"SELECT data FROM {EVENTS_TABLE} WHERE sender_id = :s AND type_name = 'user' AND id < :i "
                 "ORDER BY id DESC LIMIT 1"
             ),
-            {"s": row.sender_id, "i": row.id},
+            before,
+        ).scalar()
+        slot = connection.execute(
+            sa.text(
+                f"SELECT data FROM {EVENTS_TABLE} WHERE sender_id = :s AND type_name = 'slot' "
+                "AND action_name = 'language' AND id < :i ORDER BY id DESC LIMIT 1"
+            ),
+            before,
         ).scalar()
         try:
             text = str(json.loads(data or "{}").get("text") or "")
+            language = json.loads(slot).get("value") if slot else None
+            response = (json.loads(row.data or "{}").get("metadata") or {}).get("utter_action")
         except ValueError:
             continue
-        found.append((row.timestamp, text))
+        found.append(Unanswered(row.timestamp, text, str(response), language if isinstance(language, str) else None))
     return found

@@ -1,6 +1,6 @@
-"""The desk's Sanic app, assembled: configuration, static files, middleware (`auth.py`), the five
-blueprints (staff pages, the answer editor, live chat, JSON API, the citizens' chat widget) and the error handlers
-(`web.py`). Nothing here handles a request itself.
+"""The desk's Sanic app, assembled: configuration, static files, middleware (`auth.py`), the six
+blueprints (staff pages, the answer editor and its review list, live chat, JSON API, the citizens'
+chat widget) and the error handlers (`web.py`). Nothing here handles a request itself.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import uuid
 from sanic import Sanic
 from sanic.exceptions import SanicException
 
-from bot.desk import api, auth, editor, live, pages, widget
+from bot.desk import api, auth, editor, live, pages, review, widget
 from bot.desk.web import HERE, on_sanic_error, on_unexpected, templates
 
 
@@ -24,7 +24,8 @@ def create_app(name: str | None = None) -> Sanic:
     app.register_middleware(auth.authenticate, "request")
     app.register_middleware(auth.refuse_unstorable, "request")
     app.register_middleware(auth.security_headers, "response")
-    for blueprint in (pages.blueprint(), editor.blueprint(), live.blueprint(), api.blueprint(), widget.blueprint()):
+    blueprints = (pages, editor, review, live, api, widget)
+    for blueprint in (module.blueprint() for module in blueprints):
         app.blueprint(blueprint)
     app.exception(SanicException)(on_sanic_error)
     app.exception(Exception)(on_unexpected)

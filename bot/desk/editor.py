@@ -14,7 +14,7 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from bot.answers import editing, store, trial
+from bot.answers import editing, review, store, trial
 from bot.answers.document import AnswerDoc
 from bot.answers.store import AnswerError, AnswerNotFound, AnswerView, PublishBlocked, VersionConflict
 from bot.answers.vocabulary import LANGUAGES, THEMES, AnswerStatus
@@ -233,23 +233,34 @@ async def restore_version(request: Request, key: str) -> HTTPResponse:
 
 
 async def new_answer_form(request: Request, status: int = 200, error: str | None = None, **form: Any) -> HTTPResponse:
+    if not form:  # from the review list: the question becomes the first example
+        question = review.normalise(request.args.get("sporsmal") or "")[:500]
+        language = request.args.get("sprak") or "nb"
+        form = {"sporsmal": question, "sprak": language if language in LANGUAGES else "nb"} if question else {}
     return render(request, "answer_new.html", status=status, themes=THEMES, form=form, error=error)
 
 
 async def create_answer(request: Request) -> HTTPResponse:
-    values = {name: form_value(request, name).strip() for name in ("nokkel", "tema", "tittel_nb", "eier")}
+    names = ("nokkel", "tema", "tittel_nb", "eier", "sporsmal", "sprak")
+    values = {name: form_value(request, name).strip() for name in names}
+    question = review.normalise(values["sporsmal"])
+    language = values["sprak"] if values["sprak"] in LANGUAGES else "nb"
     doc = AnswerDoc(
         key=values["nokkel"],
         theme=values["tema"],
         title={"nb": values["tittel_nb"]},
         text={},
+        examples={language: [question]} if question else {},
         owner=values["eier"][:100] or "Servicekontoret",
         status=AnswerStatus.DRAFT,
     )
+    actor = request.ctx.user.username
     try:
-        await run(store.create, doc, request.ctx.user.username)
+        await run(store.create, doc, actor)
     except AnswerError as refused:
         return await new_answer_form(request, status=400, error=" ".join(refused.problems), **values)
+    if question:
+        await run(review.mark, question, review.Action.NEW_ANSWER, actor, answer_key=doc.key)
     return see_other(f"/svar/{doc.key}", "created")
 
 

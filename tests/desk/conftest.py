@@ -7,16 +7,22 @@ are concurrent.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
 from bot import accounts, cases
+from bot.db import get_engine
 from bot.desk import create_app
 from tests.library_db import load_library
 from tests.live import serve_in_loop, stop_in_loop
@@ -143,3 +149,46 @@ async def desk(staff: dict, db_url: str) -> AsyncIterator[Desk]:
         for client in desk.clients:
             await client.session.close()
         await stop_in_loop(server)
+
+
+class Events:
+    """Writes events the way Rasa's SQL tracker store does (same table, same JSON)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = get_engine(url)
+        self.table = SQLTrackerStore.SQLEvent.__table__
+
+    def add(self, sender: str, event: object, at: dt.datetime) -> None:
+        event.timestamp = at.timestamp()  # type: ignore[attr-defined]
+        data = event.as_dict()  # type: ignore[attr-defined]
+        with self.engine.begin() as connection:
+            connection.execute(
+                self.table.insert().values(
+                    sender_id=sender,
+                    type_name=data["event"],
+                    timestamp=data["timestamp"],
+                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                )
+            )
+
+    def said(self, sender: str, text: str, at: dt.datetime, intent: str = "faq") -> None:
+        self.add(sender, UserUttered(text, {"name": intent, "confidence": 0.9}), at)
+
+    def answered(
+        self, sender: str, text: str, at: dt.datetime, buttons: list | None = None, response: str | None = None
+    ) -> None:
+        metadata = {"utter_action": response} if response else {}
+        self.add(sender, BotUttered(text, {"buttons": buttons} if buttons else {}, metadata), at)
+
+
+@pytest.fixture
+def events(db_url: str) -> Iterator[Events]:
+    store = Events(db_url)
+    store.table.create(store.engine, checkfirst=True)
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM events"))
+    yield store
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM events"))

@@ -1,5 +1,6 @@
-"""In headless Chromium: an editor changes an answer in the desk and publishes it, and a citizen
-in the chat widget gets the new text within a minute, from a Rasa server that was not restarted.
+"""In headless Chromium: an editor teaches an answer a question from the review list, changes
+the answer and publishes it, and a citizen in the chat widget gets the new text within a minute,
+for the question too, from a Rasa server that was not restarted.
 
 Rasa, the action server and the desk run as subprocesses with their default refresh interval.
 Screenshots of the editor and of the widget go to tests/output/editor/ for a person to look at.
@@ -25,6 +26,7 @@ from tests.live import Chat, free_port, start_actions, start_desk, start_rasa, w
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "editor"
 QUESTION = "hvordan leier jeg båtplass?"
+UNKNOWN = "hvor kan jeg fortøye sjekta mi"  # the catalogue's examples do not make the bot sure of this one
 NEW_TEXT = "Båtplass leier du hos havnekontoret vårt. Ring oss på {telefon}, så setter vi deg på listen."
 HEAVY_TEXT = (
     "Kommunens havneadministrasjon administrerer utleieordningen for småbåthavnens fortøyningsplasser, "
@@ -64,6 +66,8 @@ def test_an_editor_publishes_a_change_and_the_widget_gives_it_within_a_minute(st
     desk = stack["desk"]
     before = Chat(stack["rasa"], "editor-before").say(QUESTION)
     assert "båtplass" in before.lower() and "havnekontoret" not in before  # the catalogue's answer
+    unsure = Chat(stack["rasa"], "editor-unknown").say(UNKNOWN)
+    assert "båtplass" not in unsure.lower()  # not answered: it goes to the review list
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -82,6 +86,17 @@ def test_an_editor_publishes_a_change_and_the_widget_gives_it_within_a_minute(st
             expect(editor.locator("#prov-resultat")).to_contain_text("Boten svarer: Båtplass")
             editor.screenshot(path=str(OUTPUT / "1-list-and-try.png"), full_page=False)
 
+            # The review list: the question the bot was unsure of becomes an example of «Båtplass».
+            editor.get_by_role("link", name="Gå gjennom spørsmål boten ikke kunne svare på").click()
+            item = editor.locator(".review-item", has_text=UNKNOWN)
+            expect(item).to_contain_text("Mente du")
+            item.get_by_label("Legg til som eksempel på").select_option("boat_berth")
+            editor.screenshot(path=str(OUTPUT / "2-review-list.png"), full_page=False)
+            item.get_by_role("button", name="Legg til", exact=True).click()
+            expect(editor.get_by_text("Spørsmålet er lagt til som eksempel")).to_be_visible()
+            expect(editor.locator(".review-item", has_text=UNKNOWN)).to_have_count(0)
+            editor.get_by_role("link", name="← Alle svar").click()
+
             editor.get_by_label("Søk", exact=True).fill("båtplass")
             editor.get_by_role("button", name="Vis", exact=True).click()
             editor.get_by_role("link", name="Båtplass", exact=True).click()
@@ -93,14 +108,14 @@ def test_an_editor_publishes_a_change_and_the_widget_gives_it_within_a_minute(st
             text_box.fill(HEAVY_TEXT)
             expect(editor.locator("#lix_nb")).to_contain_text("for tungt")
             expect(editor.locator("#publish-problems")).to_contain_text("bokmål har LIX")
-            editor.screenshot(path=str(OUTPUT / "2-heavy-text-blocked.png"), full_page=True)
+            editor.screenshot(path=str(OUTPUT / "3-heavy-text-blocked.png"), full_page=True)
 
             # A clear text: the preview shows it as the bot will give it, with the phone number filled in.
             text_box.fill(NEW_TEXT)
             expect(editor.locator("#lix_nb")).to_contain_text("lett å lese")
             expect(editor.locator('[data-preview-text="nb"]')).to_contain_text(PHONE)
             expect(editor.locator("#publish-problems")).to_contain_text("Ingenting hindrer publisering")
-            editor.screenshot(path=str(OUTPUT / "3-clear-text-preview.png"), full_page=True)
+            editor.screenshot(path=str(OUTPUT / "4-clear-text-preview.png"), full_page=True)
             editor.get_by_role("button", name="Lagre og publiser endringen").click()
             expect(editor.get_by_text("Endringen er lagret og publisert")).to_be_visible()
             published_at = time.monotonic()
@@ -128,20 +143,30 @@ def test_an_editor_publishes_a_change_and_the_widget_gives_it_within_a_minute(st
             waited = time.monotonic() - published_at
             expect(new_answer).to_contain_text(PHONE)
             assert waited <= 60, f"the new text came after {waited:.0f} s"
-            citizen.screenshot(path=str(OUTPUT / "4-widget-new-answer.png"))
+            # The question from the review list now gets the answer too.
+            answers = new_answer.count()
+            citizen.get_by_label("Skriv meldingen din").fill(UNKNOWN)
+            citizen.keyboard.press("Enter")
+            expect(new_answer).to_have_count(answers + 1, timeout=30_000)
+            citizen.screenshot(path=str(OUTPUT / "5-widget-new-answer.png"))
             assert not problems and not citizen_problems, (problems, citizen_problems)
 
             # History: the editor's change is a version of its own.
             editor.get_by_role("link", name="Historikk").click()
             expect(editor.get_by_text("endret", exact=False).first).to_be_visible()
             expect(editor.locator(".versions li").first).to_contain_text("rita")
-            editor.screenshot(path=str(OUTPUT / "5-history.png"), full_page=False)
+            editor.screenshot(path=str(OUTPUT / "6-history.png"), full_page=False)
 
             if AXE.exists():  # axe-core is injected as an inline script: a context without the desk's CSP
                 checker = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
                 checker.add_cookies(editor_context.cookies())
                 page = checker.new_page()
-                for path in ("/svar?sporsmal=parkering", "/svar/boat_berth", "/svar/boat_berth/historikk"):
+                for path in (
+                    "/svar?sporsmal=parkering",
+                    "/svar/boat_berth",
+                    "/svar/boat_berth/historikk",
+                    "/svar/gjennomgang",
+                ):
                     page.goto(desk + path)
                     violations = _axe(page)
                     print(f"\naxe-core on {path}:", _impacts(violations))
