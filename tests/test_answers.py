@@ -303,3 +303,18 @@ def test_the_index_ranks_the_answer_a_question_asks_for_with_two_answers_or_more
         assert abs(sum(m.confidence for m in ranked) - 1) < 1e-6
     assert [m.key for m in AnswerIndex([_doc("boat")]).rank("båtplass")] == ["boat"]
     assert AnswerIndex([_doc("boat"), dogs]).rank("  ") == []
+
+
+def test_an_index_is_built_once_for_the_same_titles_and_examples() -> None:
+    import dataclasses
+
+    from bot.answers.index import index_for
+
+    docs = [_doc("boat"), _doc("dogs", title={"nb": "Hund"}, examples={"nb": ["løs hund", "båndtvang"]})]
+    first = index_for(docs)
+    new_text = [dataclasses.replace(docs[0], text={"nb": "En ny tekst. Den er kort."}), docs[1]]
+    assert index_for(new_text) is first  # the index reads only titles and examples
+    new_example = [docs[0], dataclasses.replace(docs[1], examples={"nb": ["løs hund", "båndtvang", "hundepark"]})]
+    second = index_for(new_example)
+    assert second is not first and "dogs" in second.keys
+    assert index_for(docs) is first  # the last two are kept

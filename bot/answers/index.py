@@ -14,6 +14,10 @@ of the closest example of that answer. Whether the bot answers is decided from t
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -92,3 +96,28 @@ class AnswerIndex:
             confidence /= confidence.sum()
         order = np.argsort(-confidence)[:limit]
         return [Match(self.keys[i], float(confidence[i]), float(closest[i])) for i in order]
+
+
+_built: OrderedDict[str, AnswerIndex] = OrderedDict()
+_built_lock = threading.Lock()
+_KEPT = 2  # the index in use and the one being built beside it
+
+
+def index_for(docs: Iterable[AnswerDoc]) -> AnswerIndex:
+    """The index over `docs`, built once per process for the same titles and examples.
+
+    A change that touches neither (a new text, a status that leaves the same answers published)
+    reuses the index instead of spending seconds on an identical one; so do several databases
+    with the same library in one process (the tests).
+    """
+    docs = list(docs)
+    content = [(d.key, d.title, d.examples) for d in sorted(docs, key=lambda d: d.key)]
+    fingerprint = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    with _built_lock:
+        found = _built.get(fingerprint)
+        if found is None:
+            found = _built[fingerprint] = AnswerIndex(docs)
+            while len(_built) > _KEPT:
+                _built.popitem(last=False)
+        _built.move_to_end(fingerprint)
+        return found
