@@ -54,6 +54,8 @@ run: setup train
 	@echo "  Nettsidechat (demo): http://localhost:$(DESK_PORT)/demo"
 	@echo "  Saksbehandling (desk):  http://localhost:$(DESK_PORT)/"
 	@echo "    Første administrator:  $(PY) -m bot.desk create-user --role admin"
+	@echo "  Svarene boten gir (redaktører):  http://localhost:$(DESK_PORT)/svar"
+	@echo "    Redaktør:  $(PY) -m bot.desk create-user --role editor, eller «Gjør til redaktør» under Brukere"
 	@echo "    API-nøkkel til saksystemet:  $(PY) -m bot.desk create-token BRUKERNAVN"
 	@echo "  Database: $(DATABASE_URL)"
 	@echo ""
