@@ -43,23 +43,39 @@ def _lines(value: str) -> list[str]:
 
 
 def doc_from_form(form: Mapping[str, str], base: AnswerDoc, today: dt.date | None = None) -> AnswerDoc:
-    """The answer as the editor's form has it; what the form does not hold (key, status) comes from `base`."""
+    """The answer as the editor's form has it; what the form does not hold comes from `base`.
+
+    A field the form leaves out keeps what `base` has, so a partial form never wipes stored text;
+    a field sent empty empties it.
+    """
 
     def field(name: str) -> str:
         return str(form.get(name) or "").strip()
 
-    def texts(prefix: str) -> dict[str, str]:
-        return {lang: field(f"{prefix}_{lang}") for lang in LANGUAGES if field(f"{prefix}_{lang}")}
+    def texts(prefix: str, stored: dict[str, str]) -> dict[str, str]:
+        merged = {
+            lang: field(f"{prefix}_{lang}") if f"{prefix}_{lang}" in form else stored.get(lang, "")
+            for lang in LANGUAGES
+        }
+        return {lang: text for lang, text in merged.items() if text}
 
+    def examples() -> dict[str, list[str]]:
+        merged = {
+            lang: _lines(field(f"eksempler_{lang}")) if f"eksempler_{lang}" in form else base.examples.get(lang, [])
+            for lang in LANGUAGES
+        }
+        return {lang: items for lang, items in merged.items() if items}
+
+    parts = {name: texts(f"del_{name}", base.parts.get(name, {})) for name in PARTS}
     return replace(
         base,
         theme=field("tema") or base.theme,
         owner=field("eier")[:100] or base.owner,
-        title=texts("tittel"),
-        text=texts("tekst"),
-        parts={name: texts(f"del_{name}") for name in PARTS if texts(f"del_{name}")},
-        examples={lang: _lines(field(f"eksempler_{lang}")) for lang in LANGUAGES if _lines(field(f"eksempler_{lang}"))},
-        sources=_lines(field("kilder")),
+        title=texts("tittel", base.title),
+        text=texts("tekst", base.text),
+        parts={name: value for name, value in parts.items() if value},
+        examples=examples(),
+        sources=_lines(field("kilder")) if "kilder" in form else base.sources,
         checked_on=(today or dt.date.today()) if field("kontrollert") else base.checked_on,
     )
 

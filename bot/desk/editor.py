@@ -18,7 +18,7 @@ from bot.answers import editing, review, store, trial
 from bot.answers.document import AnswerDoc
 from bot.answers.store import AnswerError, AnswerNotFound, AnswerView, PublishBlocked, VersionConflict
 from bot.answers.vocabulary import LANGUAGES, THEMES, AnswerStatus
-from bot.desk.web import Route, error_page, form_value, render, routes_blueprint, run, see_other
+from bot.desk.web import Route, error_page, form_fields, form_value, render, routes_blueprint, run, see_other
 
 STATUS_LABELS = {AnswerStatus.DRAFT: "Utkast", AnswerStatus.PUBLISHED: "Publisert", AnswerStatus.ARCHIVED: "Arkivert"}
 CHANGES = {
@@ -126,10 +126,6 @@ async def show_answer(request: Request, key: str) -> HTTPResponse:
     return view if isinstance(view, HTTPResponse) else await _answer_page(request, view)
 
 
-def _form(request: Request) -> dict[str, str]:
-    return {name: form_value(request, name) for name in request.form or {}}
-
-
 def _expected_version(request: Request) -> int:
     try:
         return int(form_value(request, "versjon"))
@@ -141,7 +137,7 @@ async def save_answer(request: Request, key: str) -> HTTPResponse:
     view = await _get(request, key)
     if isinstance(view, HTTPResponse):
         return view
-    doc = editing.doc_from_form(_form(request), view.doc)
+    doc = editing.doc_from_form(form_fields(request), view.doc)
     actor = request.ctx.user.username
     try:
         saved = await run(store.save, doc, _expected_version(request), actor)
@@ -194,7 +190,7 @@ async def preview_answer(request: Request, key: str) -> HTTPResponse:
     view = await _get(request, key)
     if isinstance(view, HTTPResponse):
         return json({"error": "not_found"}, status=404)
-    doc = editing.doc_from_form(_form(request), view.doc)
+    doc = editing.doc_from_form(form_fields(request), view.doc)
     return json((await run(editing.preview, doc)).as_json())
 
 

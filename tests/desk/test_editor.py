@@ -254,3 +254,21 @@ async def test_try_a_question(desk: Desk, editor: accounts.StaffView) -> None:
 
     masked = await client.get("/svar?sporsmal=fødselsnummeret mitt er 01019012480")
     assert "01019012480" not in masked.text
+
+
+async def test_a_partial_form_changes_only_what_it_sends(desk: Desk, editor: accounts.StaffView) -> None:
+    before = store.get(KEY)
+    client = await desk.login("rita")
+    await client.get(f"/svar/{KEY}")
+    saved = await client.post(f"/svar/{KEY}", {"versjon": str(before.version), "tekst_nb": NEW_TEXT})
+    assert saved.status == 303
+    after = store.get(KEY).doc
+    assert after.text == {**before.doc.text, "nb": NEW_TEXT}
+    emptied = await client.post(f"/svar/{KEY}", {"versjon": str(before.version + 1), "tekst_en": ""})
+    assert emptied.status == 303 and "en" not in store.get(KEY).doc.text  # a field sent empty empties it
+    assert (after.title, after.examples, after.parts, after.sources) == (
+        before.doc.title,
+        before.doc.examples,
+        before.doc.parts,
+        before.doc.sources,
+    )
