@@ -47,16 +47,38 @@ class Trial:
     safety: safety.SafetyKind | None = None
 
 
-def try_question(question: str) -> Trial:
-    """What the bot would do with `question` (see the module)."""
-    text = mask_text(" ".join(question.split())[:500])
-    found = safety.assess(text)
-    parse_data = {
+def _parse_data(text: str) -> dict:
+    """The bot's parse of `text` as a question about a service (the library's ranking)."""
+    return {
         "text": text,
         "intent": {"name": FAQ_INTENT, "confidence": 1.0},
         "intent_ranking": [{"name": FAQ_INTENT, "confidence": 1.0}],
         "response_selector": {FAQ_INTENT: selection(text)},
     }
+
+
+def _candidates(parse_data: dict, offered: tuple[str, ...] = ()) -> list[Candidate]:
+    answers = live.library().snapshot().answers
+    candidates = []
+    for topic, confidence in ranked_topics(parse_data):
+        doc = answers.get(answer_key(topic) or "")
+        if doc is not None:
+            candidates.append(
+                Candidate(doc.key, render.title(doc, "nb"), doc.theme, confidence, offered=topic in offered)
+            )
+    return candidates
+
+
+def closest(question: str, limit: int) -> list[Candidate]:
+    """The answers closest to `question`, best first, without the rest of `try_question`."""
+    return _candidates(_parse_data(mask_text(" ".join(question.split())[:500])))[:limit]
+
+
+def try_question(question: str) -> Trial:
+    """What the bot would do with `question` (see the module)."""
+    text = mask_text(" ".join(question.split())[:500])
+    found = safety.assess(text)
+    parse_data = _parse_data(text)
     override = decide(parse_data)
     offered: tuple[str, ...] = ()
     if override is None and sure_of_topic(parse_data):
@@ -69,12 +91,5 @@ def try_question(question: str) -> Trial:
             "which_topic": Outcome.CHOICES,
             "no_question": Outcome.NO_QUESTION,
         }.get(reply.miss_kind or "", Outcome.DONT_KNOW)
-    answers = live.library().snapshot().answers
-    candidates = []
-    for topic, confidence in ranked_topics(parse_data):
-        doc = answers.get(answer_key(topic) or "")
-        if doc is not None:
-            candidates.append(
-                Candidate(doc.key, render.title(doc, "nb"), doc.theme, confidence, offered=topic in offered)
-            )
+    candidates = _candidates(parse_data, offered)
     return Trial(text, Outcome.SAFETY if found else outcome, candidates, found.kind if found else None)

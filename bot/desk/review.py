@@ -23,14 +23,10 @@ MESSAGES = {
 }
 
 
-def _suggestions(question: str) -> list[trial.Candidate]:
-    return trial.try_question(question).candidates[:SUGGESTED]
-
-
 async def review_list(request: Request, status: int = 200, error: str | None = None) -> HTTPResponse:
     items = await run(review.pending)
     shown = items[:SHOWN]
-    suggestions = await run(lambda: {item.digest: _suggestions(item.text) for item in shown})
+    suggestions = await run(lambda: {item.digest: trial.closest(item.text, SUGGESTED) for item in shown})
     return render(
         request,
         "review.html",
