@@ -1,7 +1,7 @@
 """Rasa NLG that answers in the conversation's language and fills in the municipality's facts.
 
 Configured in endpoints.yml as `nlg: type: bot.nlg.KommuneNLG`. It is Rasa's templated NLG
-(responses from the domain, conditional variations, slot filling) with five changes:
+(responses from the domain, conditional variations, slot filling) with these changes:
 - topic answers come from the answer library (bot/answers), as this process's live snapshot has
   them: `utter_faq` gives the answer the library chose for the latest message (bot/nlu/library.py),
   `utter_faq/<key>` that answer, and a follow-up (`utter_follow_up_<facet>` with `topic_key`) the
@@ -12,7 +12,8 @@ Configured in endpoints.yml as `nlg: type: bot.nlg.KommuneNLG`. It is Rasa's tem
   language: nn]` over `[ticket_outcome: created]` (Rasa would pick at random among them);
 - `{placeholders}` are filled from kommune.yml in the answer's language (opening hours and this
   week's exceptions to them, where the office is), and slots win on a name clash;
-- each response says which language it is in (`language`), so the widget's own texts can follow.
+- each response says which language it is in (`language`), so the widget's own texts can follow,
+  and a library answer says so (`rated_answer`), so the widget and Messenger can ask 👍 / 👎.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.answers import live
 from bot.answers.render import answer_text
-from bot.answers.vocabulary import PARTS
+from bot.answers.vocabulary import PARTS, RATED_ANSWER
 from bot.kommune import LANGUAGES, get_kommune
 from bot.topics import FAQ_INTENT, answer_key
 
@@ -79,12 +80,12 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
             doc = answers.get(answer_key(topic) or "")
             if doc is None or part is None or part not in doc.parts:
                 return None
-            return {"text": answer_text(doc, language, part), "topic_key": topic}
+            return {"text": answer_text(doc, language, part), "topic_key": topic, RATED_ANSWER: topic}
         topic = utter_action[len("utter_") :]
         doc = answers.get(answer_key(topic) or "")
         if doc is None:
             return None
-        return {"text": answer_text(doc, language), "topic_key": topic}
+        return {"text": answer_text(doc, language), "topic_key": topic, RATED_ANSWER: topic}
 
     def _has_variation_in(self, utter_action: str, language: str) -> bool:
         return any(

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.answers.vocabulary import FEEDBACK_INTENT
 from bot.certainty import (
     FOLLOW_UP_INTENT,
     NO_QUESTION_INTENT,
@@ -37,7 +38,9 @@ from bot.topics import FAQ_INTENT, TOPICS
 
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope", NO_QUESTION_INTENT})
 # User intents after which «hva koster det?» still belongs to the topic answered before them.
-_KEEPS_TOPIC = frozenset({FOLLOW_UP_INTENT, "thanks", "affirm", "deny", "greet", "switch_language", FAQ_INTENT})
+_KEEPS_TOPIC = frozenset(
+    {FOLLOW_UP_INTENT, "thanks", "affirm", "deny", "greet", "switch_language", FAQ_INTENT, FEEDBACK_INTENT}
+)
 MAX_CHOICES = 3
 MISSES_BEFORE_OFFER = 3
 _ELLIPTIC = re.compile(

@@ -28,6 +28,7 @@ from sanic import Sanic
 from stdnum.no import fodselsnummer
 
 from bot import cases
+from bot.answers import review
 from bot.channels.guard import notice
 from bot.channels.messenger import (
     DEFAULT_GRAPH_URL,
@@ -319,6 +320,25 @@ async def test_buttons_go_as_quick_replies_on_the_last_part(graph: FakeGraph, ou
     assert all("quick_replies" not in m for m in messages[:-1])
     assert [q["payload"] for q in messages[-1]["quick_replies"]] == ["/affirm", "/deny"]
     assert _words(" ".join(m["text"] for m in messages)) == _words(long_text)
+
+
+async def test_a_library_answer_is_followed_by_the_thumbs_question_in_its_language(
+    graph: FakeGraph, output: MessengerOutput
+) -> None:
+    topic = "faq/culture_school"
+    await output.send_response("42", {"text": "Du søker om plass i kulturskolen på nettsiden.", "rated_answer": topic})
+    await output.send_response("43", {"text": "You apply on our website.", "rated_answer": topic, "language": "en"})
+    await output.send_response("44", {"text": "Mente du …?", "buttons": [{"title": "Kulturskolen", "payload": "x"}]})
+    answer, question = graph.messages_to("42")
+    assert "quick_replies" not in answer
+    assert question["text"] == "Fikk du svar på det du lurte på?"
+    votes = [(q["title"], json.loads(q["payload"].removeprefix("/feedback"))) for q in question["quick_replies"]]
+    assert votes == [
+        ("👍 Ja", {"feedback_vote": "up", "feedback_answer": topic}),
+        ("👎 Nei", {"feedback_vote": "down", "feedback_answer": topic}),
+    ]
+    assert graph.messages_to("43")[1]["text"] == "Did you get an answer to your question?"
+    assert len(graph.messages_to("44")) == 1  # not a library answer: nothing asked
 
 
 async def test_quick_replies_and_images(graph: FakeGraph, output: MessengerOutput) -> None:
@@ -658,6 +678,20 @@ def test_live_ticket_through_messenger_with_quick_replies(live: dict[str, Any]) 
     assert ticket is not None
     assert (ticket.conversation_id, ticket.channel) == (citizen.psid, "facebook")
     assert ticket.contact_email == "kari.nordmann@example.no"
+
+
+def test_live_thumbs_down_after_an_answer_thanks_and_reaches_the_review_list(live: dict[str, Any]) -> None:
+    citizen = Citizen(live)
+    question = "hvordan søker jeg om plass i kulturskolen?"
+    citizen.say(question, expect="Fikk du svar på det du lurte på?")
+    answer, asked = citizen.last[-2:]
+    assert "kulturskole" in answer["text"].lower() and "quick_replies" not in answer
+    down = next(q for q in asked["quick_replies"] if q["title"] == "👎 Nei")
+    thanks = citizen.tap(down, expect="Takk for at du sa fra")
+    assert "Vil du heller at en av oss kontakter deg?" in thanks
+    assert [q["payload"] for q in citizen.last[-1]["quick_replies"]] == ["/human_handoff", "/deny"]
+    [item] = [i for i in review.pending(url=live["database"]) if i.text == question]
+    assert "👎" in item.why and "Kulturskolen" in item.why
 
 
 def test_live_postback_and_attachment(live: dict[str, Any]) -> None:

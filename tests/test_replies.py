@@ -34,6 +34,13 @@ def test_the_last_topic_is_the_latest_answer_before_the_message() -> None:
     assert replies.last_topic([_user("faq"), follow_up_answer, _user("follow_up")]) == "faq/jobs"
 
 
+def test_a_thumbs_vote_in_between_keeps_the_topic() -> None:
+    """«👍 Ja», «Takk for at du sa fra!», then «hva koster det?»: still about the answer voted on."""
+    thanks = {"event": "bot", "metadata": {"utter_action": "utter_feedback"}}
+    events = [_user("faq"), _answer("faq/waste"), _user("feedback"), thanks, _user("follow_up")]
+    assert replies.last_topic(events) == "faq/waste"
+
+
 def test_a_question_in_between_or_a_new_session_ends_the_topic() -> None:
     assert replies.last_topic([_user("faq"), _answer("faq/waste"), _user("out_of_scope"), _user("follow_up")]) is None
     session = [_user("faq"), _answer("faq/waste"), {"event": "session_started"}, _user("follow_up")]

@@ -1,7 +1,8 @@
 """The review list: what citizens asked that the bot could not answer, for the editors to act on.
 
-A question is on the list when the bot answered it with «I don't know» (`utter_dont_know`) or was
-unsure and asked «Mente du …?» (`utter_which_topic`). The questions are read from the
+A question is on the list when the bot answered it with «I don't know» (`utter_dont_know`), was
+unsure and asked «Mente du …?» (`utter_which_topic`), or gave an answer the citizen marked 👎
+(bot/channels/feedback.py). The questions are read from the
 conversations in Rasa's tracker store (ID numbers were masked before they were stored), so the
 list follows the retention period by itself: when the retention run deletes a conversation, its
 questions leave the list. The same question asked again is one item, with how often and when.
@@ -22,23 +23,25 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 
 from bot.answers import store
-from bot.answers.models import ReviewedQuestion
+from bot.answers.models import Answer, ReviewedQuestion
 from bot.answers.store import AnswerError, AnswerView
 from bot.answers.vocabulary import LANGUAGES, LOCAL_TENANT
 from bot.cases.models import utcnow
 from bot.cases.service import store_errors
-from bot.cases.stats import unanswered
+from bot.cases.stats import ratings, unanswered
 from bot.cases.transcript import has_events_table
 from bot.db import get_engine, session_scope
 from bot.kommune import get_kommune
 from bot.pii import mask_text
 from bot.settings import get_settings
+from bot.topics import answer_key
 
 # The bot's answers that put a question on the list, and what the editor is told about each.
 REVIEW_RESPONSES = {
     "utter_dont_know": "Boten visste ikke",
     "utter_which_topic": "Boten var usikker og spurte «Mente du …?»",
 }
+DISLIKED = "Innbyggeren svarte 👎 på svaret «{title}»"
 MAX_ITEMS = 300
 
 
@@ -78,30 +81,39 @@ def pending(*, url: str | None = None, tenant: str = LOCAL_TENANT, now: dt.datet
     start = now - dt.timedelta(days=get_kommune().retention_days)
     if not has_events_table(url):
         return []
+    end = now + dt.timedelta(minutes=1)
     with get_engine(url).connect() as connection:
-        misses = unanswered(connection, start, now + dt.timedelta(minutes=1), tuple(REVIEW_RESPONSES))
+        misses = unanswered(connection, start, end, tuple(REVIEW_RESPONSES))
+        disliked = [vote for vote in ratings(connection, start, end) if not vote.up]
     with session_scope(url) as session:
         done = set(
             session.execute(sa.select(ReviewedQuestion.digest).where(ReviewedQuestion.tenant == tenant)).scalars()
         )
+        query = sa.select(Answer.key, Answer.content).where(Answer.tenant == tenant)
+        rows = session.execute(query).all() if disliked else []
+    titles = {key: ((content or {}).get("title") or {}).get("nb") for key, content in rows}
+    asked = [(m.text, m.at, REVIEW_RESPONSES[m.response], m.language) for m in misses]
+    for vote in disliked:
+        key = answer_key(vote.topic) or vote.topic
+        asked.append((vote.question, vote.at, DISLIKED.format(title=titles.get(key) or key), vote.language))
     found: dict[str, ReviewItem] = {}
-    for miss in misses:
-        text = normalise(miss.text)
+    for raw, seconds, why, language in asked:
+        text = normalise(raw)
         if not text or text.startswith("/") or digest(text) in done:
             continue
-        at = dt.datetime.fromtimestamp(float(miss.at), dt.timezone.utc)
-        language = miss.language if miss.language in LANGUAGES else get_kommune().default_language
+        at = dt.datetime.fromtimestamp(float(seconds), dt.timezone.utc)
+        language = language if language in LANGUAGES else get_kommune().default_language
         key = text.casefold()
         item = found.get(key)
         if item is None:
-            found[key] = ReviewItem(text, 1, at, REVIEW_RESPONSES[miss.response], language)
+            found[key] = ReviewItem(text, 1, at, why, language)
         else:
             newer = at >= item.last_at
             found[key] = replace(
                 item,
                 count=item.count + 1,
                 last_at=max(at, item.last_at),
-                why=REVIEW_RESPONSES[miss.response] if newer else item.why,
+                why=why if newer else item.why,
                 language=language if newer else item.language,
             )
     items = sorted(found.values(), key=lambda i: (-i.count, -i.last_at.timestamp()))

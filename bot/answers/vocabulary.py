@@ -1,4 +1,5 @@
-"""The answer library's fixed words: statuses, the LOS main themes, the parts of an answer."""
+"""The answer library's fixed words: statuses, the LOS main themes, the parts of an answer, and the
+names the citizens' 👍 / 👎 on an answer travel under (NLG, channels, Rasa's events, statistics)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,18 @@ from enum import Enum
 LANGUAGES = ("nb", "nn", "en")
 CATALOGUE_ACTOR = "katalog"  # who made a change the starter catalogue's loader made
 LOCAL_TENANT = "lokal"  # this installation's own answers (a shared catalogue can live beside them later)
+
+# 👍 / 👎 after a topic answer: bot/nlg.py marks a library answer with RATED_ANSWER (its topic),
+# bot/channels/feedback.py asks, and the vote comes back as the FEEDBACK_INTENT with two entities.
+RATED_ANSWER = "rated_answer"
+FEEDBACK_INTENT = "feedback"
+VOTE_ENTITY = "feedback_vote"
+ANSWER_ENTITY = "feedback_answer"
+
+
+class Vote(str, Enum):
+    UP = "up"
+    DOWN = "down"
 
 
 class AnswerStatus(str, Enum):

@@ -1,6 +1,7 @@
 """Statistics for the service office: conversations, handoffs, tickets per topic and channel,
 times to first response and to close, conversations that got the emergency numbers or legevakt
-(counts only), and the questions the bot answered with «I don't know».
+(counts only), the questions the bot answered with «I don't know», and the citizens' 👍 / 👎 on
+topic answers.
 
 Conversations, safety answers and unanswered questions come from Rasa's `events` table (read only);
 tickets and their history from the case queue. Days and weeks are counted in Norwegian time.
@@ -19,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.answers.vocabulary import ANSWER_ENTITY, FEEDBACK_INTENT, RATED_ANSWER, VOTE_ENTITY, Vote
 from bot.cases.models import Ticket, TicketEvent, as_utc, utcnow
 from bot.cases.transcript import EVENTS_TABLE, has_events_table
 from bot.cases.vocabulary import LOCAL_TZ, EventKind, Status
@@ -298,18 +300,92 @@ def unanswered(
             ),
             before,
         ).scalar()
-        slot = connection.execute(
-            sa.text(
-                f"SELECT data FROM {EVENTS_TABLE} WHERE sender_id = :s AND type_name = 'slot' "
-                "AND action_name = 'language' AND id < :i ORDER BY id DESC LIMIT 1"
-            ),
-            before,
-        ).scalar()
+        language = _language_at(connection, row.sender_id, row.id)
         try:
             text = str(json.loads(data or "{}").get("text") or "")
-            language = json.loads(slot).get("value") if slot else None
             response = (json.loads(row.data or "{}").get("metadata") or {}).get("utter_action")
         except ValueError:
             continue
-        found.append(Unanswered(row.timestamp, text, str(response), language if isinstance(language, str) else None))
+        found.append(Unanswered(row.timestamp, text, str(response), language))
     return found
+
+
+def _language_at(connection: sa.engine.Connection, sender_id: str, event_id: int) -> str | None:
+    """The conversation's `language` slot just before the event, if set."""
+    slot = connection.execute(
+        sa.text(
+            f"SELECT data FROM {EVENTS_TABLE} WHERE sender_id = :s AND type_name = 'slot' "
+            "AND action_name = 'language' AND id < :i ORDER BY id DESC LIMIT 1"
+        ),
+        {"s": sender_id, "i": event_id},
+    ).scalar()
+    try:
+        language = json.loads(slot).get("value") if slot else None
+    except ValueError:
+        return None
+    return language if isinstance(language, str) else None
+
+
+@dataclass(frozen=True)
+class Rating:
+    at: float  # the vote, seconds since the epoch
+    sender_id: str
+    topic: str  # the answer voted on, `faq/<key>`
+    up: bool
+    question: str  # the citizen's message before the vote: what the answer answered
+    language: str | None  # the conversation's `language` slot at the time, if set
+
+
+def ratings(connection: sa.engine.Connection, start: dt.datetime, end: dt.datetime) -> list[Rating]:
+    """The 👍 / 👎 votes on topic answers in the period; a citizen's latest vote on an answer counts.
+
+    A vote counts only for an answer the conversation got (a tap names it; a typed «👍» is about
+    the latest one), and its question is the citizen's message that answer answered.
+    """
+    rows = connection.execute(
+        sa.text(
+            f"SELECT id, sender_id, timestamp, data FROM {EVENTS_TABLE} WHERE type_name = 'user' "
+            "AND intent_name = :intent AND timestamp >= :a AND timestamp < :b ORDER BY id"
+        ),
+        {"intent": FEEDBACK_INTENT, "a": start.timestamp(), "b": end.timestamp()},
+    ).all()
+    latest: dict[tuple[str, str], Rating] = {}
+    for row in rows:
+        try:
+            entities = (json.loads(row.data or "{}").get("parse_data") or {}).get("entities") or []
+        except ValueError:
+            continue
+        found = {e.get("entity"): e.get("value") for e in entities if isinstance(e, dict)}
+        if found.get(VOTE_ENTITY) not in (Vote.UP.value, Vote.DOWN.value):
+            continue
+        named = found.get(ANSWER_ENTITY)
+        # Rasa's tracker stores write the event's JSON with json.dumps' default separators.
+        rated = json.dumps({RATED_ANSWER: named})[1:-1] if isinstance(named, str) else f'"{RATED_ANSWER}"'
+        answer = connection.execute(
+            sa.text(
+                f"SELECT id, data FROM {EVENTS_TABLE} WHERE sender_id = :s AND type_name = 'bot' AND id < :i "
+                "AND data LIKE :rated ORDER BY id DESC LIMIT 1"
+            ),
+            {"s": row.sender_id, "i": row.id, "rated": f"%{rated}%"},
+        ).first()
+        try:
+            topic = (json.loads(answer.data or "{}").get("metadata") or {}).get(RATED_ANSWER) if answer else None
+        except ValueError:
+            continue
+        if not isinstance(topic, str) or not topic or (isinstance(named, str) and topic != named):
+            continue
+        question = connection.execute(
+            sa.text(
+                f"SELECT data FROM {EVENTS_TABLE} WHERE sender_id = :s AND type_name = 'user' AND id < :i "
+                "ORDER BY id DESC LIMIT 1"
+            ),
+            {"s": row.sender_id, "i": answer.id},
+        ).scalar()
+        try:
+            text = str(json.loads(question or "{}").get("text") or "")
+        except ValueError:
+            text = ""
+        up = found[VOTE_ENTITY] == Vote.UP.value
+        language = _language_at(connection, row.sender_id, row.id)
+        latest[(row.sender_id, topic)] = Rating(row.timestamp, row.sender_id, topic, up, text, language)
+    return list(latest.values())

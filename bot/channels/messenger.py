@@ -39,6 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import feedback
 from bot.channels.guard import guarded, notice
 from bot.sanitize import clean_sender_id
 
@@ -352,6 +353,13 @@ class MessengerOutput(OutputChannel):
             if quick_replies and number == len(parts):
                 message["quick_replies"] = quick_replies
             await self._send_message(recipient_id, message)
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Rasa's sending, then 👍 / 👎 after a library answer (bot/channels/feedback.py)."""
+        question = feedback.question_after(message)
+        await super().send_response(recipient_id, message)
+        if question:
+            await self._send_text(recipient_id, question["text"], question["buttons"])
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_text(recipient_id, text)

@@ -26,6 +26,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels import feedback
 from bot.channels.guard import OnNewMessage, guarded
 from bot.nlg import ANSWER_LANGUAGE
 from bot.sanitize import clean_sender_id
@@ -66,13 +67,17 @@ def clean_message_payload(args: tuple[Any, ...], session_persistence: bool, meta
 
 
 class LanguageSocketIOOutput(SocketIOOutput):
-    """Rasa's Socket.IO output, with the language of the answers (`lang`) on each message it emits."""
+    """Rasa's Socket.IO output, with the language of the answers (`lang`) on each message it emits,
+    and 👍 / 👎 after a library answer (bot/channels/feedback.py)."""
 
     language: str | None = None
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.language = message.get(ANSWER_LANGUAGE) or self.language
+        question = feedback.question_after(message)
         await super().send_response(recipient_id, message)
+        if question:
+            await super().send_response(recipient_id, question)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         if self.language and isinstance(response, dict):

@@ -13,6 +13,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json, redirect
 
 from bot import accounts
+from bot.answers import feedback
 from bot.cases import queue, stats
 from bot.cases.states import Status
 from bot.desk.labels import STATUS_LABELS, format_time
@@ -216,7 +217,8 @@ async def outbox_send(request: Request) -> HTTPResponse:
 async def statistics(request: Request) -> HTTPResponse:
     period = "week" if request.args.get("periode") == "uke" else "day"
     figures = await run(stats.compute, period, 12 if period == "week" else 14)
-    return render(request, "stats.html", stats=figures, chart=chart(figures.buckets), period=period)
+    ratings = await run(feedback.shares, figures.start, figures.end)
+    return render(request, "stats.html", stats=figures, chart=chart(figures.buckets), period=period, ratings=ratings)
 
 
 async def _users_page(request: Request, status: int = 200, error: str | None = None, **form: Any) -> HTTPResponse:

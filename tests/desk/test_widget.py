@@ -333,13 +333,24 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
         assert re.fullmatch(r"[0-9a-f]{32}", session)
 
         _say(page, "Når er dere åpne?", f"har åpent {HOURS['nb']}")
-        website = page.locator(".skw-msg-bot").last.get_by_role("link", name=WEBSITE)
+        website = page.locator(".skw-msg-bot", has_text=HOURS["nb"]).last.get_by_role("link", name=WEBSITE)
         expect(website).to_have_attribute("href", WEBSITE + ("/" if not urlsplit(WEBSITE).path else ""))
         expect(website).to_have_attribute("target", "_blank")
         expect(website).to_have_attribute("rel", "noopener noreferrer")
         _say(page, "hvordan søker jeg barnehageplass", "barnehageplass")
-        expect(page.locator(".skw-msg-bot").last.get_by_role("link")).to_have_attribute("href", link("barnehageopptak"))
-        assert len(page.evaluate("window.__skwAdded")) == 5  # greeting, 2 questions, 2 answers
+        answer = page.locator(".skw-msg-bot", has_text="barnehageplass").last
+        expect(answer.get_by_role("link")).to_have_attribute("href", link("barnehageopptak"))
+        # After each answer from the library: «Fikk du svar …?» with 👍 / 👎, one tap.
+        asked = page.locator(".skw-msg-bot").last
+        expect(asked).to_contain_text("Fikk du svar på det du lurte på?")
+        expect(asked.locator(".skw-choices").get_by_role("button")).to_have_text(["👍 Ja", "👎 Nei"])
+        expect(page.locator(".skw-msg-bot", has_text="Fikk du svar")).to_have_count(2)
+        expect(page.locator(".skw-choices")).to_have_count(1)  # only under the latest message
+        # greeting, then twice: question, answer, «Fikk du svar …?»
+        assert len(page.evaluate("window.__skwAdded")) == 7
+        asked.get_by_role("button", name="👍 Ja").click()
+        expect(page.locator(".skw-msg-user").last).to_have_text("Du: 👍 Ja")
+        expect(page.locator(".skw-msg-bot").last).to_contain_text("Takk for at du sa fra!", timeout=30_000)
         dots = "getComputedStyle(document.querySelector('.skw-dot')).animationName"
         assert page.evaluate(dots) == "skw-bounce"
         page.emulate_media(reduced_motion="reduce")
@@ -368,7 +379,7 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
         assert page.locator(".skw-msg").all_inner_texts() == shown
         assert page.evaluate("window.__skwAdded") == []  # drawn before it was live: not read out again
         assert _stored(page, bot)["sessionId"] == session
-        expect(page.locator(".skw-msg-user")).to_have_count(4)  # no second greeting either
+        expect(page.locator(".skw-msg-user")).to_have_count(5)  # no second greeting either
         _say(page, "Kari Nordmann", "Hvordan kan vi nå deg")  # the form goes on: same conversation
 
         page.goto(f"{desk}/demo")  # another page of the same site
@@ -400,6 +411,8 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
             engine.dispose()
         assert tuple(ticket) == (session, "socketio", "Kari Nordmann")
         assert said[:3] == ["/greet", "Når er dere åpne?", "hvordan søker jeg barnehageplass"]
+        vote = json.loads(said[3].removeprefix("/feedback"))
+        assert vote == {"feedback_vote": "up", "feedback_answer": "faq/kindergarten_apply"}
         assert "Kari Nordmann" in said and "/affirm" in said
 
         # 320 px wide: the panel takes the whole width and nothing scrolls sideways.
