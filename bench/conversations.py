@@ -1,17 +1,24 @@
-"""Benchmark: the full stack (Rasa, action server, SQL tracker store) under realistic conversations,
-and the same load against Rasa's stock `rasa init` configuration trained on our data.
+"""Benchmark: the full stack (Rasa, action server, SQL tracker store, the answer library) under
+realistic conversations, and the same load against Rasa's stock `rasa init` configuration
+trained on our data.
 
-For each configuration it starts the stack and plays 6-turn conversations over the REST channel:
-one at a time, then N at a time where each citizen sends the next message as soon as the answer
-is there (the server never rests: its saturation), then N at a time with pauses to read and type.
-It prints messages/s, p50/p95/p99 latency, CPU time per message, time from start to first answer
-and resident memory; then the ratio of the two configurations, the time of ticket creation, and
-(with --profile) where the Rasa server spends its time under load, from py-spy. With --workers 2
-the Rasa server runs two processes with the Redis lock store, as production on one machine would.
+The load (bench/load.py): conversations of 1 to 30 turns made from questions written apart from
+the training data, across the whole library, in bokmål, nynorsk and English. Every message goes
+over the REST channel on a new connection, as behind a load balancer that spreads requests over
+the Rasa processes. For each configuration it starts the stack and plays them one at a time, then
+N at a time where each citizen sends the next message as soon as the answer is there (the
+server's saturation), then N at a time with pauses to read and type; and one citizen asking 105
+questions in a row, three times, for the cost of a message at turns 1-5, 25-30 and 100-105. It
+prints messages/s, p50/p95/p99 latency, CPU time per message, time from start to first answer and
+resident memory per Rasa process; then the ratio of the two configurations, the time of ticket
+creation, and (with --profile) where the Rasa server spends its time under load, from py-spy.
+With --workers 2 the Rasa server runs two processes with the Redis lock store, as production on
+one machine would. The rate limit is off: these citizens type faster than people.
 
 Run with `make bench` (or `.venv/bin/python bench/conversations.py --help`). Targets on a 2-core
-machine: at 20 at a time p95 < 300 ms and at least twice the stock messages/s; single p95 < 100 ms;
-ticket creation p95 < 50 ms; start to first answer < 25 s.
+machine: one at a time p95 < 60 ms; the cost at turns 100-105 within 25 % of turns 1-5; 20 at a
+time with two Rasa processes p95 < 400 ms and at least twice the stock messages/s; ticket
+creation p95 < 50 ms; start to first answer < 25 s.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.load import Citizens  # noqa: E402
 from bot.answers import catalogue  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from tests.live import RASA, Chat, free_port, rasa_env, start_actions, start_rasa, wait_for  # noqa: E402
@@ -45,6 +53,9 @@ PROFILE_FILE = Path(tempfile.gettempdir()) / "servicekontor-rasa-profile.txt"  #
 HANDLER = "handle_message (rasa/core/agent.py)"
 PROFILE_KEYS = ("rasa/", "bot/", "sqlalchemy", "tensorflow/python/eager", "sklearn", "langdetect")
 TRAINING_INPUTS = [ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
+LONG_TURNS = 105
+TURN_BUCKETS = ((1, 5), (25, 30), (100, 105))
+CITIZENS = Citizens()
 
 # The turn that submits the ticket form is marked: its latency is the citizen's wait for a ticket.
 SUBMIT = "ja"
@@ -55,29 +66,6 @@ TICKET_CONVERSATION = [
     "912 34 567",
     SUBMIT,
     "takk",
-]
-CONVERSATIONS = [
-    ["hei", "når er dere åpne?", "hvor er servicetorget", "må jeg søke for å bygge en terrasse", "takk", "ha det"],
-    [
-        "hallo",
-        "søpla ble ikke hentet i dag",
-        "hvor leverer jeg gamle møbler",
-        "kan jeg betale regningen i avdrag",
-        "tusen takk",
-        "ha en fin dag",
-    ],
-    TICKET_CONVERSATION,
-    ["god morgen", "korleis søkjer eg barnehageplass", "kva kostar sfo", "er du en robot", "takk for hjelpa", "ha det"],
-    [
-        "hvordan forhåndsstemmer jeg",
-        "hva må jeg ha med for å stemme",
-        "kan jeg få tolk",
-        "hva er status på saken min",
-        "avbryt",
-        "ha det",
-    ],
-    ["hei", "hvem vinner fotball-VM", "kan du lage en vits", "nei", "hvordan klager jeg på et vedtak", "takk"],
-    ["hello", "when are you open", "how do I apply for a kindergarten place", "thanks", "bye", "ha det"],
 ]
 
 
@@ -150,20 +138,12 @@ def play(port: int, turns: list[str], pause: float = 0.0) -> tuple[list[float], 
         chat.say(text)
         ms = (time.perf_counter() - start) * 1000
         latencies.append(ms)
-        if turns is TICKET_CONVERSATION and text == SUBMIT:
+        if turns == TICKET_CONVERSATION and text == SUBMIT:
             submits.append(ms)
     return latencies, submits
 
 
-def run_load(
-    port: int,
-    conversations: int,
-    concurrency: int,
-    pids: list[int],
-    scripts: list[list[str]] = CONVERSATIONS,
-    pause: float = 0.0,
-) -> Load:
-    scripts = [scripts[i % len(scripts)] for i in range(conversations)]
+def run_load(port: int, scripts: list[list[str]], concurrency: int, pids: list[int], pause: float = 0.0) -> Load:
     cpu_before = sum(cpu_seconds(pid) for pid in pids)
     client_before = time.process_time()
     start = time.perf_counter()
@@ -254,27 +234,40 @@ def bench_model(name: str, model: Path, database_url: str, tmp: Path, args: argp
         wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", rasa)
         Chat(rasa_port, f"bench-first-{uuid.uuid4().hex[:6]}").say("hei")
         first_answer = time.perf_counter() - started
-        for turns in CONVERSATIONS:  # warm-up: every path once
+        for turns in CITIZENS.conversations(10, seed=0):  # warm-up
             play(rasa_port, turns)
         print(f"{name}: {model.name}")
         print(f"  time from start to first answer: {first_answer:.1f} s")
         pids = process_tree(rasa.popen.pid)
-        single = run_load(rasa_port, max(len(CONVERSATIONS), args.conversations // 3), 1, pids)
+        single = run_load(rasa_port, CITIZENS.conversations(max(10, args.conversations // 3), seed=1), 1, pids)
         print(single.line("one at a time"))
+        costs = turn_costs(rasa_port)
+        print("  " + "  ".join(f"turns {a}-{b}: {ms:5.1f} ms" for (a, b), ms in costs.items()), end="")
+        first, last = costs[TURN_BUCKETS[0]], costs[TURN_BUCKETS[-1]]
+        print(f"  (median, {LONG_TURNS} questions in a row, 3 times; {100 * (last / first - 1):+.0f} %)")
         profile: list[str] = []
+        scripts = CITIZENS.conversations(args.conversations, seed=2)
+        scripts[::15] = [TICKET_CONVERSATION] * len(scripts[::15])  # some citizens ask for a person
         if args.profile:
             many, profile = profile_top(
-                rasa.popen.pid, args.profile, lambda: run_load(rasa_port, args.conversations, args.concurrency, pids)
+                rasa.popen.pid, args.profile, lambda: run_load(rasa_port, scripts, args.concurrency, pids)
             )
         else:
-            many = run_load(rasa_port, args.conversations, args.concurrency, pids)
+            many = run_load(rasa_port, scripts, args.concurrency, pids)
         print(many.line(f"{args.concurrency} at a time"))
         if args.pause:
-            paused = run_load(rasa_port, 2 * args.concurrency, args.concurrency, pids, pause=args.pause)
-            print(paused.line(f"{args.concurrency} reading ~{args.pause:g} s"))
-        tickets = run_load(rasa_port, 30, 1, pids, scripts=[TICKET_CONVERSATION])
-        rasa_mb, actions_mb = sum(rss_mb(pid) for pid in pids), rss_mb(actions.popen.pid)
-        print(f"  resident memory: Rasa {rasa_mb:.0f} MB, action server {actions_mb:.0f} MB")
+            paused = CITIZENS.conversations(2 * args.concurrency, seed=3)
+            print(
+                run_load(rasa_port, paused, args.concurrency, pids, pause=args.pause).line(
+                    f"{args.concurrency} reading ~{args.pause:g} s"
+                )
+            )
+        tickets = run_load(rasa_port, [TICKET_CONVERSATION] * 30, 1, pids)
+        per_process = [rss_mb(pid) for pid in pids]
+        print(
+            f"  resident memory: Rasa {sum(per_process):.0f} MB in {len(pids)} process(es) "
+            f"({' + '.join(f'{mb:.0f}' for mb in per_process)}), action server {rss_mb(actions.popen.pid):.0f} MB"
+        )
         if profile:
             print(f"  where Rasa's time per message goes at {args.concurrency} at a time (py-spy, {PROFILE_FILE}):")
             for line in profile:
@@ -283,6 +276,16 @@ def bench_model(name: str, model: Path, database_url: str, tmp: Path, args: argp
     finally:
         rasa.stop()
         actions.stop()
+
+
+def turn_costs(port: int, rounds: int = 3) -> dict[tuple[int, int], float]:
+    """The median time of a message at each of TURN_BUCKETS, over `rounds` long conversations."""
+    found: dict[tuple[int, int], list[float]] = {bucket: [] for bucket in TURN_BUCKETS}
+    for round_ in range(rounds):
+        latencies, _ = play(port, CITIZENS.questions_in_a_row(LONG_TURNS, seed=100 + round_))
+        for first, last in TURN_BUCKETS:
+            found[(first, last)] += latencies[first - 1 : last]
+    return {bucket: statistics.median(values) for bucket, values in found.items()}
 
 
 def ticket_line(result: dict, concurrency: int) -> None:
@@ -339,6 +342,7 @@ def main() -> None:
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/1", help="LOCK_STORE_URL when --workers > 1")
     args = parser.parse_args()
+    os.environ["RATE_LIMIT_MESSAGES"] = "0"  # the bench's citizens type faster than people
     if args.workers > 1:
         os.environ.update(SANIC_WORKERS=str(args.workers), LOCK_STORE_URL=args.redis)
     if not args.no_stock:

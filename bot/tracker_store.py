@@ -12,6 +12,14 @@ raised. Rasa's `FailSafeTrackerStore` would instead go on with an empty conversa
 (the citizen's form and slots gone, the next answers unrelated); here the error reaches the
 channel guard, the citizen is told plainly, and the conversation continues from the database
 once it is back.
+
+A long conversation is not replayed whole on every message. Rasa works on the session's latest
+events, from a citizen's message at least `HISTORY_EVENTS` back, after the slot values and the form
+that were in force before them (`recent_history`); the database keeps every event. What Rasa
+decides from is unchanged: its policies look back a few turns (MemoizationPolicy's `max_history`,
+rules of a few steps), and so do our actions (the topic just answered, the misses in a row). So a
+message costs the same at turn 100 as at turn 10, and a hostile client cannot make every message
+dearer by talking for ever.
 """
 
 from __future__ import annotations
@@ -25,7 +33,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActiveLoop, AllSlotsReset, Restarted, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -41,6 +50,48 @@ class _Entry:
     # from the events costs more than the rest of `retrieve`. Handed out once, because Rasa
     # changes the tracker it gets; if it never saves it, the next `retrieve` rebuilds it.
     tracker: DialogueStateTracker | None = None
+
+
+# Rasa gets at least this many of a session's latest events (about six turns), and at most twice
+# as many: the history is cut again only when it has doubled, so that the cached tracker can be
+# handed out unchanged in between.
+HISTORY_EVENTS = 40
+
+
+def recent_history(events: list[dict[str, Any]], keep: int = HISTORY_EVENTS) -> list[dict[str, Any]]:
+    """The session's events as Rasa gets them: all of them while there are at most `2 * keep`;
+    then the latest ones from a turn's start (`action_listen`, then the citizen's message) at
+    least `keep` back, after the last value of each slot set before that and the active form.
+
+    The carried events are the stored ones, unchanged, in their order: a form's start keeps its
+    timestamp (`bot.conversation.submission_key` reads it).
+    """
+    if len(events) <= 2 * keep:
+        return events
+    start = next(
+        (
+            i
+            for i in range(len(events) - keep, 0, -1)
+            if events[i].get("event") == "user"
+            and events[i - 1].get("event") == "action"
+            and events[i - 1].get("name") == ACTION_LISTEN_NAME
+        ),
+        None,
+    )
+    if start is None:
+        return events
+    start -= 1  # the turn begins with `action_listen`
+    carried: dict[str, int] = {}  # slot name (or the form) → index of the event that set it last
+    for index, event in enumerate(events[:start]):
+        kind = event.get("event")
+        if kind == SlotSet.type_name:
+            carried[f"slot:{event.get('name')}"] = index
+        elif kind == ActiveLoop.type_name:
+            carried["loop"] = index
+        elif kind in (AllSlotsReset.type_name, Restarted.type_name, SessionStarted.type_name):
+            carried = {"loop": carried["loop"]} if kind == AllSlotsReset.type_name and "loop" in carried else {}
+    kept = sorted(index for key, index in carried.items() if key != "loop" or events[index].get("name"))
+    return [events[index] for index in kept] + events[start:]
 
 
 def _latest_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -107,7 +158,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return None
         with self._guard:
             tracker, entry.tracker = entry.tracker, None
-        return tracker or DialogueStateTracker.from_dict(sender_id, entry.events, self.domain.slots)
+        tracker = tracker or DialogueStateTracker.from_dict(sender_id, entry.events, self.domain.slots)
+        tracker.sk_stored_events = len(entry.events)  # type: ignore[attr-defined]
+        return tracker
 
     def _read_entry(self, sender_id: str) -> _Entry:
         # SQLAlchemy Core on one connection: the ORM's sessions and objects cost more than
@@ -116,7 +169,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             latest_id, entry = self._current_entry(connection, sender_id)
             if entry is None:
                 rows = connection.execute(self._queries.session_events, {"sender_id": sender_id}).scalars().all()
-                entry = _Entry(latest_id, [json.loads(data) for data in rows])
+                entry = _Entry(latest_id, recent_history([json.loads(data) for data in rows]))
                 self._remember(sender_id, entry)
         return entry
 
@@ -136,10 +189,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         try:
             with self.engine.begin() as connection:
                 latest_id, entry = self._current_entry(connection, sender_id)
-                if entry is None:
+                # How many of the tracker's events the database holds: those it was built from
+                # (carried slots and form included), or, for a tracker this store did not hand out,
+                # the session's rows.
+                stored = getattr(tracker, "sk_stored_events", None)
+                if stored is None:
                     stored = connection.execute(queries.session_event_count, key).scalar() or 0
-                else:
-                    stored = len(entry.events)
                 new_dicts = [event.as_dict() for event in list(tracker.events)[stored:]]
                 if new_dicts:
                     connection.execute(queries.insert, [_row(sender_id, data) for data in new_dicts])
@@ -148,13 +203,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         except Exception:
             self._forget(sender_id)
             raise
+        tracker.sk_stored_events = len(tracker.events)  # type: ignore[attr-defined]
         if entry is None:
             self._forget(sender_id)  # read it afresh next time
             return
-        events = _latest_session(entry.events + new_dicts)
-        # The tracker may hold older sessions than the cached events; it is kept only when the
-        # two agree, so that `retrieve` returns what it would have rebuilt.
-        same = len(events) == len(tracker.events) and (not events or events[0]["event"] == tracker.events[0].type_name)
+        session = _latest_session(entry.events + new_dicts)
+        events = recent_history(session)
+        # The tracker may hold older sessions, or more history, than the cached events; it is kept
+        # only when the two agree, so that `retrieve` returns what it would have rebuilt.
+        same = (
+            events is session
+            and len(events) == len(tracker.events)
+            and (not events or events[0]["event"] == tracker.events[0].type_name)
+        )
         self._remember(sender_id, _Entry(latest_id, events, tracker if same else None))
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from pathlib import Path
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import CachedSQLTrackerStore
+from bot.tracker_store import HISTORY_EVENTS, CachedSQLTrackerStore, recent_history
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,3 +118,95 @@ def test_conversation_commits_do_not_wait_for_the_disk_but_tickets_do(tmp_path: 
         assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
     with get_engine(_url(tmp_path)).connect() as connection:
         assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def _turn(tracker, index: int, at: float) -> None:  # type: ignore[no-untyped-def]
+    """One citizen turn, as Rasa logs it: listen, the message, slot extraction, an answer."""
+    tracker.update(ActionExecuted("action_listen", timestamp=at))
+    intent = "faq" if index % 3 else "thanks"
+    tracker.update(UserUttered(f"melding {index}", {"name": intent, "confidence": 1.0}, timestamp=at + 0.1))
+    tracker.update(ActionExecuted("action_extract_slots", timestamp=at + 0.2))
+    tracker.update(ActionExecuted(f"utter_{intent}", timestamp=at + 0.3))
+
+
+def _long_conversation(domain: Domain, turns: int = 40) -> DialogueStateTracker:
+    """Slots set early and late, a form started and never finished, many turns after."""
+    tracker = DialogueStateTracker("long", domain.slots)
+    tracker.update(ActionExecuted("action_session_start", timestamp=0.0))
+    tracker.update(SessionStarted(timestamp=0.01))
+    tracker.update(SlotSet("language", "en", timestamp=0.02))
+    for index in range(turns):
+        at = 1.0 + index
+        _turn(tracker, index, at)
+        if index == 2:
+            tracker.update(SlotSet("language", "nn", timestamp=at + 0.4))
+        if index == 5:
+            tracker.update(ActiveLoop("interpreter_form", timestamp=at + 0.4))
+            tracker.update(SlotSet("requested_slot", "interpreter_contact", timestamp=at + 0.5))
+        if index == 30:
+            tracker.update(SlotSet("ticket_outcome", "created", timestamp=at + 0.4))
+    return tracker
+
+
+def test_recent_history_keeps_everything_while_the_conversation_is_short() -> None:
+    events = [{"event": "user", "text": str(i)} for i in range(2 * HISTORY_EVENTS)]
+    assert recent_history(events) is events
+
+
+def test_recent_history_starts_at_a_turn_after_the_slots_and_form_in_force(domain: Domain) -> None:
+    events = [e.as_dict() for e in _long_conversation(domain).events]
+    recent = recent_history(events, keep=20)
+    carried = list(itertools.takewhile(lambda e: e["event"] != "action", recent))
+    assert [(e["event"], e.get("name"), e.get("value")) for e in carried] == [
+        ("slot", "language", "nn"),  # the latest value, not "en"
+        ("active_loop", "interpreter_form", None),
+        ("slot", "requested_slot", "interpreter_contact"),
+        ("slot", "ticket_outcome", "created"),
+    ]
+    assert carried[1] is events[next(i for i, e in enumerate(events) if e["event"] == "active_loop")]  # as stored
+    start = len(carried)
+    assert recent[start]["name"] == "action_listen" and recent[start + 1]["event"] == "user"
+    assert recent[start:] == events[-len(recent) + start :]
+    assert 20 <= len(recent) - start <= 24
+
+
+def test_rasa_sees_the_same_state_in_the_recent_history_as_in_the_whole_conversation(domain: Domain) -> None:
+    """What the policies decide from: the latest states (MemoizationPolicy: 5, rules: a few), the
+    slots, the form, the latest message. Compared with Rasa's own tracker of the whole session."""
+    events = [e.as_dict() for e in _long_conversation(domain).events]
+    whole = DialogueStateTracker.from_dict("long", events, domain.slots)
+    recent = DialogueStateTracker.from_dict("long", recent_history(events, keep=20), domain.slots)
+    assert len(recent.events) < len(whole.events) / 3
+    assert recent.current_slot_values() == whole.current_slot_values()
+    assert recent.active_loop_name == whole.active_loop_name == "interpreter_form"
+    assert recent.latest_message.text == whole.latest_message.text
+    for ignore_rule_only_turns in (False, True):
+        whole_states = whole.past_states(domain, ignore_rule_only_turns=ignore_rule_only_turns)
+        recent_states = recent.past_states(domain, ignore_rule_only_turns=ignore_rule_only_turns)
+        assert recent_states[-10:] == whole_states[-10:]
+
+
+def test_a_long_conversation_is_stored_whole_while_rasa_gets_its_recent_history(tmp_path: Path, domain: Domain) -> None:
+    """Two Rasa servers take turns, as behind a load balancer; every event reaches the database once."""
+
+    async def scenario() -> None:
+        servers = [CachedSQLTrackerStore(domain=domain, host=_url(tmp_path)) for _ in range(2)]
+        tracker = await servers[0].get_or_create_tracker("long")
+        tracker.update(SlotSet("language", "nn", timestamp=0.5))
+        await servers[0].save(tracker)
+        sizes = []
+        for index in range(60):
+            server = servers[index % 3 % 2]  # sometimes the same server twice, sometimes the other
+            tracker = await server.retrieve("long")
+            sizes.append(len(tracker.events))
+            _turn(tracker, index, 1.0 + index)
+            await server.save(tracker)
+        whole = await SQLTrackerStore(domain=domain, host=_url(tmp_path)).retrieve("long")
+        texts = [e.text for e in whole.events if isinstance(e, UserUttered)]
+        assert texts == [f"melding {i}" for i in range(60)]  # nothing lost, nothing twice
+        assert len(whole.events) == 2 + 60 * 4  # Rasa starts a tracker with `action_listen`
+        assert max(sizes) <= 2 * HISTORY_EVENTS + 4 and sizes[-1] < len(whole.events) / 2
+        latest = await servers[1].retrieve("long")
+        assert latest.get_slot("language") == "nn" and latest.current_slot_values() == whole.current_slot_values()
+
+    asyncio.run(scenario())
