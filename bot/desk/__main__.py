@@ -8,13 +8,29 @@ python -m bot.desk create-token USERNAME            an API token acting as that 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
+import logging
 import os
 import sys
+from typing import Any
 
 from bot import accounts
 from bot.db.migrate import upgrade
 from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+async def _warm_up(app: Any) -> None:
+    """Builds the answer index and loads the safety classifier once the desk is up, in the
+    background: otherwise the first «Prøv et spørsmål» waits for both (10-30 s)."""
+    from bot.answers import trial
+
+    try:
+        await asyncio.to_thread(trial.try_question, "hei")
+    except Exception:  # the editor builds them on first use instead
+        logger.warning("Could not prepare «Prøv et spørsmål» in advance", exc_info=True)
 
 
 def _password(from_stdin: bool) -> str:
@@ -51,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.desk.app import create_app
 
         app = create_app("desk")
+        app.add_task(_warm_up)
         app.run(
             host=args.host or settings.desk_host,
             port=args.port or settings.desk_port,

@@ -272,3 +272,22 @@ async def test_a_partial_form_changes_only_what_it_sends(desk: Desk, editor: acc
         before.doc.parts,
         before.doc.sources,
     )
+
+
+async def test_the_desk_prepares_the_trial_box_when_it_starts_and_a_failure_only_warns(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.answers import trial
+    from bot.desk.__main__ import _warm_up
+
+    tried: list[str] = []
+    monkeypatch.setattr(trial, "try_question", tried.append)
+    await _warm_up(None)
+    assert len(tried) == 1  # the index and the safety classifier are built before the first editor asks
+
+    def broken(question: str) -> None:
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(trial, "try_question", broken)
+    await _warm_up(None)
+    assert "Could not prepare «Prøv et spørsmål» in advance" in caplog.text
