@@ -184,6 +184,12 @@ class Events:
 
 
 @pytest.fixture
+def editor(staff: dict[str, accounts.StaffView]) -> accounts.StaffView:
+    """Rita, who edits the answer library (role «redaktør»)."""
+    return accounts.create_user("rita", "Rita Redaktør", PASSWORD, "editor")
+
+
+@pytest.fixture
 def events(db_url: str) -> Iterator[Events]:
     store = Events(db_url)
     store.table.create(store.engine, checkfirst=True)

@@ -15,17 +15,12 @@ from bot.answers import render, store
 from bot.answers.document import AnswerDoc
 from bot.answers.vocabulary import LANGUAGES, PARTS, AnswerStatus
 from bot.kommune import get_kommune
-from tests.desk.conftest import PASSWORD, Desk
+from tests.desk.conftest import Desk
 
 pytestmark = pytest.mark.asyncio
 
 KEY = "boat_berth"
 NEW_TEXT = "Du leier båtplass hos havnen. Ring oss på {telefon}, så hjelper vi deg."
-
-
-@pytest.fixture
-def editor(staff: dict) -> accounts.StaffView:
-    return accounts.create_user("rita", "Rita Redaktør", PASSWORD, "editor")
 
 
 def form_of(doc: AnswerDoc, version: int, **changes: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from bot import accounts
 from bot.answers import feedback, review
 from bot.cases.models import utcnow
 from bot.cases.retention import apply_retention
-from tests.desk.conftest import PASSWORD, Desk, Events
+from tests.desk.conftest import Desk, Events
 
 pytestmark = pytest.mark.asyncio
 
@@ -40,11 +40,6 @@ def _voted(events: Events, sender: str, vote: str, key: str | None, at: dt.datet
     values = {e["entity"]: e["value"] for e in entities}
     text = f"/feedback{json.dumps(values)}" if key else ("👍" if vote == "up" else "👎")
     events.add(sender, UserUttered(text, {"name": "feedback", "confidence": 1.0}, entities), at)
-
-
-@pytest.fixture
-def editor(staff: dict) -> accounts.StaffView:
-    return accounts.create_user("rita", "Rita Redaktør", PASSWORD, "editor")
 
 
 async def test_a_thumbs_down_puts_the_question_on_the_review_list_and_a_thumbs_up_does_not(

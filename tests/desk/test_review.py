@@ -13,7 +13,7 @@ from bot import accounts
 from bot.answers import review, store
 from bot.cases.models import utcnow
 from bot.cases.retention import apply_retention
-from tests.desk.conftest import PASSWORD, Desk, Events
+from tests.desk.conftest import Desk, Events
 from tests.test_pii import VALID_FNR
 
 pytestmark = pytest.mark.asyncio
@@ -28,11 +28,6 @@ def _asked(events: Events, sender: str, text: str, response: str, minutes_ago: f
     events.add(sender, SlotSet("language", language), at)
     events.said(sender, text, at, intent="nlu_fallback")
     events.answered(sender, "…", at + dt.timedelta(seconds=1), response=response)
-
-
-@pytest.fixture
-def editor(staff: dict) -> accounts.StaffView:
-    return accounts.create_user("rita", "Rita Redaktør", PASSWORD, "editor")
 
 
 async def test_the_list_holds_what_the_bot_could_not_answer_once_per_question(
