@@ -159,7 +159,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         with self._guard:
             tracker, entry.tracker = entry.tracker, None
         tracker = tracker or DialogueStateTracker.from_dict(sender_id, entry.events, self.domain.slots)
-        tracker.sk_stored_events = len(entry.events)  # type: ignore[attr-defined]
+        _mark_stored(tracker, len(entry.events), entry.latest_id)
         return tracker
 
     def _read_entry(self, sender_id: str) -> _Entry:
@@ -177,8 +177,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
 
         async def write() -> None:
-            # Safe to repeat: after a failed commit the cache entry is gone, so the next try
-            # counts what the database holds and writes only the events it lacks.
+            # Safe to repeat: the next try counts the rows a failed try committed after all
+            # (rows after the latest one the tracker knows of) and writes only the events they lack.
             self._write_new_events(tracker)
 
         await retrying_async(write)
@@ -195,6 +195,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 stored = getattr(tracker, "sk_stored_events", None)
                 if stored is None:
                     stored = connection.execute(queries.session_event_count, key).scalar() or 0
+                elif latest_id != tracker.sk_known_id:  # type: ignore[attr-defined]
+                    # A write that failed after its commit: those rows are ours (the
+                    # conversation's lock keeps other writers out), so they are not written again.
+                    after = {**key, "after": tracker.sk_known_id or 0}  # type: ignore[attr-defined]
+                    stored += connection.execute(queries.count_after, after).scalar() or 0
                 new_dicts = [event.as_dict() for event in list(tracker.events)[stored:]]
                 if new_dicts:
                     connection.execute(queries.insert, [_row(sender_id, data) for data in new_dicts])
@@ -203,7 +208,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         except Exception:
             self._forget(sender_id)
             raise
-        tracker.sk_stored_events = len(tracker.events)  # type: ignore[attr-defined]
+        _mark_stored(tracker, len(tracker.events), latest_id)
         if entry is None:
             self._forget(sender_id)  # read it afresh next time
             return
@@ -217,6 +222,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             and (not events or events[0]["event"] == tracker.events[0].type_name)
         )
         self._remember(sender_id, _Entry(latest_id, events, tracker if same else None))
+
+
+def _mark_stored(tracker: DialogueStateTracker, events: int, latest_id: int | None) -> None:
+    """How many of the tracker's first events the database holds, and its latest row then."""
+    tracker.sk_stored_events = events  # type: ignore[attr-defined]
+    tracker.sk_known_id = latest_id  # type: ignore[attr-defined]
 
 
 def _row(sender_id: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -247,6 +258,9 @@ class _Queries:
         in_session = sa.and_(sender, sa.or_(table.c.timestamp >= session_start, session_start.is_(None)))
         self.session_events = sa.select(table.c.data).where(in_session).order_by(table.c.id)
         self.session_event_count = sa.select(sa.func.count()).select_from(table).where(in_session)
+        self.count_after = (
+            sa.select(sa.func.count()).select_from(table).where(sender, table.c.id > sa.bindparam("after"))
+        )
         self.insert = table.insert()
 
 

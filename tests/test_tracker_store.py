@@ -210,3 +210,24 @@ def test_a_long_conversation_is_stored_whole_while_rasa_gets_its_recent_history(
         assert latest.get_slot("language") == "nn" and latest.current_slot_values() == whole.current_slot_values()
 
     asyncio.run(scenario())
+
+
+def test_a_retry_after_a_commit_whose_answer_was_lost_writes_nothing_twice(tmp_path: Path, domain: Domain) -> None:
+    async def scenario() -> None:
+        store = CachedSQLTrackerStore(domain=domain, host=_url(tmp_path))
+        tracker = await store.get_or_create_tracker("lost")
+        for index in range(30):  # long enough that Rasa gets the recent history only
+            tracker = await store.retrieve("lost") or tracker
+            _turn(tracker, index, 1.0 + index)
+            await store.save(tracker)
+        tracker = await store.retrieve("lost")
+        _turn(tracker, 30, 40.0)
+        marks = (tracker.sk_stored_events, tracker.sk_known_id)
+        store._write_new_events(tracker)  # the commit went through ...
+        tracker.sk_stored_events, tracker.sk_known_id = marks  # ... but the answer never came back
+        store._forget("lost")
+        await store.save(tracker)  # Rasa's retry
+        whole = await SQLTrackerStore(domain=domain, host=_url(tmp_path)).retrieve("lost")
+        assert [e.text for e in whole.events if isinstance(e, UserUttered)] == [f"melding {i}" for i in range(31)]
+
+    asyncio.run(scenario())
