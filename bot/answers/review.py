@@ -41,7 +41,7 @@ REVIEW_RESPONSES = {
     "utter_dont_know": "Boten visste ikke",
     "utter_which_topic": "Boten var usikker og spurte «Mente du …?»",
 }
-DISLIKED = "Innbyggeren svarte 👎 på svaret «{title}»"
+DISLIKED = "Innbyggeren svarte «Nei» (👎) etter svaret «{title}»"
 MAX_ITEMS = 300
 
 

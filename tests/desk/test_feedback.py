@@ -68,7 +68,7 @@ async def test_a_thumbs_down_puts_the_question_on_the_review_list_and_a_thumbs_u
 
     client = await desk.login("rita")
     shown = _text((await client.get("/svar/gjennomgang")).text)
-    assert "hvor legger jeg snekka mi" in shown and "Innbyggeren svarte 👎 på svaret «Båtplass»" in shown
+    assert "hvor legger jeg snekka mi" in shown and "Innbyggeren svarte «Nei» (👎) etter svaret «Båtplass»" in shown
     assert "hva koster båtplass" not in shown and "når begynner kulturskolen" not in shown
 
 
