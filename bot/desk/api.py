@@ -15,6 +15,7 @@ from sanic import Blueprint, Request
 from sanic.exceptions import InvalidUsage
 from sanic.response import HTTPResponse, json
 
+from bot.answers import feedback
 from bot.cases import queue, stats
 from bot.cases.service import TicketView
 from bot.cases.states import Status
@@ -310,7 +311,21 @@ async def api_stats(request: Request) -> HTTPResponse:
         count = int(request.args.get("count", "14"))
     except ValueError:
         return api_error(400, "bad_request", "count må være et heltall.")
-    return json(_stats_json(await run(stats.compute, period, count)))
+    figures = await run(stats.compute, period, count)
+    ratings = await run(feedback.shares, figures.start, figures.end)
+    return json({**_stats_json(figures), "ratings": _ratings_json(ratings)})
+
+
+def _ratings_json(ratings: feedback.Shares) -> dict[str, Any]:
+    """The citizens' 👍 / 👎 after the library's answers, per theme and per answer."""
+
+    def share(s: feedback.Share) -> dict[str, Any]:
+        return {"name": s.name, "up": s.up, "down": s.down, "share_up": round(s.share, 4)}
+
+    return {
+        "per_theme": [share(s) for s in ratings.per_theme],
+        "per_answer": [{"answer": s.key, **share(s)} for s in ratings.per_answer],
+    }
 
 
 ROUTES: list[Route] = [

@@ -107,6 +107,18 @@ async def test_the_statistics_show_the_share_of_thumbs_up_per_answer_and_theme(
     assert "Kultur og fritid 3 2 60 %" in shown
     assert "Båtplass 3 1 75 %" in shown and "Kulturskolen 0 1 0 %" in shown
 
+    # The same for the municipality's own dashboards, through the JSON API.
+    response = await desk.api(accounts.create_api_token("admin"), "GET", "/api/v1/admin/stats")
+    ratings = response.json()["ratings"]
+    assert ratings["per_theme"] == [{"name": "Kultur og fritid", "up": 3, "down": 2, "share_up": 0.6}]
+    assert ratings["per_answer"][1] == {
+        "answer": "boat_berth",
+        "name": "Båtplass",
+        "up": 3,
+        "down": 1,
+        "share_up": 0.75,
+    }
+
 
 async def test_votes_leave_with_the_conversation_after_the_retention_period(
     desk: Desk, events: Events, editor: accounts.StaffView
