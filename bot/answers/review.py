@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 
 from bot.answers import store
-from bot.answers.models import Answer, ReviewedQuestion
+from bot.answers.models import ReviewedQuestion
 from bot.answers.store import AnswerError, AnswerView
 from bot.answers.vocabulary import LANGUAGES, LOCAL_TENANT
 from bot.cases.models import utcnow
@@ -89,9 +89,8 @@ def pending(*, url: str | None = None, tenant: str = LOCAL_TENANT, now: dt.datet
         done = set(
             session.execute(sa.select(ReviewedQuestion.digest).where(ReviewedQuestion.tenant == tenant)).scalars()
         )
-        query = sa.select(Answer.key, Answer.content).where(Answer.tenant == tenant)
-        rows = session.execute(query).all() if disliked else []
-    titles = {key: ((content or {}).get("title") or {}).get("nb") for key, content in rows}
+    views = store.list_answers(url=url, tenant=tenant) if disliked else []
+    titles = {view.key: view.doc.title.get("nb") for view in views}
     asked = [(m.text, m.at, REVIEW_RESPONSES[m.response], m.language) for m in misses]
     for vote in disliked:
         key = answer_key(vote.topic) or vote.topic
