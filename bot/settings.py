@@ -39,6 +39,9 @@ class Settings:
     smtp_password: str | None = None
     smtp_from: str | None = None
     smtp_starttls: bool = True
+    # A PEM file of the CA(s) that signed the SMTP server's certificate, for a server whose
+    # certificate the system's CAs do not vouch for; the certificate is always verified.
+    smtp_ca_file: str | None = None
     # Live chat: how long a citizen waits for a staff member before a callback is offered, how
     # long a desk page counts as present after its last poll, and how often Rasa pushes messages.
     live_chat_wait_seconds: int = 180
@@ -68,6 +71,7 @@ class Settings:
             smtp_password=os.environ.get("SMTP_PASSWORD") or None,
             smtp_from=os.environ.get("SMTP_FROM") or None,
             smtp_starttls=_flag("SMTP_STARTTLS", True),
+            smtp_ca_file=os.environ.get("SMTP_CA_FILE") or None,
             live_chat_wait_seconds=int(os.environ.get("LIVE_CHAT_WAIT_SECONDS") or "180"),
             live_presence_seconds=int(os.environ.get("LIVE_PRESENCE_SECONDS") or "90"),
             live_poll_seconds=float(os.environ.get("LIVE_POLL_SECONDS") or "1.0"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import ssl
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -195,8 +196,8 @@ class FakeSMTP:
     def __exit__(self, *args: object) -> None:
         pass
 
-    def starttls(self) -> None:
-        pass
+    def starttls(self, context: ssl.SSLContext) -> None:
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
 
     def login(self, user: str, password: str) -> None:
         pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -60,6 +61,15 @@ def reply_mail(ticket: Ticket, text: str) -> tuple[str, str]:
     return subject.format(**facts), f"{text}\n\n" + footer.format(**facts)
 
 
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    """A TLS context that verifies the SMTP server's certificate and host name.
+
+    Without one, smtplib accepts any certificate, and whoever can redirect SMTP_HOST reads the
+    SMTP password and every reply. SMTP_CA_FILE names the CA(s) to trust instead of the system's.
+    """
+    return ssl.create_default_context(cafile=settings.smtp_ca_file)
+
+
 def _send(settings: Settings, message: OutboxMessage) -> None:
     mail = EmailMessage()
     kommune = get_kommune()
@@ -68,10 +78,14 @@ def _send(settings: Settings, message: OutboxMessage) -> None:
     mail["Subject"] = message.subject
     mail["Reply-To"] = kommune.email
     mail.set_content(message.body)
-    smtp_class = smtplib.SMTP_SSL if settings.smtp_port == 465 else smtplib.SMTP
-    with smtp_class(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
-        if settings.smtp_starttls and smtp_class is smtplib.SMTP:
-            smtp.starttls()
+    context = tls_context(settings)
+    if settings.smtp_port == 465:
+        connection = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=20, context=context)
+    else:
+        connection = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20)
+    with connection as smtp:
+        if settings.smtp_starttls and not isinstance(smtp, smtplib.SMTP_SSL):
+            smtp.starttls(context=context)
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password or "")
         smtp.send_message(mail)
