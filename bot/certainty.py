@@ -85,7 +85,7 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()
 
-_EMAIL = re.compile(r"^\S+@\S+\.\w+$")
+_EMAIL = re.compile(r"^[^\s@]{1,64}@[^\s@]{1,255}\.\w+$")
 _NUMBERISH = re.compile(r"^[\d\s+().,:/%-]*\d[\d\s+().,:/%-]*(?:kr|kroner|nok)?\.?$", re.IGNORECASE)
 _DATE_WORDS = re.compile(
     r"^(?:(?:på |neste |i |om )?(?:mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag|"
@@ -93,7 +93,8 @@ _DATE_WORDS = re.compile(
     r"|kl\.? ?\d.*|\d{1,2}\.? ?(?:jan|feb|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|des|dec)\w*\.?(?: \d{2,4})?)$",
     re.IGNORECASE,
 )
-_CONTACT = re.compile(r"\S+@\S+\.\w+|\S+ ?@ ?\S+ ?\. ?\w+|(?:\+47)?[ \d]{8,}")
+# Bounded runs (an e-mail address's parts have maximum lengths), so that a long word costs linear time.
+_CONTACT = re.compile(r"[^\s@]{1,64} ?@ ?[^\s@]{1,255} ?\. ?\w+|(?:\+47)?[ \d]{8,}")
 _ADDRESS = re.compile(
     r"^(?:[\w.-]+ ){0,3}[\w.-]*(?:gata|gate|gaten|veien|vegen|vei|veg|allé|alle|plass|stien|torget|bakken|"
     r"street|road|lane)\s*\d+\s*\w?\b.*$|^postboks\s*\d+",

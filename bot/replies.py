@@ -54,7 +54,10 @@ _SHORT_WORDS = 10  # a follow-up is short; a longer message is read on its own
 # (then it switches to it), it is a new question, not more of the topic just answered.
 # A subject that belongs to the citizen («og kona mi, må hun også melde flytting?») is a person or
 # thing in the same matter, not a new service.
-_NEW_SUBJECT = re.compile(rf"{_ELLIPTIC.pattern}([^,?]*\w[^,?]*),\s*\S.*\?\s*$", re.IGNORECASE)
+# The subject must hold a word; that is checked on the group, since «[^,?]*\w[^,?]*» backtracks
+# quadratically on a long message without a comma.
+_NEW_SUBJECT = re.compile(rf"{_ELLIPTIC.pattern}([^,?]*),\s*\S.*\?\s*$", re.IGNORECASE)
+_HAS_WORD = re.compile(r"\w")
 _OWN = re.compile(
     r"\b(?:min|mi|mitt|mine|vår|vårt|våre|my|our|his|her|their|hans|hennes|dykkar|deres|sin|si|sitt)\b", re.I
 )
@@ -160,7 +163,7 @@ def _is_elliptic(text: str) -> bool:
 
 def _brings_new_subject(text: str) -> bool:
     match = _NEW_SUBJECT.match(text.strip())
-    return bool(match) and not _OWN.search(match.group(1))
+    return bool(match) and bool(_HAS_WORD.search(match.group(1))) and not _OWN.search(match.group(1))
 
 
 def _points_back(text: str) -> bool:

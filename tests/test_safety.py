@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,22 @@ def test_no_pattern_matches_an_ordinary_training_example() -> None:
         )
     ]
     assert not matched
+
+
+@pytest.mark.parametrize(
+    "group", [patterns.EMERGENCY, patterns.SUICIDE_RISK, patterns.URGENT_HEALTH], ids=["emergency", "suicide", "urgent"]
+)
+def test_no_pattern_has_a_gap_only_the_message_length_bounds(group: list[str]) -> None:
+    assert [p for p in group if re.search(r"(?<!\\)\.[*+]", p)] == []
+
+
+def test_a_long_adversarial_message_is_still_read_for_the_emergency_in_it() -> None:
+    """Repeated half-matches (bench/long_messages.py measures the time) do not hide the emergency."""
+    for unit in ("please help me with the form ", "hjelp meg med skjemaet ", "x "):
+        padding = unit * (7_500 // len(unit))  # the guard reads up to 4 × 2,000 characters
+        assert safety.assess(padding) is None
+        found = safety.assess(padding + " pappa puster ikke")
+        assert found is not None and found.kind is SafetyKind.EMERGENCY
 
 
 def test_the_classifier_finds_what_no_pattern_names() -> None:

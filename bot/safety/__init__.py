@@ -63,7 +63,7 @@ class Assessment:
 
 def assess(text: str) -> Assessment | None:
     """The safety kind of a message, or None for an ordinary one."""
-    return _assess(patterns.normalise(text)[:4000])
+    return _assess(patterns.normalise(text))
 
 
 @lru_cache(maxsize=2048)

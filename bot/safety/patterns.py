@@ -5,7 +5,9 @@ The patterns are one half of the safety layer (`bot.safety`); the trained classi
 brystet», «svelget tabletter»), not a topic word, so that «brann- og feiingsgebyr» or «kan jeg
 brenne bål» do not match while «det brenner» does. They are matched against the lower-cased text
 with whitespace collapsed (`normalise`). `tests/test_safety.py` checks them against every
-ordinary training example, which must not match.
+ordinary training example, which must not match. A gap between words is always bounded
+(`.{0,40}`, never `.*`): the patterns run on messages of up to 8,000 characters before the length
+cap, and an unbounded gap makes a long message cost time quadratic in its length.
 """
 
 from __future__ import annotations
@@ -360,9 +362,9 @@ EMERGENCY = [
     # Explicit calls for help
     r"\bambulans(?:e|en)\b|\bambulance\b|\bring(?:e|er)? (?:110|112|113)\b|\bcall (?:110|112|113|the police)\b",
     r"\bnødnummer\w*\b|\bnaudnummer\w*\b|\bnødsituasjon\b|\bnaudsituasjon\b|\blivstruende\b|\blivsfare\b",
-    r"\bakutt hjelp\b|\bhaster\b.{0,20}\bliv\b|\bhje+lp\b.*!|\bhje{2,}l+p\b|^hjelp$|^help$|^hjelp hjelp",
+    r"\bakutt hjelp\b|\bhaster\b.{0,20}\bliv\b|\bhje+lp\b.{0,60}!|\bhje{2,}l+p\b|^hjelp$|^help$|^hjelp hjelp",
     r"\bhelp\s*!{2,}|\bemergency\b(?! (?:room|clinic|doctor|dentist|ward|department|care|money|fund|aid|loan))",
-    r"\bplease help\b.*\b(?:now|quick|hurry)\b|\bring politiet\b|\bpoliti(?:et)?\b.{0,30}\b(?:nå|no|fort|raskt)\b",
+    r"\bplease help\b.{0,60}\b(?:now|quick|hurry)\b|\bring politiet\b|\bpoliti(?:et)?\b.{0,30}\b(?:nå|no|fort|raskt)\b",
     # A single alarm word typed alone (the classifier does not judge a single word)
     r"^(?:det )?(?:brenn(?:er|e)|brann|røyk|røyk ?utvikling|blør|bløder|innbrudd|innbrot|fire ?!+|smoke|"
     r"bleeding|burglar[sy]?|drukning|slag|hjerteslag|kvelning|choking|overdos\w*)[.! ]*$",
