@@ -1,8 +1,14 @@
 """Finds Norwegian national ID numbers (fødselsnummer, D-nummer) in free text and masks them.
 
 Numbers are checked with python-stdnum, so dates, phone numbers and account numbers stay as
-they are; digits split by spaces, dots or dashes (up to three such characters between two
-digits, as in «010190 - 12345») are found too.
+they are; digits split by spaces of any kind, line breaks, dots, commas, slashes, underscores or
+dashes (up to three such characters between two digits, as in «010190 - 12345») are found too.
+A text is also read in its normalised form (`bot.sanitize.for_matching`: NFKC, no zero-width or
+other format characters), so «０１０１９０１２４８０» or digits with zero-width spaces between
+them are masked; such a text is then kept in that form.
+
+`pseudonymous_sender` replaces a conversation id that is an ID number (a portal that uses the
+logged-in person's number as sender) with a keyed hash before Rasa stores it.
 
 `mask_data` masks every string inside JSON-like data (a message's metadata). Importing this
 module also installs `install_log_masking`: every log record the process makes afterwards
@@ -11,17 +17,25 @@ module also installs `install_log_masking`: every log record the process makes a
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import re
+import secrets
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
 from stdnum.no import fodselsnummer
 
+from bot.sanitize import for_matching
+
 MASK = "[fødselsnummer fjernet]"
 
-# A run of digits where a few spaces, dots or dashes may sit between the digits.
-_DIGIT_RUN = re.compile(r"\d(?:[ \t\u00a0.\-\u2010-\u2015]{0,3}\d)*")
+# A run of digits where a few separators may sit between the digits (\s: every kind of space,
+# line breaks too).
+_DIGIT_RUN = re.compile(r"\d(?:[\s.,/_\-\u2010-\u2015]{0,3}\d)*")
 _NOT_DIGIT = re.compile(r"\D")
 
 
@@ -30,7 +44,21 @@ def _has_id_number(digits: str) -> bool:
 
 
 def mask_id_numbers(text: str) -> tuple[str, bool]:
-    """Return the text with every ID number masked, and whether anything was masked."""
+    """Return the text with every ID number masked, and whether anything was masked.
+
+    A text without one is returned as it came; one that hides an ID number behind format
+    characters or compatibility forms comes back normalised, with the number masked.
+    """
+    masked, found = _mask(text)
+    normal = for_matching(text)
+    if normal != text:
+        normal_masked, normal_found = _mask(normal)
+        if normal_found and normal_masked.count(MASK) > masked.count(MASK):
+            return normal_masked, True
+    return masked, found
+
+
+def _mask(text: str) -> tuple[str, bool]:
     found = False
 
     def replace(match: re.Match[str]) -> str:
@@ -58,6 +86,46 @@ def mask_data(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(mask_data(item) for item in value)
     return value
+
+
+# --- conversation ids ------------------------------------------------------------------------
+
+SENDER_PREFIX = "person-"
+_KEY_FILE = Path(__file__).resolve().parent.parent / "var" / "sender-id.key"
+
+
+@lru_cache(maxsize=1)
+def _sender_key() -> bytes:
+    """SENDER_ID_KEY, or on a single machine a random key kept in var/ (made on first use)."""
+    from bot.settings import get_settings
+
+    configured = get_settings().sender_id_key
+    if configured:
+        return configured.encode("utf-8")
+    if not _KEY_FILE.exists():
+        _KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with _KEY_FILE.open("x", encoding="ascii") as file:  # another process may be first
+                file.write(secrets.token_hex(32))
+            _KEY_FILE.chmod(0o600)
+        except FileExistsError:
+            pass
+    return _KEY_FILE.read_text(encoding="ascii").strip().encode("ascii")
+
+
+def pseudonymous_sender(sender: str) -> str:
+    """The conversation id to store: a keyed hash in place of an ID number, else the id itself.
+
+    Only an id whose digits are exactly one valid ID number counts (a Messenger PSID has 15 or
+    more digits and is kept: replies are addressed to it). The hash is the same for the same
+    number, so the person's conversation continues; without the key it cannot be reversed by
+    trying every birth date.
+    """
+    digits = _NOT_DIGIT.sub("", for_matching(sender))
+    if len(digits) != 11 or not fodselsnummer.is_valid(digits):
+        return sender
+    digest = hmac.new(_sender_key(), digits.encode("ascii"), hashlib.sha256).hexdigest()
+    return SENDER_PREFIX + digest[:32]
 
 
 # --- logs --------------------------------------------------------------------------------------

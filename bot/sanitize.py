@@ -11,9 +11,14 @@ library, so the action server can use it without loading Rasa.
 - drops lone surrogates (half an emoji from a broken client: no database encoding can store
   them), noncharacters, the byte-order mark and the bidi embedding/override/isolate controls
   (they can reorder the text a staff member reads in the desk);
+- drops the zero-width space, the word joiner and the soft hyphen (invisible; they only split
+  words and numbers);
 - writes digits from other scripts (fullwidth, Arabic-Indic ...) as 0-9, so an ID number
   typed with them is masked like any other and phone numbers validate;
 - normalises to NFC and strips surrounding whitespace.
+
+`for_matching` is the stricter form that masking (`bot.pii`) looks at: NFKC, and no format
+characters at all (the zero-width joiners of emoji sequences included).
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ MAX_SENDER_CHARS = 128
 _LINE_BREAKS = re.compile(r"\r\n?|[\u0085\u2028\u2029]")
 # C0 and C1 controls except tab and newline, DEL, lone surrogates, noncharacters, bidi controls.
 _DROPPED = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\u202a-\u202e\u2066-\u2069\ufeff"
+    "\u200b\u2060\u00ad]"
 )
 _SPACES = re.compile("[\x0b\x0c]")
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
@@ -47,6 +53,14 @@ def clean_text(text: str | None) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _OTHER_DIGIT.sub(_ascii_digit, text)
     return text.strip()
+
+
+def for_matching(text: str) -> str:
+    """The text as a pattern should see it: NFKC (fullwidth and other compatibility forms become
+    plain), every format character dropped, digits of any script as 0-9."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return _OTHER_DIGIT.sub(_ascii_digit, text)
 
 
 def has_visible_text(text: str) -> bool:

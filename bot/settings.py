@@ -53,6 +53,9 @@ class Settings:
     rate_limit_seconds: float = 60.0
     # How often a process asks the database whether the answer library has changed (bot/answers/live.py).
     answer_refresh_seconds: float = 10.0
+    # The key of the hash that replaces a conversation id that is an ID number (bot/pii.py). The
+    # same on every Rasa server; without it, one machine keeps a random key in var/.
+    sender_id_key: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -78,6 +81,7 @@ class Settings:
             rate_limit_messages=int(os.environ.get("RATE_LIMIT_MESSAGES") or "20"),
             rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or "60"),
             answer_refresh_seconds=float(os.environ.get("ANSWER_REFRESH_SECONDS") or "10"),
+            sender_id_key=os.environ.get("SENDER_ID_KEY") or None,
         )
 
 

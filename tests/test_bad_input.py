@@ -25,7 +25,7 @@ from bot.channels.messenger import GuardedMessengerInput, MessengerConfig
 from bot.channels.rate_limit import RateLimiter
 from bot.channels.rest import MAX_BODY_BYTES, GuardedRestInput
 from bot.channels.socketio import GuardedSocketIOInput, clean_message_payload
-from bot.pii import MASK
+from bot.pii import MASK, SENDER_PREFIX
 from bot.sanitize import clean_sender_id, clean_text, has_visible_text
 from tests.live import serve_in_loop, stop_in_loop
 
@@ -269,6 +269,15 @@ async def test_a_client_cannot_choose_another_channel(rest: dict[str, Any]) -> N
     assert status == 200
     [message] = rest["rasa"].received
     assert (message.sender_id, message.input_channel, message.metadata) == ("1234", "rest", {"side": "forsiden"})
+
+
+async def test_a_sender_id_that_is_an_id_number_is_never_stored(rest: dict[str, Any]) -> None:
+    status, _, answer = await post(rest["url"], body(sender="01019012480", message="hei"))
+    [message] = rest["rasa"].received
+    assert status == 200 and message.sender_id.startswith(SENDER_PREFIX) and "12480" not in message.sender_id
+    assert answer[0]["recipient_id"] == message.sender_id
+    payload = clean_message_payload(({"message": "hei", "session_id": "010190 12480"},), True, "metadata")
+    assert payload is not None and payload["session_id"] == message.sender_id
 
 
 async def test_streaming_still_works_and_is_guarded(rest: dict[str, Any]) -> None:

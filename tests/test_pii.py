@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from bot.pii import MASK, MaskingFilter, mask_data, mask_id_numbers
+from bot.pii import MASK, SENDER_PREFIX, MaskingFilter, mask_data, mask_id_numbers, pseudonymous_sender
 
 VALID_FNR = "01019012480"  # valid check digits, not a real person's
 VALID_DNR = "41019012474"
@@ -44,6 +44,49 @@ def test_id_numbers_split_by_a_few_separators_are_masked(text: str) -> None:
     masked, found = mask_id_numbers(f"nummeret er {text} takk")
     assert found and "12480" not in masked.replace(" ", "").replace("\u00a0", "")
     assert masked.startswith("nummeret er ") and masked.endswith(" takk")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "010190/12480",
+        "010190,12480",
+        "010190_12480",
+        "010190\n12480",
+        "010190\u200912480",  # thin space
+        "010190\u202f12480",  # narrow no-break space
+        "0101\u200b9012480",  # zero-width space
+        "01019\u200c012480",
+        "010\u200d19012480",
+        "0101\u206090\u00ad12480",  # word joiner, soft hyphen
+        "\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff14\uff18\uff10",  # fullwidth
+    ],
+)
+def test_id_numbers_behind_other_separators_and_invisible_characters_are_masked(text: str) -> None:
+    masked, found = mask_id_numbers(f"nummer {text} takk")
+    assert found and masked == f"nummer {MASK} takk"
+
+
+def test_a_text_without_an_id_number_keeps_its_own_form() -> None:
+    text = "Familien 👨\u200d👩\u200d👧 bor i Storgata 1, ring ０ for hjelp"
+    assert mask_id_numbers(text) == (text, False)
+
+
+def test_a_sender_id_that_is_an_id_number_is_stored_as_a_keyed_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import pii
+
+    monkeypatch.setenv("SENDER_ID_KEY", "nøkkel-a")
+    pii._sender_key.cache_clear()
+    first = pseudonymous_sender(VALID_FNR)
+    assert first.startswith(SENDER_PREFIX) and "12480" not in first
+    assert pseudonymous_sender("010190 12480") == first  # the same person, the same conversation
+    assert pseudonymous_sender(VALID_DNR) not in (first, VALID_DNR)
+    monkeypatch.setenv("SENDER_ID_KEY", "nøkkel-b")
+    pii._sender_key.cache_clear()
+    assert pseudonymous_sender(VALID_FNR) != first  # keyed: no table of birth dates reverses it
+    pii._sender_key.cache_clear()
+    for kept in ("1234567890123456", "kari", "01019012481", "widget-3f2a"):  # a Messenger PSID, names
+        assert pseudonymous_sender(kept) == kept
 
 
 def test_mask_data_masks_strings_inside_metadata() -> None:

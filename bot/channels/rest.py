@@ -33,6 +33,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from bot.channels.guard import guarded, notice
+from bot.pii import pseudonymous_sender
 from bot.sanitize import MAX_SENDER_CHARS, clean_sender_id
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def parse_body(body: bytes | None) -> RestMessage:
             raise BadRequest(400, "Feltet «metadata» må være et JSON-objekt.")
         if len(json.dumps(metadata)) > MAX_METADATA_BYTES:
             raise BadRequest(400, f"Feltet «metadata» er for stort. Høyst {MAX_METADATA_BYTES // 1024} kB er lov.")
-    return RestMessage(sender, text, metadata or None)
+    return RestMessage(pseudonymous_sender(sender), text, metadata or None)
 
 
 def error_response(error: BadRequest) -> HTTPResponse:

@@ -29,6 +29,7 @@ from sanic import Blueprint
 from bot.channels import feedback
 from bot.channels.guard import OnNewMessage, guarded
 from bot.nlg import ANSWER_LANGUAGE
+from bot.pii import pseudonymous_sender
 from bot.sanitize import clean_sender_id
 
 logger = logging.getLogger(__name__)
@@ -50,12 +51,17 @@ def _metadata(value: Any) -> dict[str, Any]:
         return {}
 
 
+def _conversation_id(value: Any) -> str | None:
+    sender = clean_sender_id(value)
+    return pseudonymous_sender(sender) if sender is not None else None
+
+
 def clean_message_payload(args: tuple[Any, ...], session_persistence: bool, metadata_key: str) -> dict[str, Any] | None:
     """The `user_uttered` payload as Rasa's handler expects it, or None to drop it (module docstring)."""
     data = args[0] if args else None
     if not isinstance(data, dict):
         return None
-    session_id = clean_sender_id(data.get("session_id"))
+    session_id = _conversation_id(data.get("session_id"))
     if session_persistence and session_id is None:
         return None
     text = data.get("message")
@@ -123,7 +129,7 @@ class GuardedSocketIOInput(SocketIOInput):
 
         async def session_request(sid: str, *args: Any) -> None:
             data = args[0] if args else None
-            session_id = clean_sender_id(data.get("session_id")) if isinstance(data, dict) else None
+            session_id = _conversation_id(data.get("session_id")) if isinstance(data, dict) else None
             await rasa_session_request(sid, {"session_id": session_id})
 
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

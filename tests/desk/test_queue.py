@@ -154,6 +154,10 @@ def test_notes_are_events_and_empty_text_is_refused(db_url: str) -> None:
     note = queue.ticket_detail(ticket.reference).events[-1]
     assert (note.kind, note.actor) == ("note", "kari")
     assert "12480" not in note.detail  # ID numbers are masked here too
+    fullwidth = "".join(chr(0xFF10 + int(d)) for d in "01019012480")
+    queue.add_note(ticket.reference, f"Fnr {fullwidth}, og med nullbredde 0101\u200b9012480", actor="kari")
+    note = queue.ticket_detail(ticket.reference).events[-1]
+    assert note.detail == "Fnr [fødselsnummer fjernet], og med nullbredde [fødselsnummer fjernet]"
     with pytest.raises(queue.QueueError):
         queue.add_note(ticket.reference, "   ", actor="kari")
     with pytest.raises(queue.QueueError):
