@@ -186,19 +186,21 @@ def test_recent_closed_and_open_tickets_are_untouched(db: str) -> None:
     assert queue.ticket_detail(recent.reference).outbox
 
 
-def test_conversations_without_a_ticket_are_deleted_after_their_last_event(db: str) -> None:
+def test_events_past_the_period_go_from_every_conversation_without_a_ticket(db: str) -> None:
     add_events(db, "dormant", OLD, ["når er dere åpne", "08-15.30", "takk", "Bare hyggelig"])
     add_events(db, "recent", RECENT, ["hei", "Hei!"])
-    # Started long ago, but the citizen came back last week: kept whole for now.
-    add_events(db, "returning", OLD, ["hei", "Hei!"])
+    # Started long ago, and the citizen came back last week: the old messages go all the same,
+    # or a citizen who writes now and then would be kept for ever.
+    add_events(db, "returning", OLD, ["mitt navn er Kari Nordmann", "Hei!"])
     add_events(db, "returning", RECENT, ["hei igjen", "Hei!"])
 
     report = apply_retention(days=DAYS, now=NOW)
 
-    assert (report.tickets, report.conversations, report.events) == (0, 1, 4)
+    assert (report.tickets, report.conversations, report.events) == (0, 2, 6)
     assert event_count(db, "dormant") == 0
     assert event_count(db, "recent") == 2
-    assert event_count(db, "returning") == 4
+    assert event_count(db, "returning") == 2
+    assert "Kari Nordmann" not in json.dumps(dump(db), ensure_ascii=False)
 
 
 def test_a_conversation_another_kept_ticket_needs_is_kept(db: str) -> None:

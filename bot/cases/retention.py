@@ -9,9 +9,11 @@
   still count the ticket. `anonymised_at` marks it; the history gets an «anonymisert» event.
   The conversation's rows in Rasa's `events` table older than the period are deleted with it,
   unless another ticket that is still kept comes from the same conversation.
-- A conversation no kept ticket comes from (it never became a ticket, or its tickets are
-  anonymised) is deleted once its last event is older than the period, with any ended live
-  chat that did not become a ticket.
+- In a conversation no kept ticket comes from (it never became a ticket, or its tickets are
+  anonymised), every event older than the period is deleted, also when the citizen still
+  writes: a Messenger citizen who writes every month keeps only the last period's messages. A
+  conversation whose events are all older goes entirely, with any ended live chat that did not
+  become a ticket.
 - Open tickets (new, in progress, waiting for the citizen) are kept however old they are, and
   so are their conversations and the conversations of open live chats.
 - The answer library's review list reads its questions from the conversations, so they go with
@@ -61,7 +63,7 @@ class RetentionReport:
     cutoff: dt.datetime
     dry_run: bool
     tickets: int = 0  # tickets anonymised
-    conversations: int = 0  # conversations without a kept ticket, deleted
+    conversations: int = 0  # conversations without a kept ticket that lost old events (or all)
     events: int = 0  # rows deleted from Rasa's events table (both kinds)
     live_chats: int = 0  # ended live chats without a ticket, deleted
     failed: list[str] = field(default_factory=list)  # references left for the next run
@@ -174,14 +176,14 @@ def _anonymise(
 
 
 def _stale_conversations(session: Session, cutoff: dt.datetime) -> list[str]:
-    """Conversations whose last event is older than the cutoff and that no kept ticket or open chat needs."""
+    """Conversations with events older than the cutoff that no kept ticket or open chat needs."""
     kept_by_ticket = sa.select(Ticket.conversation_id).where(Ticket.anonymised_at.is_(None))
     kept_by_chat = sa.select(LiveChat.conversation_id).where(LiveChat.status.in_(OPEN_CHAT_STATUSES))
     statement = (
         sa.select(_events.c.sender_id)
         .where(_events.c.sender_id.not_in(kept_by_ticket), _events.c.sender_id.not_in(kept_by_chat))
         .group_by(_events.c.sender_id)
-        .having(sa.func.max(_events.c.timestamp) < cutoff.timestamp())
+        .having(sa.func.min(_events.c.timestamp) < cutoff.timestamp())
         .order_by(_events.c.sender_id)
     )
     return [str(sender) for sender in session.execute(statement).scalars()]
