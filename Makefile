@@ -57,7 +57,8 @@ run: setup train
 	@echo "  Svarene boten gir (redaktører):  http://localhost:$(DESK_PORT)/svar"
 	@echo "    Redaktør:  $(PY) -m bot.desk create-user --role editor, eller «Gjør til redaktør» under Brukere"
 	@echo "    API-nøkkel til saksystemet:  $(PY) -m bot.desk create-token BRUKERNAVN"
-	@echo "  Database: $(DATABASE_URL)"
+	@# Never the password: the URL as SQLAlchemy shows it, with *** in its place.
+	@echo "  Database: $$($(PY) -c 'import os, sqlalchemy; print(repr(sqlalchemy.engine.make_url(os.environ["DATABASE_URL"])))')"
 	@echo ""
 	exec $(VENV)/bin/honcho start -f Procfile
 

@@ -15,12 +15,18 @@ Every other warning (a UserWarning about the model or the data, say) still shows
 It is also the one place that installs our changes to Rasa (`bot/rasa_patches.py`): `prepare()`
 runs before Rasa's command line, so `rasa run`, `rasa shell`, `rasa test` and training all run with
 them. The tests and benchmarks that load a model in their own process call `prepare()` first.
+It also gives the action server and the Rasa server their shared token (`bot/action_auth.py`).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
+
+# The largest request body the Rasa server reads (Sanic's default is 100 MB). Its channels need far
+# less: the REST channel takes 256 kB, Messenger's webhooks and Socket.IO's polling a few kB.
+RASA_REQUEST_MAX_BYTES = 1_000_000
 
 
 def quiet_deprecations() -> None:
@@ -46,6 +52,16 @@ def prepare() -> None:
 def main(argv: list[str]) -> None:
     quiet_deprecations()
     prepare()
+    from bot import action_auth
+
+    # endpoints.yml sends it to the action server; the action server demands it.
+    os.environ.setdefault(action_auth.TOKEN_VARIABLE, action_auth.token())
+    if argv[:2] == ["run", "actions"]:
+        action_auth.install()
+    elif argv[:1] == ["run"]:
+        # Sanic reads SANIC_* into its config: the Rasa server refuses a larger body with 413 from
+        # its Content-Length (or, chunked, as soon as it grows past it), before reading it.
+        os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(RASA_REQUEST_MAX_BYTES))
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *argv]

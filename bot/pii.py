@@ -21,9 +21,7 @@ import hashlib
 import hmac
 import logging
 import re
-import secrets
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -91,26 +89,14 @@ def mask_data(value: Any) -> Any:
 # --- conversation ids ------------------------------------------------------------------------
 
 SENDER_PREFIX = "person-"
-_KEY_FILE = Path(__file__).resolve().parent.parent / "var" / "sender-id.key"
+SENDER_KEY = "SENDER_ID_KEY"
 
 
 @lru_cache(maxsize=1)
 def _sender_key() -> bytes:
-    """SENDER_ID_KEY, or on a single machine a random key kept in var/ (made on first use)."""
-    from bot.settings import get_settings
+    from bot.local_secrets import local_secret
 
-    configured = get_settings().sender_id_key
-    if configured:
-        return configured.encode("utf-8")
-    if not _KEY_FILE.exists():
-        _KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with _KEY_FILE.open("x", encoding="ascii") as file:  # another process may be first
-                file.write(secrets.token_hex(32))
-            _KEY_FILE.chmod(0o600)
-        except FileExistsError:
-            pass
-    return _KEY_FILE.read_text(encoding="ascii").strip().encode("ascii")
+    return local_secret(SENDER_KEY).encode("utf-8")
 
 
 def pseudonymous_sender(sender: str) -> str:

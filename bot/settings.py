@@ -30,6 +30,9 @@ class Settings:
     # "auto": Secure cookies when the request came over https; "true"/"false" force it.
     desk_secure_cookies: str = "auto"
     desk_session_hours: int = 10
+    # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
+    # X-Forwarded-Proto headers count (bot/proxies.py); from anyone else they are ignored.
+    trusted_proxies: str = ""
     # The Rasa server as citizens' browsers reach it: the website chat widget connects here.
     bot_public_url: str = "http://localhost:5005"
     # Replies to citizens by e-mail; without SMTP_HOST they wait in the desk's outbox.
@@ -53,9 +56,6 @@ class Settings:
     rate_limit_seconds: float = 60.0
     # How often a process asks the database whether the answer library has changed (bot/answers/live.py).
     answer_refresh_seconds: float = 10.0
-    # The key of the hash that replaces a conversation id that is an ID number (bot/pii.py). The
-    # same on every Rasa server; without it, one machine keeps a random key in var/.
-    sender_id_key: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -67,6 +67,7 @@ class Settings:
             desk_port=int(os.environ.get("DESK_PORT") or "8000"),
             desk_secure_cookies=(os.environ.get("DESK_SECURE_COOKIES") or "auto").strip().lower(),
             desk_session_hours=int(os.environ.get("DESK_SESSION_HOURS") or "10"),
+            trusted_proxies=os.environ.get("TRUSTED_PROXIES") or "",
             bot_public_url=(os.environ.get("BOT_PUBLIC_URL") or "http://localhost:5005").rstrip("/"),
             smtp_host=os.environ.get("SMTP_HOST") or None,
             smtp_port=int(os.environ.get("SMTP_PORT") or "587"),
@@ -81,7 +82,6 @@ class Settings:
             rate_limit_messages=int(os.environ.get("RATE_LIMIT_MESSAGES") or "20"),
             rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or "60"),
             answer_refresh_seconds=float(os.environ.get("ANSWER_REFRESH_SECONDS") or "10"),
-            sender_id_key=os.environ.get("SENDER_ID_KEY") or None,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import select
 import shutil
 import signal
 import socket
@@ -288,3 +289,33 @@ async def stop_in_loop(server: Any) -> None:
     server.close()
     await server.wait_closed()
     await server.after_stop()
+
+
+def oversized_request(port: int, path: str, *, chunked: bool, total: int = 50_000_000) -> tuple[str, int]:
+    """POST a body of `total` bytes to 127.0.0.1:`port`, sending until the server answers or closes.
+
+    Returns the server's status line and how many body bytes went out before it did.
+    """
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else f"Content-Length: {total}\r\n\r\n"
+    piece = b"x" * 65_536
+    sent = 0
+    answer = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(head.encode())
+        try:
+            while sent < total and not select.select([sock], [], [], 0)[0]:
+                sock.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n" if chunked else piece)
+                sent += len(piece)
+            answer = sock.recv(65_536)
+        except OSError:  # the server closed the connection on us
+            pass
+    return answer.split(b"\r\n", 1)[0].decode("latin-1"), sent
+
+
+def rss_bytes(process: Process) -> int:
+    """The process's resident memory now (Linux)."""
+    for line in Path(f"/proc/{process.popen.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS")

@@ -18,7 +18,7 @@ from bot.answers.vocabulary import AnswerStatus
 from bot.db import get_engine
 from tests.kommune_facts import HOURS, OPENS, PHONE, link
 from tests.library_db import prepare_database
-from tests.live import Chat, free_port, start_actions, start_rasa, wait_for
+from tests.live import Chat, free_port, oversized_request, rss_bytes, start_actions, start_rasa, wait_for
 
 REFRESH_SECONDS = 2  # stack A's Rasa server asks the answer library for changes this often
 
@@ -267,3 +267,17 @@ def test_an_answer_staff_publish_reaches_the_running_bot_within_a_minute_and_an_
     assert all(answers), "the server kept answering while it loaded the change"
     assert "Kanoboden" in answers[-1] and PHONE in answers[-1]
     assert boat_text not in _chat(stacks).say(boat_question)
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_50_mb_body_is_refused_before_it_is_read(stacks: dict, chunked: bool) -> None:
+    """Every route of the Rasa server: 413 from the Content-Length, or as soon as a chunked body passes 1 MB."""
+    process = stacks["processes"]["rasa_a"]
+    before = rss_bytes(process)
+    for path in ("/webhooks/rest/webhook", "/webhooks/facebook/webhook", "/socket.io/?EIO=4&transport=polling"):
+        status, sent = oversized_request(stacks["ports"]["rasa_a"], path, chunked=chunked)
+        assert sent < 20_000_000, (path, sent)  # of 50 MB; what the kernel's socket buffers took counts too
+        if not chunked:
+            assert " 413 " in status, (path, status)
+    assert rss_bytes(process) - before < 20_000_000
+    assert HOURS["nb"] in _chat(stacks).say("Når er dere åpne?")  # and it still answers

@@ -23,7 +23,7 @@ from sanic import Blueprint, Request
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, html, json, redirect
 
-from bot import accounts
+from bot import accounts, proxies
 from bot.cases import live, queue
 from bot.cases.states import StatusError
 from bot.desk.labels import FILTERS
@@ -154,7 +154,7 @@ def secure_cookies(request: Request) -> bool:
         return True
     if mode in ("0", "false", "no", "nei", "off"):
         return False
-    return request.scheme in ("https", "wss")
+    return request.scheme in ("https", "wss") or proxies.forwarded_https(request.ip, request.headers)
 
 
 def set_cookie(request: Request, response: HTTPResponse, name: str, value: str, max_age: int) -> None:

@@ -17,7 +17,7 @@ from bot.cases import queue
 from bot.cases.states import Status
 from bot.db import get_engine
 from bot.desk.web import ADMIN_PREFIXES, OPEN_PATHS, OPEN_PREFIXES, PUBLIC_PATHS
-from tests.desk.conftest import PASSWORD, Desk, make_ticket
+from tests.desk.conftest import PASSWORD, Client, Desk, make_ticket
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "bot" / "desk" / "templates"
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
@@ -377,3 +377,22 @@ async def test_a_ticket_in_another_language_asks_for_an_interpreter_and_reads_ri
     page = await kari.get(f"/sak/{ticket.reference}")
     assert "Trenger tolk: arabisk" in page.text
     assert '<p class="text" dir="auto">أحتاج مترجم من فضلك</p>' in page.text
+
+
+async def test_behind_a_trusted_https_proxy_the_cookies_are_secure(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In `auto` mode X-Forwarded-Proto counts only from the proxy TRUSTED_PROXIES names."""
+
+    async def login_cookie(client: Client) -> str:
+        await client.get("/login")
+        response = await client.post(
+            "/login",
+            {"brukernavn": "kari", "passord": PASSWORD, "neste": "/"},
+            headers={"X-Forwarded-Proto": "https"},
+        )
+        assert response.status == 303
+        return next(c for c in response.headers.getall("Set-Cookie") if c.startswith("sk_desk="))
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.9.8.7")  # not the test client's 127.0.0.1
+    assert "Secure" not in await login_cookie(desk.client())
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")
+    assert "Secure" in await login_cookie(desk.client())
