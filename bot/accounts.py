@@ -1,4 +1,4 @@
-"""Staff accounts of the desk: argon2 password hashes, lockout, login sessions and API tokens.
+"""Staff accounts of the desk: argon2 password hashes, login throttling, sessions and API tokens.
 
 Sessions and API tokens are random secrets handed out once; only their SHA-256 hashes are stored,
 so a copy of the database lets nobody in.
@@ -10,13 +10,14 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.exc import IntegrityError
 
+from bot import login_attempts
 from bot.cases.models import Base, as_utc, utcnow
 from bot.db import session_scope
 
@@ -25,8 +26,6 @@ ROLES = ("agent", "editor", "admin")
 # administrator may do everything.
 ROLE_LABELS = {"agent": "Saksbehandler", "editor": "Redaktør", "admin": "Administrator"}
 EDITOR_ROLES = frozenset({"editor", "admin"})
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,99}")
 _hasher = PasswordHasher()
@@ -43,6 +42,7 @@ class Staff(Base):
     role = sa.Column(sa.String(16), nullable=False)
     password_hash = sa.Column(sa.String(255), nullable=False)
     active = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    # No longer used (the waits are per client address: bot/login_attempts.py); kept for old rows.
     failed_logins = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
     locked_until = sa.Column(sa.DateTime(timezone=True))
     last_login_at = sa.Column(sa.DateTime(timezone=True))
@@ -76,11 +76,11 @@ class AccountError(ValueError):
 
 
 class LoginFailed(Exception):
-    """Wrong username or password, or the account is locked or deactivated."""
+    """Wrong username or password, a deactivated account, or an address that must wait first."""
 
-    def __init__(self, locked_until: dt.datetime | None = None) -> None:
+    def __init__(self, retry_at: dt.datetime | None = None) -> None:
         super().__init__("login failed")
-        self.locked_until = locked_until
+        self.retry_at = retry_at
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,8 @@ class StaffView:
     full_name: str
     role: str
     active: bool
-    locked_until: dt.datetime | None = None
+    # Until when some client address must wait before it may try this account again.
+    waiting_until: dt.datetime | None = None
     last_login_at: dt.datetime | None = None
 
     @property
@@ -113,7 +114,6 @@ class StaffView:
             full_name=staff.full_name,
             role=staff.role,
             active=bool(staff.active),
-            locked_until=as_utc(staff.locked_until),
             last_login_at=as_utc(staff.last_login_at),
         )
 
@@ -168,41 +168,53 @@ def get_user(username: str, *, url: str | None = None) -> StaffView | None:
 
 def list_users(*, url: str | None = None) -> list[StaffView]:
     with session_scope(url) as session:
-        return [StaffView.of(s) for s in session.execute(sa.select(Staff).order_by(Staff.username)).scalars()]
+        users = [StaffView.of(s) for s in session.execute(sa.select(Staff).order_by(Staff.username)).scalars()]
+    now = utcnow()
+    return [replace(u, waiting_until=login_attempts.waiting_until(u.username, now, url=url)) for u in users]
 
 
-def authenticate(username: str, password: str, *, url: str | None = None, now: dt.datetime | None = None) -> StaffView:
-    """The staff member, or LoginFailed. After MAX_FAILED_LOGINS wrong passwords: locked for LOCKOUT."""
+def authenticate(
+    username: str,
+    password: str,
+    *,
+    address: str = login_attempts.UNKNOWN_ADDRESS,
+    url: str | None = None,
+    now: dt.datetime | None = None,
+) -> StaffView:
+    """The staff member, or LoginFailed (with `retry_at` when this address must wait first).
+
+    Every attempt spends one argon2 verification, whether the account exists, is deactivated or
+    must wait, so the time taken tells nothing. The waits are per (account, client address):
+    `bot/login_attempts.py`.
+    """
     now = now or utcnow()
     name = (username or "").strip().lower()
+    attempt, retry_at = login_attempts.begin(name, address, now, url=url)
+    if retry_at is not None:
+        _spend_the_same_time(password)
+        raise LoginFailed(retry_at)
     with session_scope(url) as session:
-        staff = session.execute(sa.select(Staff).where(Staff.username == name).with_for_update()).scalar()
+        staff = session.execute(sa.select(Staff).where(Staff.username == name)).scalar()
         if staff is None or not staff.active:
-            try:
-                _hasher.verify(_DUMMY_HASH, password or "")
-            except VerificationError:
-                pass
+            _spend_the_same_time(password)
             raise LoginFailed()
-        locked_until = as_utc(staff.locked_until)
-        if locked_until and locked_until > now:
-            raise LoginFailed(locked_until)
         try:
             _hasher.verify(staff.password_hash, password or "")
         except (VerifyMismatchError, VerificationError, InvalidHashError):
-            staff.failed_logins = (staff.failed_logins or 0) + 1
-            if staff.failed_logins >= MAX_FAILED_LOGINS:
-                staff.failed_logins = 0
-                staff.locked_until = now + LOCKOUT
-                session.commit()
-                raise LoginFailed(now + LOCKOUT) from None
-            session.commit()
             raise LoginFailed() from None
         if _hasher.check_needs_rehash(staff.password_hash):
             staff.password_hash = _hasher.hash(password)
-        staff.failed_logins = 0
-        staff.locked_until = None
         staff.last_login_at = now
-        return StaffView.of(staff)
+        user = StaffView.of(staff)
+    login_attempts.succeeded(name, address, url=url)
+    return user
+
+
+def _spend_the_same_time(password: str) -> None:
+    try:
+        _hasher.verify(_DUMMY_HASH, password or "")
+    except VerificationError:
+        pass
 
 
 def set_password(username: str, password: str, *, url: str | None = None) -> None:
@@ -210,9 +222,8 @@ def set_password(username: str, password: str, *, url: str | None = None) -> Non
     with session_scope(url) as session:
         staff = _staff(session, username)
         staff.password_hash = _hasher.hash(password)
-        staff.failed_logins = 0
-        staff.locked_until = None
         session.execute(sa.delete(StaffSession).where(StaffSession.staff_id == staff.id))
+    login_attempts.unlock(username.strip().lower(), url=url)
 
 
 def update_user(
@@ -244,11 +255,11 @@ def update_user(
             staff.active = active
             if not active:
                 session.execute(sa.delete(StaffSession).where(StaffSession.staff_id == staff.id))
-        if unlock:
-            staff.failed_logins = 0
-            staff.locked_until = None
         session.flush()
-        return StaffView.of(staff)
+        view = StaffView.of(staff)
+    if unlock:
+        login_attempts.unlock(view.username, url=url)
+    return view
 
 
 def _staff(session: sa.orm.Session, username: str) -> Staff:

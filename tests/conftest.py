@@ -80,6 +80,7 @@ def _reset(url: str) -> None:
             "sk_tickets",
             "sk_sessions",
             "sk_api_tokens",
+            "sk_login_attempts",
             "sk_staff",
         ):
             if sa.inspect(connection).has_table(table):

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json, redirect
 
-from bot import accounts
+from bot import accounts, proxies
 from bot.answers import feedback
 from bot.cases import queue, stats
 from bot.cases.states import Status
@@ -49,13 +49,15 @@ async def login_form(request: Request) -> HTTPResponse:
 async def login(request: Request) -> HTTPResponse:
     target = safe_next(form_value(request, "neste"))
     username = form_value(request, "brukernavn")
+    address = proxies.client_address(request.ip, request.headers)
     try:
-        user = await run(accounts.authenticate, username, form_value(request, "passord"))
+        user = await run(accounts.authenticate, username, form_value(request, "passord"), address=address)
     except accounts.LoginFailed as failed:
-        if failed.locked_until:
+        if failed.retry_at:
+            # The same for an account that exists and one that does not: the wait is per name typed.
             error = (
-                "For mange feil passord. Kontoen er låst til "
-                f"{format_time(failed.locked_until)}. Kontakt en administrator hvis det haster."
+                f"For mange forsøk. Vent til {format_time(failed.retry_at)} og prøv igjen. "
+                "Kontakt en administrator hvis det haster."
             )
         else:
             error = "Feil brukernavn eller passord."

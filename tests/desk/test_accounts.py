@@ -1,13 +1,15 @@
-"""Staff accounts: argon2 hashes, lockout after repeated wrong passwords, sessions, API tokens."""
+"""Staff accounts: argon2 hashes, waits after repeated wrong passwords, sessions, API tokens."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 
-from bot import accounts
+from bot import accounts, login_attempts
 from bot.cases.models import utcnow
 from bot.db import get_engine
 from tests.desk.conftest import PASSWORD
@@ -42,42 +44,116 @@ def test_wrong_password_and_unknown_user_fail_alike(db_url: str) -> None:
     for username, password in (("kari", "feil-passord-123"), ("nobody", PASSWORD), ("kari", "")):
         with pytest.raises(accounts.LoginFailed) as failed:
             accounts.authenticate(username, password)
-        assert failed.value.locked_until is None
+        assert failed.value.retry_at is None
 
 
-def test_five_wrong_passwords_lock_the_account_for_a_while(db_url: str) -> None:
+def _fail(username: str, address: str, now: dt.datetime, times: int = 1) -> accounts.LoginFailed:
+    for _ in range(times):
+        with pytest.raises(accounts.LoginFailed) as failed:
+            accounts.authenticate(username, "feil-passord-123", address=address, now=now)
+    return failed.value
+
+
+def test_wrong_passwords_make_that_address_wait_longer_and_longer(db_url: str) -> None:
     accounts.create_user("kari", "Kari", PASSWORD)
     now = utcnow()
-    for attempt in range(accounts.MAX_FAILED_LOGINS):
-        with pytest.raises(accounts.LoginFailed) as failed:
-            accounts.authenticate("kari", f"feil-{attempt}-passord", now=now)
-    assert failed.value.locked_until == now + accounts.LOCKOUT
-    # Locked: even the right password is refused...
+    assert _fail("kari", "203.0.113.9", now, login_attempts.FREE_FAILURES).retry_at is None
+    # The sixth attempt from there must wait a minute after the fifth, even with the right password.
+    waited = _fail("kari", "203.0.113.9", now)
+    assert waited.retry_at == now + dt.timedelta(minutes=1)
     with pytest.raises(accounts.LoginFailed) as still:
-        accounts.authenticate("kari", PASSWORD, now=now + dt.timedelta(minutes=14))
-    assert still.value.locked_until is not None
-    # ...until the lockout has passed.
-    assert accounts.authenticate("kari", PASSWORD, now=now + accounts.LOCKOUT + dt.timedelta(seconds=1))
+        accounts.authenticate("kari", PASSWORD, address="203.0.113.9", now=now + dt.timedelta(seconds=30))
+    assert still.value.retry_at == now + dt.timedelta(minutes=1)
+    # Waiting did not make the wait longer; after it, one more guess, then 2 minutes, then 4.
+    later = now + dt.timedelta(minutes=1, seconds=1)
+    assert _fail("kari", "203.0.113.9", later).retry_at is None
+    assert _fail("kari", "203.0.113.9", later).retry_at == later + dt.timedelta(minutes=2)
+    later += dt.timedelta(minutes=2, seconds=1)
+    assert _fail("kari", "203.0.113.9", later).retry_at is None
+    assert _fail("kari", "203.0.113.9", later).retry_at == later + dt.timedelta(minutes=4)
+    # Kari at the office is not locked out by the guesses from elsewhere.
+    assert accounts.authenticate("kari", PASSWORD, address="10.1.2.3", now=later).username == "kari"
+
+
+def test_an_unknown_account_waits_exactly_like_a_known_one(db_url: str) -> None:
+    accounts.create_user("kari", "Kari", PASSWORD)
+    now = utcnow()
+    known = _fail("kari", "203.0.113.9", now, login_attempts.FREE_FAILURES + 1)
+    unknown = _fail("finnes.ikke", "203.0.113.9", now, login_attempts.FREE_FAILURES + 1)
+    assert known.retry_at == unknown.retry_at == now + dt.timedelta(minutes=1)
+
+
+def test_every_attempt_spends_one_password_hash(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    accounts.create_user("kari", "Kari", PASSWORD)
+    accounts.create_user("ola", "Ola", PASSWORD)
+    accounts.update_user("ola", active=False)
+    verified: list[str] = []
+    real = accounts._hasher
+
+    class Counting:
+        def verify(self, stored: str, password: str) -> bool:
+            verified.append(stored)
+            return real.verify(stored, password)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    now = utcnow()
+    _fail("kari", "203.0.113.9", now, login_attempts.FREE_FAILURES + 1)  # the last one had to wait
+    _fail("nobody", "203.0.113.9", now)
+    _fail("ola", "203.0.113.9", now)
+    assert len(verified) == login_attempts.FREE_FAILURES + 3
+
+
+def test_one_address_may_guess_only_so_often_over_all_accounts(db_url: str) -> None:
+    accounts.create_user("kari", "Kari", PASSWORD)
+    now = utcnow()
+    for number in range(login_attempts.ADDRESS_FAILURES):
+        assert _fail(f"gjett{number}", "203.0.113.9", now).retry_at is None
+    with pytest.raises(accounts.LoginFailed) as failed:
+        accounts.authenticate("kari", PASSWORD, address="203.0.113.9", now=now)
+    assert failed.value.retry_at == now + login_attempts.ADDRESS_WINDOW
+    assert accounts.authenticate("kari", PASSWORD, address="198.51.100.7", now=now)
+
+
+def test_parallel_guesses_are_each_counted(db_url: str) -> None:
+    """On SQLite too: each attempt is a row before it is judged, so ten at once are not one."""
+    accounts.create_user("kari", "Kari", PASSWORD)
+    now = utcnow()
+    barrier = threading.Barrier(10)
+
+    def guess(number: int) -> dt.datetime | None:
+        barrier.wait()
+        try:
+            accounts.authenticate("kari", f"feil-{number}-passord", address="203.0.113.9", now=now)
+        except accounts.LoginFailed as failed:
+            return failed.retry_at
+        raise AssertionError("a wrong password was accepted")
+
+    with ThreadPoolExecutor(10) as pool:
+        waits = list(pool.map(guess, range(10)))
+    assert sum(1 for wait in waits if wait is None) <= login_attempts.FREE_FAILURES
+    assert any(wait is not None for wait in waits)
 
 
 def test_a_right_password_resets_the_count(db_url: str) -> None:
     accounts.create_user("kari", "Kari", PASSWORD)
-    for _ in range(accounts.MAX_FAILED_LOGINS - 1):
-        with pytest.raises(accounts.LoginFailed):
-            accounts.authenticate("kari", "feil-passord-123")
-    accounts.authenticate("kari", PASSWORD)
-    with pytest.raises(accounts.LoginFailed) as failed:
-        accounts.authenticate("kari", "feil-passord-123")
-    assert failed.value.locked_until is None
+    now = utcnow()
+    _fail("kari", "203.0.113.9", now, login_attempts.FREE_FAILURES - 1)
+    accounts.authenticate("kari", PASSWORD, address="203.0.113.9", now=now)
+    assert _fail("kari", "203.0.113.9", now, login_attempts.FREE_FAILURES).retry_at is None
 
 
 def test_an_admin_can_unlock_and_deactivate(db_url: str) -> None:
     accounts.create_user("kari", "Kari", PASSWORD)
-    for _ in range(accounts.MAX_FAILED_LOGINS):
-        with pytest.raises(accounts.LoginFailed):
-            accounts.authenticate("kari", "feil-passord-123")
+    now = utcnow()
+    _fail("kari", "203.0.113.9", now, login_attempts.FREE_FAILURES + 1)
+    [kari] = accounts.list_users()
+    assert kari.waiting_until == now + dt.timedelta(minutes=1)
     accounts.update_user("kari", unlock=True)
-    user = accounts.authenticate("kari", PASSWORD)
+    assert accounts.list_users()[0].waiting_until is None
+    user = accounts.authenticate("kari", PASSWORD, address="203.0.113.9", now=now)
     token, _ = accounts.start_session(user)
     accounts.update_user("kari", active=False)
     assert accounts.get_session(token) is None
