@@ -218,12 +218,33 @@ def _spend_the_same_time(password: str) -> None:
 
 
 def set_password(username: str, password: str, *, url: str | None = None) -> None:
+    """An administrator's reset: the new password, every login session ended, every wait lifted."""
     _check_password(password)
     with session_scope(url) as session:
         staff = _staff(session, username)
         staff.password_hash = _hasher.hash(password)
         session.execute(sa.delete(StaffSession).where(StaffSession.staff_id == staff.id))
     login_attempts.unlock(username.strip().lower(), url=url)
+
+
+def change_own_password(
+    username: str, current: str, new: str, *, keep_session: str | None = None, url: str | None = None
+) -> None:
+    """A staff member's own change: the current password first; every other session of theirs ends."""
+    _check_password(new)
+    with session_scope(url) as session:
+        staff = _staff(session, username)
+        try:
+            _hasher.verify(staff.password_hash, current or "")
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            raise AccountError("Det nåværende passordet er feil.") from None
+        if current == new:
+            raise AccountError("Det nye passordet må være et annet enn det gamle.")
+        staff.password_hash = _hasher.hash(new)
+        others = sa.delete(StaffSession).where(StaffSession.staff_id == staff.id)
+        if keep_session:
+            others = others.where(StaffSession.token_hash != _digest(keep_session))
+        session.execute(others)
 
 
 def update_user(
@@ -253,8 +274,13 @@ def update_user(
             staff.role = role
         if active is not None:
             staff.active = active
-            if not active:
+            if not active:  # for good: reactivating the user revives no session and no token
                 session.execute(sa.delete(StaffSession).where(StaffSession.staff_id == staff.id))
+                session.execute(
+                    sa.update(ApiToken)
+                    .where(ApiToken.staff_id == staff.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow())
+                )
         session.flush()
         view = StaffView.of(staff)
     if unlock:
@@ -340,15 +366,34 @@ def create_api_token(username: str, name: str = "saksystem", *, url: str | None 
     return token
 
 
-def revoke_api_tokens(username: str, *, url: str | None = None) -> int:
+@dataclass(frozen=True)
+class TokenView:
+    id: int
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+
+def list_api_tokens(username: str, *, url: str | None = None) -> list[TokenView]:
+    """The user's API tokens that still work (never the tokens themselves: only their hashes exist)."""
     with session_scope(url) as session:
         staff = _staff(session, username)
-        result = session.execute(
-            sa.update(ApiToken)
+        rows = session.execute(
+            sa.select(ApiToken)
             .where(ApiToken.staff_id == staff.id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
-        return result.rowcount
+            .order_by(ApiToken.id)
+        ).scalars()
+        return [TokenView(t.id, t.name, as_utc(t.created_at), as_utc(t.last_used_at)) for t in rows]
+
+
+def revoke_api_tokens(username: str, *, token_id: int | None = None, url: str | None = None) -> int:
+    """Revoke one of the user's API tokens (`token_id`), or all of them; returns how many."""
+    with session_scope(url) as session:
+        staff = _staff(session, username)
+        statement = sa.update(ApiToken).where(ApiToken.staff_id == staff.id, ApiToken.revoked_at.is_(None))
+        if token_id is not None:
+            statement = statement.where(ApiToken.id == token_id)
+        return session.execute(statement.values(revoked_at=utcnow())).rowcount
 
 
 def api_token_user(token: str | None, *, url: str | None = None) -> StaffView | None:

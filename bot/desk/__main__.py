@@ -60,6 +60,19 @@ def main(argv: list[str] | None = None) -> int:
     create_token.add_argument("username")
     create_token.add_argument("--name", default="saksystem", help="what the token is for")
 
+    set_password = commands.add_parser("set-password", help="set a staff member's password (ends their sessions)")
+    set_password.add_argument("username")
+    set_password.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    list_tokens = commands.add_parser("list-tokens", help="list a staff member's API tokens that still work")
+    list_tokens.add_argument("username")
+
+    revoke_token = commands.add_parser("revoke-token", help="revoke an API token (or all of a staff member's)")
+    revoke_token.add_argument("username")
+    which = revoke_token.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", type=int, help="the token's number, as list-tokens shows it")
+    which.add_argument("--all", action="store_true", help="every token of the user")
+
     args = parser.parse_args(argv)
     settings = get_settings()
 
@@ -86,6 +99,21 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"Opprettet {user.role_label.lower()} «{user.username}». Logg inn på http://localhost:{settings.desk_port}/"
             )
+        elif args.command == "set-password":
+            accounts.set_password(args.username, _password(args.password_stdin))
+            print(f"Passordet til «{args.username}» er satt. Brukeren er logget ut overalt.")
+        elif args.command == "list-tokens":
+            tokens = accounts.list_api_tokens(args.username)
+            for token in tokens:
+                used = token.last_used_at.isoformat(timespec="minutes") if token.last_used_at else "aldri brukt"
+                print(f"{token.id}\t{token.name}\tlaget {token.created_at.isoformat(timespec='minutes')}\t{used}")
+            if not tokens:
+                print(f"«{args.username}» har ingen API-nøkler som virker.")
+        elif args.command == "revoke-token":
+            count = accounts.revoke_api_tokens(args.username, token_id=None if args.all else args.id)
+            if not count and not args.all:
+                raise accounts.AccountError(f"«{args.username}» har ingen virkende API-nøkkel med nummer {args.id}.")
+            print(f"Trakk tilbake {count} API-nøkkel(er). De virker ikke lenger.")
         else:
             token = accounts.create_api_token(args.username, args.name)
             print("API-nøkkel (vises bare nå, ta vare på den):")

@@ -224,11 +224,14 @@ async def statistics(request: Request) -> HTTPResponse:
 
 
 async def _users_page(request: Request, status: int = 200, error: str | None = None, **form: Any) -> HTTPResponse:
+    users = await run(accounts.list_users)
+    tokens = {u.username: await run(accounts.list_api_tokens, u.username) for u in users}
     return render(
         request,
         "users.html",
         status=status,
-        users=await run(accounts.list_users),
+        users=users,
+        tokens=tokens,
         roles=list(accounts.ROLE_LABELS.items()),
         error=error,
         ok=MESSAGES.get(request.args.get("ok", "")),
@@ -271,6 +274,54 @@ async def update_user(request: Request, username: str) -> HTTPResponse:
     return see_other("/admin/brukere", "user_updated")
 
 
+async def reset_password(request: Request, username: str) -> HTTPResponse:
+    try:
+        await run(accounts.set_password, username, form_value(request, "passord"))
+    except accounts.AccountError as error:
+        return await _users_page(request, status=400, error=str(error))
+    return see_other("/admin/brukere", "password_reset")
+
+
+async def revoke_token(request: Request, username: str, token_id: int) -> HTTPResponse:
+    try:
+        revoked = await run(accounts.revoke_api_tokens, username, token_id=token_id)
+    except accounts.AccountError as error:
+        return await _users_page(request, status=400, error=str(error))
+    if not revoked:
+        return await _users_page(request, status=404, error="Fant ingen slik API-nøkkel.")
+    return see_other("/admin/brukere", "token_revoked")
+
+
+# --- one's own account -------------------------------------------------------------------------
+
+
+async def account(request: Request) -> HTTPResponse:
+    return render(
+        request, "account.html", ok=MESSAGES.get(request.args.get("ok", "")), min_password=accounts.MIN_PASSWORD_LENGTH
+    )
+
+
+async def change_password(request: Request) -> HTTPResponse:
+    new = form_value(request, "nytt")
+    error = None
+    if new != form_value(request, "gjenta"):
+        error = "De to nye passordene er ikke like."
+    else:
+        try:
+            await run(
+                accounts.change_own_password,
+                request.ctx.user.username,
+                form_value(request, "naa"),
+                new,
+                keep_session=request.cookies.get(SESSION_COOKIE),
+            )
+        except accounts.AccountError as failed:
+            error = str(failed)
+    if error:
+        return render(request, "account.html", status=400, error=error, min_password=accounts.MIN_PASSWORD_LENGTH)
+    return see_other("/konto", "password_changed")
+
+
 ROUTES: list[Route] = [
     ("GET", "/login", login_form),
     ("POST", "/login", login),
@@ -290,6 +341,10 @@ ROUTES: list[Route] = [
     ("GET", "/admin/brukere", users),
     ("POST", "/admin/brukere", create_user),
     ("POST", "/admin/brukere/<username>", update_user),
+    ("POST", "/admin/brukere/<username>/passord", reset_password),
+    ("POST", "/admin/brukere/<username>/nokler/<token_id:int>/trekk", revoke_token),
+    ("GET", "/konto", account),
+    ("POST", "/konto/passord", change_password),
 ]
 
 

@@ -27,6 +27,9 @@ MESSAGES = {
     "status": "Statusen er endret.",
     "user_created": "Brukeren er opprettet.",
     "user_updated": "Brukeren er endret.",
+    "password_changed": "Passordet er endret. Du er logget ut overalt ellers.",
+    "password_reset": "Passordet er satt. Brukeren er logget ut overalt.",
+    "token_revoked": "API-nøkkelen er trukket tilbake. Den virker ikke lenger.",
     "sent": "Utboksen er sendt.",
 }
 REPLY_STATUSES = (Status.WAITING, Status.RESOLVED, Status.CLOSED)

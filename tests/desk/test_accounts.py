@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -188,6 +191,77 @@ def test_api_tokens_act_as_their_user_until_revoked(db_url: str) -> None:
     assert accounts.api_token_user("skd_wrong") is None
     assert accounts.revoke_api_tokens("kari") == 1
     assert accounts.api_token_user(token) is None
+
+
+def test_one_token_can_be_revoked_and_the_others_keep_working(db_url: str) -> None:
+    accounts.create_user("kari", "Kari", PASSWORD)
+    first = accounts.create_api_token("kari", "saksystem")
+    second = accounts.create_api_token("kari", "rapporter")
+    [one, two] = accounts.list_api_tokens("kari")
+    assert (one.name, two.name) == ("saksystem", "rapporter")
+    assert accounts.revoke_api_tokens("kari", token_id=one.id) == 1
+    assert accounts.api_token_user(first) is None and accounts.api_token_user(second).username == "kari"
+    assert [t.name for t in accounts.list_api_tokens("kari")] == ["rapporter"]
+    assert accounts.revoke_api_tokens("kari", token_id=one.id) == 0
+
+
+def test_deactivating_ends_every_session_and_token_for_good(db_url: str) -> None:
+    user = accounts.create_user("kari", "Kari", PASSWORD)
+    session, _ = accounts.start_session(user)
+    token = accounts.create_api_token("kari")
+    accounts.update_user("kari", active=False)
+    accounts.update_user("kari", active=True)
+    assert accounts.get_session(session) is None
+    assert accounts.api_token_user(token) is None  # reactivation revives nothing
+    assert accounts.list_api_tokens("kari") == []
+
+
+def test_changing_ones_own_password_needs_the_current_one_and_ends_other_sessions(db_url: str) -> None:
+    user = accounts.create_user("kari", "Kari", PASSWORD)
+    here, _ = accounts.start_session(user)
+    elsewhere, _ = accounts.start_session(user)
+    with pytest.raises(accounts.AccountError, match="nåværende"):
+        accounts.change_own_password("kari", "feil-passord-123", "et nytt langt passord", keep_session=here)
+    with pytest.raises(accounts.AccountError, match="minst"):
+        accounts.change_own_password("kari", PASSWORD, "kort", keep_session=here)
+    with pytest.raises(accounts.AccountError, match="annet"):
+        accounts.change_own_password("kari", PASSWORD, PASSWORD, keep_session=here)
+    assert accounts.get_session(elsewhere) is not None
+    accounts.change_own_password("kari", PASSWORD, "et nytt langt passord", keep_session=here)
+    assert accounts.get_session(here) is not None and accounts.get_session(elsewhere) is None
+    with pytest.raises(accounts.LoginFailed):
+        accounts.authenticate("kari", PASSWORD)
+    assert accounts.authenticate("kari", "et nytt langt passord").username == "kari"
+
+
+def test_an_admin_reset_ends_every_session(db_url: str) -> None:
+    user = accounts.create_user("kari", "Kari", PASSWORD)
+    session, _ = accounts.start_session(user)
+    accounts.set_password("kari", "satt av administrator")
+    assert accounts.get_session(session) is None
+    assert accounts.authenticate("kari", "satt av administrator").username == "kari"
+
+
+def test_the_command_line_resets_passwords_and_revokes_tokens(db_url: str) -> None:
+    accounts.create_user("kari", "Kari", PASSWORD)
+    token = accounts.create_api_token("kari", "saksystem")
+    run = [sys.executable, "-m", "bot.desk"]
+    env = {**os.environ, "DATABASE_URL": db_url}
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([*run, *args], input=stdin, env=env, capture_output=True, text=True, check=False)
+
+    done = cli("set-password", "kari", "--password-stdin", stdin="fra kommandolinja\n")
+    assert done.returncode == 0 and "er satt" in done.stdout
+    assert accounts.authenticate("kari", "fra kommandolinja").username == "kari"
+    listed = cli("list-tokens", "kari")
+    [line] = listed.stdout.splitlines()
+    token_id = line.split("\t")[0]
+    assert "saksystem" in line and token not in listed.stdout
+    assert cli("revoke-token", "kari", "--id", "999").returncode == 1
+    assert cli("revoke-token", "kari", "--id", token_id).returncode == 0
+    assert accounts.api_token_user(token) is None
+    assert "ingen API-nøkler" in cli("list-tokens", "kari").stdout
 
 
 def test_an_administrator_cannot_deactivate_or_demote_themselves(db_url: str) -> None:

@@ -27,7 +27,7 @@ def _concrete(path: str, reference: str) -> str:
     path = "/" + path
     path = re.sub(r"<reference(:[^>]*)?>", reference, path)
     path = re.sub(r"<username(:[^>]*)?>", "kari", path)
-    path = re.sub(r"<chat_id(:[^>]*)?>", "1", path)
+    path = re.sub(r"<(?:chat_id|token_id)(:[^>]*)?>", "1", path)
     return re.sub(r"<__file_uri__(:[^>]*)?>", "desk.css", path)
 
 
@@ -82,7 +82,7 @@ async def test_agents_cannot_do_admin_things(desk: Desk) -> None:
         data = {"brukernavn": "inntrenger", "navn": "X", "rolle": "admin", "passord": PASSWORD, "endring": "admin"}
         response = await (agent.get(path) if method == "GET" else agent.post(path, data))
         assert response.status == 403, (method, path)
-        assert "Bare administratorer" in response.text
+        assert "Bare administratorer" in response.text, (method, path)
     assert accounts.get_user("inntrenger") is None
     assert accounts.get_user("kari").role == "agent"
     assert (await admin.get("/admin/statistikk")).status == 200
@@ -401,3 +401,34 @@ async def test_behind_a_trusted_https_proxy_the_cookies_are_secure(desk: Desk, m
     assert "Secure" not in await login_cookie(desk.client())
     monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")
     assert "Secure" in await login_cookie(desk.client())
+
+
+async def test_staff_change_their_own_password_and_admins_reset_and_revoke(desk: Desk) -> None:
+    kari = await desk.login("kari")
+    other_machine = await desk.login("kari")
+    page = await kari.get("/konto")
+    assert page.status == 200 and "Bytt passord" in page.text
+    new = "nytt passord 2026"
+    wrong = await kari.post("/konto/passord", {"naa": "feil-passord-123", "nytt": new, "gjenta": new})
+    assert wrong.status == 400 and "nåværende passordet er feil" in wrong.text
+    differ = await kari.post("/konto/passord", {"naa": PASSWORD, "nytt": new, "gjenta": "noe annet 2026"})
+    assert differ.status == 400 and "ikke like" in differ.text
+    done = await kari.post("/konto/passord", {"naa": PASSWORD, "nytt": new, "gjenta": new})
+    assert done.status == 303 and done.location == "/konto?ok=password_changed"
+    assert (await kari.get("/")).status == 200  # this session goes on
+    assert (await other_machine.get("/")).status == 302  # the other one has ended
+
+    admin = await desk.login("admin")
+    await admin.get("/admin/brukere")
+    reset = await admin.post("/admin/brukere/kari/passord", {"passord": "satt av ada 2026"})
+    assert reset.status == 303
+    assert (await kari.get("/")).status == 302
+    assert accounts.authenticate("kari", "satt av ada 2026").username == "kari"
+
+    token = accounts.create_api_token("kari", "saksystem")
+    page = await admin.get("/admin/brukere")
+    assert "API-nøkkel «saksystem»" in page.text and token not in page.text
+    [listed] = accounts.list_api_tokens("kari")
+    revoked = await admin.post(f"/admin/brukere/kari/nokler/{listed.id}/trekk")
+    assert revoked.status == 303
+    assert (await desk.api(token, "GET", "/api/v1/tickets")).status == 401

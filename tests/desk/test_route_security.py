@@ -43,6 +43,7 @@ SAMPLES = {
     "reference": "{reference}",
     "username": "kari",
     "chat_id": "1",
+    "token_id": "1",
     "__file_uri__": "desk.css",
     "name": "widget.css",
     "key": "boat_berth",
