@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from bot import cases, replies
 from bot.cases import live
+from bot.cases.status_lookups import CLIENT_METADATA_KEY
 from bot.cases.vocabulary import Channel
 from bot.conversation import submission_key, ticket_topic
 from bot.kommune import get_kommune
@@ -146,9 +147,13 @@ class ActionCheckStatus(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reference = tracker.get_slot("status_reference") or ""
         contact = tracker.get_slot("status_contact") or ""
+        client = (tracker.latest_message.get("metadata") or {}).get(CLIENT_METADATA_KEY)
         try:
-            status = await asyncio.to_thread(cases.lookup_status, reference, contact)
-            result = status.value if status else "not_found"
+            found = await asyncio.to_thread(cases.checked_lookup, reference, contact, tracker.sender_id, client)
+            if found.retry_at is not None:
+                result = "wait"
+            else:
+                result = found.status.value if found.status else "not_found"
         except cases.CaseStoreError:
             logger.exception("Status lookup failed")
             result = "error"

@@ -93,7 +93,8 @@ SENDER_KEY = "SENDER_ID_KEY"
 
 
 @lru_cache(maxsize=1)
-def _sender_key() -> bytes:
+def sender_key() -> bytes:
+    """The key of the hashes that stand in for ID numbers and client addresses (SENDER_ID_KEY)."""
     from bot.local_secrets import local_secret
 
     return local_secret(SENDER_KEY).encode("utf-8")
@@ -110,7 +111,7 @@ def pseudonymous_sender(sender: str) -> str:
     digits = _NOT_DIGIT.sub("", for_matching(sender))
     if len(digits) != 11 or not fodselsnummer.is_valid(digits):
         return sender
-    digest = hmac.new(_sender_key(), digits.encode("ascii"), hashlib.sha256).hexdigest()
+    digest = hmac.new(sender_key(), digits.encode("ascii"), hashlib.sha256).hexdigest()
     return SENDER_PREFIX + digest[:32]
 
 

@@ -54,6 +54,9 @@ class Settings:
     # (bot/channels/rate_limit.py; counted per Rasa process). 0 switches the limit off.
     rate_limit_messages: int = 20
     rate_limit_seconds: float = 60.0
+    # And per client address (behind TRUSTED_PROXIES, the forwarded one): higher, since many
+    # citizens may share one address (a library, a school, a mobile operator's NAT).
+    rate_limit_address_messages: int = 100
     # How often a process asks the database whether the answer library has changed (bot/answers/live.py).
     answer_refresh_seconds: float = 10.0
 
@@ -81,6 +84,7 @@ class Settings:
             live_poll_seconds=float(os.environ.get("LIVE_POLL_SECONDS") or "1.0"),
             rate_limit_messages=int(os.environ.get("RATE_LIMIT_MESSAGES") or "20"),
             rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or "60"),
+            rate_limit_address_messages=int(os.environ.get("RATE_LIMIT_ADDRESS_MESSAGES") or "100"),
             answer_refresh_seconds=float(os.environ.get("ANSWER_REFRESH_SECONDS") or "10"),
         )
 

@@ -81,6 +81,7 @@ def _reset(url: str) -> None:
             "sk_sessions",
             "sk_api_tokens",
             "sk_login_attempts",
+            "sk_status_lookups",
             "sk_staff",
         ):
             if sa.inspect(connection).has_table(table):

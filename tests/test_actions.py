@@ -179,6 +179,27 @@ def test_status_lookup_tells_status_only_for_the_right_pair(db_url: str) -> None
     assert _slots(right)["status_reference"] is None
 
 
+def test_trying_references_in_turn_makes_the_conversation_and_the_client_wait(db_url: str) -> None:
+    ticket = cases.create_ticket(cases.NewTicket("k", "c", "rest", "faq/waste", "x", "nb", "Kari", "91234567"))
+    right = {"status_reference": ticket.reference, "status_contact": "91234567"}
+
+    def lookup(slots: dict, sender: str, client: str = "klient-a") -> str:
+        parse = {"intent": {"name": "inform"}, "metadata": {"sk_client": client}}
+        events, _ = _run(ActionCheckStatus(), _tracker(slots, parse=parse, sender=sender))
+        return _slots(events)["case_status_result"]
+
+    guesses = [{"status_reference": f"SK-2026-{n:05d}", "status_contact": "91234567"} for n in range(900, 920)]
+    assert [lookup(g, "samtale-1") for g in guesses[:3]] == ["not_found"] * 3
+    # The fourth waits, and while it waits even the right pair tells nothing.
+    assert lookup(guesses[3], "samtale-1") == "wait"
+    assert lookup(right, "samtale-1") == "wait"
+    # A new conversation id per guess does not help: the client is counted too.
+    for number, guess in enumerate(guesses[3:10]):
+        assert lookup(guess, f"ny-samtale-{number}") == "not_found"
+    assert lookup(right, "enda-en-samtale") == "wait"
+    assert lookup(right, "en-annen-innbygger", client="klient-b") == "new"
+
+
 def test_status_lookup_with_database_down(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     events, _ = _run(ActionCheckStatus(), _tracker({"status_reference": "SK-2026-00001", "status_contact": "91234567"}))

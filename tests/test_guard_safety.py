@@ -18,7 +18,8 @@ async def test_urgent_health_passes_the_rate_limit_too() -> None:
     handler = guarded(FakeRasa(), RateLimiter(1, 60))
     await _send(handler, "hei")
     assert await _send(handler, "ungen har 40 i feber og fastlegen er stengt") == [
-        "Svar: ungen har 40 i feber og fastlegen er stengt"
+        "Svar: /urgent_health",
+        notice("rate_limited", "nb"),
     ]
     assert await _send(handler, "hei igjen") == [notice("rate_limited", "nb")]
 

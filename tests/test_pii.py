@@ -76,15 +76,15 @@ def test_a_sender_id_that_is_an_id_number_is_stored_as_a_keyed_hash(monkeypatch:
     from bot import pii
 
     monkeypatch.setenv("SENDER_ID_KEY", "nøkkel-a")
-    pii._sender_key.cache_clear()
+    pii.sender_key.cache_clear()
     first = pseudonymous_sender(VALID_FNR)
     assert first.startswith(SENDER_PREFIX) and "12480" not in first
     assert pseudonymous_sender("010190 12480") == first  # the same person, the same conversation
     assert pseudonymous_sender(VALID_DNR) not in (first, VALID_DNR)
     monkeypatch.setenv("SENDER_ID_KEY", "nøkkel-b")
-    pii._sender_key.cache_clear()
+    pii.sender_key.cache_clear()
     assert pseudonymous_sender(VALID_FNR) != first  # keyed: no table of birth dates reverses it
-    pii._sender_key.cache_clear()
+    pii.sender_key.cache_clear()
     for kept in ("1234567890123456", "kari", "01019012481", "widget-3f2a"):  # a Messenger PSID, names
         assert pseudonymous_sender(kept) == kept
 

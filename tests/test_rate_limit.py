@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from bot.channels.client import CLIENT_ADDRESS
 from bot.channels.guard import guarded, notice
 from bot.channels.rate_limit import RateLimiter
 from bot.kommune import get_kommune
@@ -137,12 +138,34 @@ async def test_the_notice_is_in_the_citizens_language() -> None:
     assert told == [notice("rate_limited", "en")] and "wait a little" in told[0]
 
 
-async def test_an_emergency_is_never_held_back() -> None:
+async def test_an_emergency_is_never_held_back_but_carries_nothing_else_past_the_limit() -> None:
     rasa = FakeRasa()
     handler = guarded(rasa, RateLimiter(1, 60, Clock()))
     await _send(handler, "hei")
-    assert await _send(handler, "det brenner i garasjen") == ["Svar: det brenner i garasjen"]
+    told = await _send(handler, "det brenner i garasjen, og når tømmes søpla?")
+    # The safety answer (Rasa gets its intent, not the text), then the notice: the rest waits.
+    assert told == ["Svar: /emergency", notice("rate_limited", "nb")]
+    assert rasa.texts[-1] == "/emergency"
     assert await _send(handler, "hei igjen") == [notice("rate_limited", "nb")]
+
+
+async def test_a_new_conversation_id_per_message_does_not_escape_the_limit() -> None:
+    rasa = FakeRasa()
+    clock = Clock()
+    handler = guarded(rasa, RateLimiter(1, 60, clock), RateLimiter(3, 60, clock))
+    token = CLIENT_ADDRESS.set("203.0.113.9")
+    try:
+        answers = [await _send(handler, "når er dere åpne", sender=f"ny-{n}") for n in range(5)]
+    finally:
+        CLIENT_ADDRESS.reset(token)
+    assert answers[:3] == [["Svar: når er dere åpne"]] * 3
+    assert answers[3:] == [[notice("rate_limited", "nb")]] * 2
+    # Another address is counted on its own.
+    token = CLIENT_ADDRESS.set("198.51.100.7")
+    try:
+        assert await _send(handler, "når er dere åpne", sender="ny-x") == ["Svar: når er dere åpne"]
+    finally:
+        CLIENT_ADDRESS.reset(token)
 
 
 async def test_each_channel_counts_with_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:

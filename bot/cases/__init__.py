@@ -15,14 +15,17 @@ from bot.cases.service import (
     transition,
 )
 from bot.cases.states import Status, StatusError
+from bot.cases.status_lookups import Lookup, checked_lookup
 
 __all__ = [
     "CaseStoreError",
     "ContactError",
+    "Lookup",
     "NewTicket",
     "Status",
     "StatusError",
     "TicketView",
+    "checked_lookup",
     "create_ticket",
     "format_reference",
     "get_ticket",

@@ -1,11 +1,13 @@
 """Wraps Rasa's `on_new_message` for every citizen channel.
 
 Before Rasa sees a message: the text is cleaned (`bot.sanitize.clean_text`: no control
-characters, NUL or lone surrogates; NFC), a sender over the rate limit (`rate_limit.py`) is asked
-to wait, an empty message gets a short prompt, overlong text is refused and ID numbers are
-masked; in a live chat with staff the message is stored without the bot answering.
+characters, NUL or lone surrogates; NFC), a sender over the rate limit (`rate_limit.py`, per
+conversation and per client address) is asked to wait, an empty message gets a short prompt,
+overlong text is refused and ID numbers are masked; in a live chat with staff the message is
+stored without the bot answering.
 An emergency, a suicide risk or an urgent health need (`bot.safety`) is never held back by the
-rate limit, a live chat or the length cap. After: when Rasa raised, a
+rate limit, a live chat or the length cap: past the limit or the cap, the safety answer is given
+and the rest of the message is not. After: when Rasa raised, a
 custom action failed, or there was no answer at all (the action server or the database is
 down), the citizen is told so plainly and given the phone number; nothing claims a ticket was made.
 """
@@ -24,6 +26,8 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot import action_failures
 from bot.cases import CaseStoreError, live
+from bot.channels import client
+from bot.channels.client import CLIENT_ADDRESS
 from bot.channels.live import current_relay
 from bot.channels.rate_limit import RateLimiter
 from bot.kommune import answer_language, get_kommune
@@ -78,14 +82,20 @@ class CountingOutputChannel(OutputChannel):
         return getattr(self.inner, item)
 
 
-def guarded(on_new_message: OnNewMessage, limiter: RateLimiter | None = None) -> OnNewMessage:
+def guarded(
+    on_new_message: OnNewMessage, limiter: RateLimiter | None = None, address_limiter: RateLimiter | None = None
+) -> OnNewMessage:
     """The channel's message handler: cleaning, a rate limit, a length cap, masking, a plain error answer.
 
-    Each call makes its own rate limiter from the settings unless one is given: one per channel.
+    Each call makes its own rate limiters from the settings unless given: one per channel. One
+    counts per conversation, the other per client address (`bot.channels.client`), so that a new
+    conversation id per message does not escape the limit.
     """
+    settings = get_settings()
     if limiter is None:
-        settings = get_settings()
         limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
+    if address_limiter is None:
+        address_limiter = RateLimiter(settings.rate_limit_address_messages, settings.rate_limit_seconds)
 
     async def handle(message: UserMessage) -> None:
         out = message.output_channel
@@ -93,7 +103,13 @@ def guarded(on_new_message: OnNewMessage, limiter: RateLimiter | None = None) ->
         limit = get_settings().max_message_chars
         text = clean_text(raw) if len(raw) <= limit * _CLEAN_FACTOR else raw
         safety_case = _SafetyCase(text[: limit * _CLEAN_FACTOR])
-        if not limiter.allow(message.sender_id) and not safety_case():
+        address = CLIENT_ADDRESS.get()
+        allowed = limiter.allow(message.sender_id)
+        allowed = (address is None or address_limiter.allow(address)) and allowed
+        if not allowed:
+            found = safety_case()
+            if found:  # the safety answer is never held back; the rest of the message waits
+                await _answer(on_new_message, _with_text(message, f"/{found.kind.intent}"), text)
             await out.send_text_message(message.sender_id, notice("rate_limited", _language_of(text)))
             return
         if len(text) > limit:
@@ -133,7 +149,17 @@ class _SafetyCase:
 
 
 def _with_text(message: UserMessage, text: str) -> UserMessage:
-    """The message with another text; metadata and channel masked, since Rasa stores them."""
+    """The message with another text; metadata and channel masked, since Rasa stores them.
+
+    The metadata also carries the pseudonym of the client's address (`bot.channels.client`),
+    for the action server's limit on failed status lookups; a client cannot set it itself.
+    """
+    metadata = mask_data(message.metadata)  # client-supplied (REST, Socket.IO); Rasa stores it
+    if isinstance(metadata, dict):
+        metadata.pop(client.METADATA_KEY, None)
+    pseudonym = client.pseudonym(CLIENT_ADDRESS.get())
+    if pseudonym:
+        metadata = {**(metadata or {}), client.METADATA_KEY: pseudonym}
     return UserMessage(
         text,
         message.output_channel,
@@ -141,7 +167,7 @@ def _with_text(message: UserMessage, text: str) -> UserMessage:
         message.parse_data,
         mask_data(message.input_channel) if message.input_channel else message.input_channel,
         message.message_id,
-        mask_data(message.metadata),  # client-supplied (REST, Socket.IO); Rasa stores it
+        metadata,
     )
 
 

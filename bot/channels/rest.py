@@ -32,6 +32,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from bot.channels import client
+from bot.channels.client import CLIENT_ADDRESS
 from bot.channels.guard import guarded, notice
 from bot.pii import pseudonymous_sender
 from bot.sanitize import MAX_SENDER_CHARS, clean_sender_id
@@ -121,6 +123,7 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> ResponseStream | HTTPResponse:
+            CLIENT_ADDRESS.set(client.from_request(request))  # this request's task only
             try:
                 message = parse_body(request.body)
             except BadRequest as error:

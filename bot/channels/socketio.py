@@ -26,7 +26,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels import feedback
+from bot.channels import client, feedback
+from bot.channels.client import CLIENT_ADDRESS
 from bot.channels.guard import OnNewMessage, guarded
 from bot.nlg import ANSWER_LANGUAGE
 from bot.pii import pseudonymous_sender
@@ -122,6 +123,8 @@ class GuardedSocketIOInput(SocketIOInput):
             if data is None:
                 logger.warning("A Socket.IO message without a usable payload or session_id was dropped (%s)", sid)
                 return
+            environ = sio.get_environ(sid, self.namespace or "/") or {}
+            CLIENT_ADDRESS.set(client.from_request(environ["sanic.request"]) if "sanic.request" in environ else None)
             try:
                 await rasa_message(sid, data)
             except Exception:  # the guard answers the citizen; this keeps python-socketio quiet
