@@ -57,6 +57,8 @@ class Settings:
     # And per client address (behind TRUSTED_PROXIES, the forwarded one): higher, since many
     # citizens may share one address (a library, a school, a mobile operator's NAT).
     rate_limit_address_messages: int = 100
+    # The memory the tracker store's cache of recent conversations may take, per Rasa process.
+    tracker_cache_mb: int = 256
     # How often a process asks the database whether the answer library has changed (bot/answers/live.py).
     answer_refresh_seconds: float = 10.0
 
@@ -86,6 +88,7 @@ class Settings:
             rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or "60"),
             rate_limit_address_messages=int(os.environ.get("RATE_LIMIT_ADDRESS_MESSAGES") or "100"),
             answer_refresh_seconds=float(os.environ.get("ANSWER_REFRESH_SECONDS") or "10"),
+            tracker_cache_mb=int(os.environ.get("TRACKER_CACHE_MB") or "256"),
         )
 
 

@@ -40,12 +40,14 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot import rasa_patches
 from bot.db import retrying_async, sqlite_engine
+from bot.settings import get_settings
 
 
 @dataclass
 class _Entry:
     latest_id: int | None
     events: list[dict[str, Any]]  # the latest session's events, as Rasa stores them
+    size: int  # the events' size as stored JSON: what the cache's memory bound counts
     # The tracker object Rasa saved last, handed out once by the next `retrieve`: rebuilding it
     # from the events costs more than the rest of `retrieve`. Handed out once, because Rasa
     # changes the tracker it gets; if it never saves it, the next `retrieve` rebuilds it.
@@ -56,6 +58,9 @@ class _Entry:
 # as many: the history is cut again only when it has doubled, so that the cached tracker can be
 # handed out unchanged in between.
 HISTORY_EVENTS = 40
+# Memory a cached conversation takes (its events' dicts and the tracker built from them) per byte
+# of its stored JSON: tracemalloc put a short `make run` conversation at 7.2 times its JSON.
+MEMORY_PER_JSON_BYTE = 7
 
 
 def recent_history(events: list[dict[str, Any]], keep: int = HISTORY_EVENTS) -> list[dict[str, Any]]:
@@ -109,7 +114,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     # Read by `bot.failsafe`: Rasa's FailSafeTrackerStore raises this store's errors, not hides them.
     raises_through_failsafe = True
 
-    def __init__(self, *args: Any, cache_size: int = 2000, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cache_size: int = 2000, cache_bytes: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             # Rasa's engine opens a new SQLite connection for every session; keep them instead.
@@ -126,6 +131,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         rasa_patches.require("The conversation store (bot.tracker_store)")  # before Rasa wraps it
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
+        # Bounded by memory too: a flood of long-lived senders with long messages must not grow
+        # the process without end. JSON bytes stand for memory (Python's objects take a few
+        # times more: `MEMORY_PER_JSON_BYTE`).
+        limit = get_settings().tracker_cache_mb * 1_000_000 if cache_bytes is None else cache_bytes
+        self._cache_json_limit = int(limit) // MEMORY_PER_JSON_BYTE
+        self._cache_json_bytes = 0
         self._guard = threading.Lock()
 
     @cached_property
@@ -140,14 +151,20 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     def _remember(self, sender_id: str, entry: _Entry) -> None:
         with self._guard:
+            old = self._cache.pop(sender_id, None)
+            self._cache_json_bytes -= old.size if old else 0
+            if entry.size > self._cache_json_limit:
+                return  # never cached: it alone would fill the cache
             self._cache[sender_id] = entry
-            self._cache.move_to_end(sender_id)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            self._cache_json_bytes += entry.size
+            while len(self._cache) > self._cache_size or self._cache_json_bytes > self._cache_json_limit:
+                _, gone = self._cache.popitem(last=False)
+                self._cache_json_bytes -= gone.size
 
     def _forget(self, sender_id: str) -> None:
         with self._guard:
-            self._cache.pop(sender_id, None)
+            gone = self._cache.pop(sender_id, None)
+            self._cache_json_bytes -= gone.size if gone else 0
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         async def read() -> _Entry:
@@ -169,7 +186,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             latest_id, entry = self._current_entry(connection, sender_id)
             if entry is None:
                 rows = connection.execute(self._queries.session_events, {"sender_id": sender_id}).scalars().all()
-                entry = _Entry(latest_id, recent_history([json.loads(data) for data in rows]))
+                decoded = [json.loads(data) for data in rows]
+                events = recent_history(decoded)
+                entry = _Entry(latest_id, events, sum(map(len, rows)) if events is decoded else _json_size(events))
                 self._remember(sender_id, entry)
         return entry
 
@@ -201,8 +220,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                     after = {**key, "after": tracker.sk_known_id or 0}  # type: ignore[attr-defined]
                     stored += connection.execute(queries.count_after, after).scalar() or 0
                 new_dicts = [event.as_dict() for event in list(tracker.events)[stored:]]
-                if new_dicts:
-                    connection.execute(queries.insert, [_row(sender_id, data) for data in new_dicts])
+                new_rows = [_row(sender_id, data) for data in new_dicts]
+                if new_rows:
+                    connection.execute(queries.insert, new_rows)
                     # The conversation's lock keeps other writers out, so this is our last row.
                     latest_id = connection.execute(queries.latest_id, key).scalar()
         except Exception:
@@ -214,6 +234,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return
         session = _latest_session(entry.events + new_dicts)
         events = recent_history(session)
+        if len(events) == len(entry.events) + len(new_dicts):  # nothing cut: add the new rows' size
+            size = entry.size + sum(len(row["data"]) for row in new_rows)
+        else:
+            size = _json_size(events)
         # The tracker may hold older sessions, or more history, than the cached events; it is kept
         # only when the two agree, so that `retrieve` returns what it would have rebuilt.
         same = (
@@ -221,13 +245,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             and len(events) == len(tracker.events)
             and (not events or events[0]["event"] == tracker.events[0].type_name)
         )
-        self._remember(sender_id, _Entry(latest_id, events, tracker if same else None))
+        self._remember(sender_id, _Entry(latest_id, events, size, tracker if same else None))
 
 
 def _mark_stored(tracker: DialogueStateTracker, events: int, latest_id: int | None) -> None:
     """How many of the tracker's first events the database holds, and its latest row then."""
     tracker.sk_stored_events = events  # type: ignore[attr-defined]
     tracker.sk_known_id = latest_id  # type: ignore[attr-defined]
+
+
+def _json_size(events: list[dict[str, Any]]) -> int:
+    return sum(len(json.dumps(event)) for event in events)
 
 
 def _row(sender_id: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import HISTORY_EVENTS, CachedSQLTrackerStore, recent_history
+from bot.tracker_store import HISTORY_EVENTS, MEMORY_PER_JSON_BYTE, CachedSQLTrackerStore, recent_history
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,6 +104,28 @@ def test_a_tracker_changed_but_never_saved_is_not_handed_out_again(tmp_path: Pat
         again = await store.retrieve("c4")
         assert again is not reused
         assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["lagret"]
+
+    asyncio.run(scenario())
+
+
+def test_the_cache_is_bounded_by_memory_not_only_by_count(tmp_path: Path, domain: Domain) -> None:
+    """A flood of senders with long messages: the cache keeps to its bound, the database keeps all."""
+    limit = 400_000  # bytes of memory, i.e. about 57 kB of stored JSON
+
+    async def scenario() -> None:
+        store = CachedSQLTrackerStore(domain=domain, host=_url(tmp_path), cache_bytes=limit)
+        for number in range(60):
+            tracker = await store.get_or_create_tracker(f"flom-{number}")
+            _say(tracker, "x" * 1_900, 1.0)  # near the length cap, every one
+            await store.save(tracker)
+        held = store._cache_json_bytes
+        assert 0 < held <= limit // MEMORY_PER_JSON_BYTE
+        assert held == sum(entry.size for entry in store._cache.values())
+        assert 5 < len(store._cache) < 60  # the oldest went; the newest are kept
+        assert "flom-59" in store._cache and "flom-0" not in store._cache
+        first = await store.retrieve("flom-0")  # evicted from memory, not from the database
+        assert [e.text for e in first.events if isinstance(e, UserUttered)] == ["x" * 1_900]
+        assert store._cache_json_bytes <= limit // MEMORY_PER_JSON_BYTE
 
     asyncio.run(scenario())
 
