@@ -83,6 +83,7 @@ class Kommune:
             "apningstider_avvik": self.opening_hours.deviations(language=language),
             "vakttelefon_vann": self.water_emergency_phone,
             "personvernombud_epost": self.privacy_officer_email,
+            "lagringstid_dager": str(self.retention_days),
         }
         values.update({f"lenke_{key}": url for key, url in self.links.items()})
         values.setdefault("lenke_sok", self.links.get("nettside", ""))  # the website's search, else its front page

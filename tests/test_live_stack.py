@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 import uuid
@@ -15,6 +16,8 @@ from bot import cases
 from bot.answers import store
 from bot.answers.document import AnswerDoc
 from bot.answers.vocabulary import AnswerStatus
+from bot.cases.models import utcnow
+from bot.cases.retention import apply_retention
 from bot.db import get_engine
 from tests.kommune_facts import HOURS, OPENS, PHONE, link
 from tests.library_db import prepare_database
@@ -127,6 +130,40 @@ def test_ticket_flow_masks_id_numbers_and_gives_a_reference(stacks: dict) -> Non
         )
     assert stored and not any("12480" in row for row in stored)
     assert any("nummer fjernet]" in row for row in stored)
+
+
+@pytest.mark.parametrize("last_word", ["nei", "avbryt"])
+def test_what_the_bot_says_about_storage_is_what_the_database_does(stacks: dict, last_word: str) -> None:
+    """The consent question, «Nei» and «avbryt» name the retention period; the database keeps to it."""
+    chat = _chat(stacks)
+    assert "Hva gjelder saken" in chat.say("jeg vil snakke med en person")
+    chat.say("Søppeldunken min er ikke tømt")
+    if last_word == "nei":
+        chat.say("Kari Nordmann")
+        consent = chat.say("kari.nordmann@example.no")
+        assert "til saken er ferdig, og så i 90 dager til" in consent
+    else:
+        chat.say("Kari Nordmann")
+    told = chat.say(last_word)
+    assert "Ingenting er sendt" in told or "sender vi ikke saken" in told
+    assert "blir slettet etter 90 dager" in told  # kommune.yml: lagringstid_dager: 90
+    with get_engine(stacks["db_a"]).connect() as connection:
+        tickets = connection.execute(
+            sa.text("SELECT COUNT(*) FROM sk_tickets WHERE conversation_id = :s"), {"s": chat.sender}
+        ).scalar()
+    assert tickets == 0  # nothing was sent
+    assert _events_with(stacks, chat.sender, "Kari Nordmann") > 0  # what was written is kept ...
+    now = utcnow()
+    apply_retention(days=90, now=now + dt.timedelta(days=89), url=stacks["db_a"])
+    assert _events_with(stacks, chat.sender, "Kari Nordmann") > 0  # ... for the 90 days it says ...
+    apply_retention(days=90, now=now + dt.timedelta(days=91), url=stacks["db_a"])
+    assert _events_with(stacks, chat.sender, "Kari Nordmann") == 0  # ... and not after
+
+
+def _events_with(stacks: dict, sender: str, text: str) -> int:
+    with get_engine(stacks["db_a"]).connect() as connection:
+        rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}).scalars()
+        return sum(1 for row in rows if text in row)
 
 
 def test_status_lookup_needs_reference_and_contact(stacks: dict) -> None:
