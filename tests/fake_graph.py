@@ -1,7 +1,7 @@
 """A fake Facebook Graph API for tests: records every Send API call the bot makes.
 
 A small `http.server` in a thread on a free local port. Every POST under /me/messages is
-recorded with its path, query and JSON body. Recipients listed in `failing` get a Graph-style
+recorded with its path, query, JSON body and Authorization header. Recipients listed in `failing` get a Graph-style
 error answer (HTTP 400), to test that the channel logs it and carries on.
 """
 
@@ -22,6 +22,7 @@ class GraphCall:
     path: str
     query: dict[str, list[str]]
     body: dict[str, Any]
+    authorization: str | None = None
 
     @property
     def recipient(self) -> str | None:
@@ -67,7 +68,7 @@ class FakeGraph:
                 except ValueError:
                     self._answer(400, {"error": {"message": "invalid JSON", "code": 100}})
                     return
-                call = GraphCall(parts.path, parse_qs(parts.query), body)
+                call = GraphCall(parts.path, parse_qs(parts.query), body, self.headers.get("Authorization"))
                 with graph._lock:
                     graph.calls.append(call)
                 if call.recipient in graph.failing:

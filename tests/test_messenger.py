@@ -307,7 +307,8 @@ async def test_a_text_is_sent_as_a_response_message(graph: FakeGraph, output: Me
     await output.send_response("42", {"text": "Hei!"})
     [call] = graph.calls
     assert call.path == "/v18.0/me/messages"
-    assert call.query == {"access_token": [TOKEN]}
+    assert call.query == {}  # the page token never in the URL, which logs keep ...
+    assert call.authorization == f"Bearer {TOKEN}"  # ... but in the header
     assert call.body == {"recipient": {"id": "42"}, "messaging_type": "RESPONSE", "message": {"text": "Hei!"}}
 
 
@@ -536,6 +537,41 @@ async def test_failures_get_a_plain_answer_and_redeliveries_are_dropped(
     assert graph.texts_to("14") == [notice("technical_problem")]
 
 
+async def test_a_replayed_message_is_handled_once_also_after_a_restart(graph: FakeGraph) -> None:
+    """The database remembers handled message ids: a new channel (a restart, another replica)
+    drops a signed post it gets again."""
+    body = webhook_body(text_event("21", "når er dere åpne"))
+    handled = []
+    for _ in range(2):  # two processes, one after the other
+        channel = GuardedMessengerInput(MessengerConfig(VERIFY, SECRET, TOKEN, graph.url))
+        rasa = FakeRasa()
+        base, server = await _serve(channel, rasa)
+        try:
+            assert (await _call(post_webhook, base, body))[0] == 200
+            await channel.wait_idle()
+        finally:
+            await _stop(server)
+        handled.append([m.text for m in rasa.received])
+    assert handled == [["når er dere åpne"], []]
+
+
+async def test_a_flood_of_attachments_counts_against_the_rate_limit(
+    graph: FakeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_MESSAGES", "3")
+    channel = GuardedMessengerInput(MessengerConfig(VERIFY, SECRET, TOKEN, graph.url))
+    base, server = await _serve(channel, FakeRasa())
+    try:
+        body = webhook_body(*[attachment_event("22") for _ in range(10)], text_event("22", "hei"))
+        assert (await _call(post_webhook, base, body))[0] == 200
+        await channel.wait_idle()
+    finally:
+        await _stop(server)
+    texts = graph.texts_to("22")
+    assert texts[:3] == [notice("attachment_unsupported")] * 3
+    assert texts[3:] == [notice("rate_limited", "nb")]  # the text after them waits too
+
+
 async def test_one_citizens_messages_keep_their_order(webhook: dict[str, Any], graph: FakeGraph) -> None:
     for text in ("treg 1", "2", "treg 3", "4"):
         assert (await _call(post_webhook, webhook["base"], webhook_body(text_event("15", text))))[0] == 200
@@ -632,7 +668,7 @@ def test_live_faq_answer_goes_to_the_psid(live: dict[str, Any]) -> None:
     assert calls[0].body == {"recipient": {"id": citizen.psid}, "sender_action": "typing_on"}
     answer_call = next(c for c in calls if c.text and OPENS in c.text)
     assert answer_call.body["messaging_type"] == "RESPONSE"
-    assert answer_call.path.endswith("/me/messages") and answer_call.query["access_token"] == [TOKEN]
+    assert answer_call.path.endswith("/me/messages") and answer_call.authorization == f"Bearer {TOKEN}"
 
 
 def test_live_unsigned_and_wrongly_signed_posts_produce_nothing(live: dict[str, Any]) -> None:

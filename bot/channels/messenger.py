@@ -6,12 +6,16 @@ Here:
 
 - the webhook checks `X-Hub-Signature-256` (the SHA-1 `X-Hub-Signature` only when the first is
   absent) with `hmac.compare_digest`; unsigned or wrongly signed posts get 403 and reach nobody;
-- valid posts get 200 at once and are handled afterwards, in order per citizen;
+- valid posts get 200 at once and are handled afterwards, in order per citizen; a message id
+  already handled (Facebook's redelivery, or a replayed post) is dropped, also after a restart
+  or on another replica (`bot.channels.seen_messages`);
 - every citizen message passes `bot.channels.guard.guarded` (cleaning, rate limit, ID masking,
-  length cap, a plain answer when something is down), like the REST and Socket.IO channels;
+  length cap, a plain answer when something is down), like the REST and Socket.IO channels; an
+  attachment the bot cannot read counts against the same rate limit;
 - a signed body that is not a JSON object gets 400 with a short Norwegian `{"error": ...}`;
   a sender id that is not a short printable text is ignored (`bot.sanitize.clean_sender_id`);
-- answers go to the Graph Send API with aiohttp; buttons become quick replies and long texts are
+- answers go to the Graph Send API with aiohttp, the page token in the Authorization header
+  (never in the URL, which logs keep); buttons become quick replies and long texts are
   split at Messenger's 2000-character limit. Graph API errors are logged, never raised.
 
 Configuration comes from the environment (FACEBOOK_VERIFY_TOKEN, FACEBOOK_APP_SECRET,
@@ -39,9 +43,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import feedback
+from bot.channels import feedback, seen_messages
 from bot.channels.guard import guarded, notice
+from bot.channels.rate_limit import RateLimiter
 from bot.sanitize import clean_sender_id
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -315,9 +321,10 @@ class MessengerOutput(OutputChannel):
             logger.warning("Messenger is not configured (FACEBOOK_PAGE_ACCESS_TOKEN); nothing sent to %s", recipient)
             return False
         try:
-            async with self.client.session().post(
-                f"{self.graph_url}/me/messages", params={"access_token": self.page_access_token}, json=body
-            ) as answer:
+            # The token in a header, not the URL: URLs end up in proxies' and servers' logs.
+            headers = {"Authorization": f"Bearer {self.page_access_token}"}
+            url = f"{self.graph_url}/me/messages"
+            async with self.client.session().post(url, headers=headers, json=body) as answer:
                 if answer.status < 400:
                     return True
                 detail = _graph_error(await answer.text())
@@ -415,6 +422,8 @@ class GuardedMessengerInput(InputChannel):
         self._locks: dict[str, asyncio.Lock] = {}
         self._pending: dict[str, int] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
+        settings = get_settings()
+        self._limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
 
     def get_output_channel(self) -> MessengerOutput:
         """Sends to citizens outside a request (e.g. staff messages); logs instead when not configured."""
@@ -425,9 +434,7 @@ class GuardedMessengerInput(InputChannel):
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def _is_redelivery(self, message_id: str | None) -> bool:
-        if not message_id:
-            return False
+    def _seen_here(self, message_id: str) -> bool:
         if message_id in self._seen:
             return True
         self._seen[message_id] = None
@@ -435,10 +442,20 @@ class GuardedMessengerInput(InputChannel):
             self._seen.popitem(last=False)
         return False
 
+    async def _is_redelivery(self, message_id: str | None) -> bool:
+        """Whether this message id was handled before: here, or (the database remembers it) by
+        another replica or before a restart. A replayed signed webhook is handled only once."""
+        if not message_id:
+            return False
+        if self._seen_here(message_id):
+            return True
+        return not await asyncio.to_thread(seen_messages.first_time, CHANNEL_NAME, message_id)
+
     async def _handle_one(self, message: IncomingMessage, handle: OnNewMessage) -> None:
         out = self.get_output_channel()
-        if message.text is None:
-            await out.send_text_message(message.sender_id, notice("attachment_unsupported"))
+        if message.text is None:  # counted by the rate limit like text, or a flood gets a notice each
+            if self._limiter.allow(message.sender_id):
+                await out.send_text_message(message.sender_id, notice("attachment_unsupported"))
             return
         await out.send_action(message.sender_id, "typing_on")
         await handle(
@@ -476,7 +493,7 @@ class GuardedMessengerInput(InputChannel):
         task.add_done_callback(self._tasks.discard)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        handle = guarded(on_new_message)
+        handle = guarded(on_new_message, self._limiter)
         config = self.config
         webhook = Blueprint("guarded_facebook_webhook", __name__)
         if not config.configured:
@@ -528,7 +545,7 @@ class GuardedMessengerInput(InputChannel):
                 messages = incoming_messages(json.loads(body))
             except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
                 return response.json({"error": "Forespørselen må være et JSON-objekt."}, status=400)
-            fresh = [m for m in messages if not self._is_redelivery(m.message_id)]
+            fresh = [m for m in messages if not await self._is_redelivery(m.message_id)]
             if fresh:
                 self._schedule(fresh, handle)
             return response.json({"status": "EVENT_RECEIVED"})
