@@ -33,6 +33,9 @@ class Settings:
     # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
     # X-Forwarded-Proto headers count (bot/proxies.py); from anyone else they are ignored.
     trusted_proxies: str = ""
+    # The REST channel is for trusted back ends (a portal): with this set, only callers that send
+    # it as `Authorization: Bearer …`; unset, only this machine itself (bot/channels/rest.py).
+    rest_secret: str | None = None
     # The Rasa server as citizens' browsers reach it: the website chat widget connects here.
     bot_public_url: str = "http://localhost:5005"
     # Replies to citizens by e-mail; without SMTP_HOST they wait in the desk's outbox.
@@ -73,6 +76,7 @@ class Settings:
             desk_secure_cookies=(os.environ.get("DESK_SECURE_COOKIES") or "auto").strip().lower(),
             desk_session_hours=int(os.environ.get("DESK_SESSION_HOURS") or "10"),
             trusted_proxies=os.environ.get("TRUSTED_PROXIES") or "",
+            rest_secret=os.environ.get("REST_SECRET") or None,
             bot_public_url=(os.environ.get("BOT_PUBLIC_URL") or "http://localhost:5005").rstrip("/"),
             smtp_host=os.environ.get("SMTP_HOST") or None,
             smtp_port=int(os.environ.get("SMTP_PORT") or "587"),

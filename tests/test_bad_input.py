@@ -20,7 +20,7 @@ import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Sanic
 
-from bot.channels import client
+from bot.channels import client, conversation_ids
 from bot.channels.guard import guarded, notice
 from bot.channels.messenger import GuardedMessengerInput, MessengerConfig
 from bot.channels.rate_limit import RateLimiter
@@ -285,8 +285,26 @@ async def test_a_sender_id_that_is_an_id_number_is_never_stored(rest: dict[str, 
     [message] = rest["rasa"].received
     assert status == 200 and message.sender_id.startswith(SENDER_PREFIX) and "12480" not in message.sender_id
     assert answer[0]["recipient_id"] == message.sender_id
-    payload = clean_message_payload(({"message": "hei", "session_id": "010190 12480"},), True, "metadata")
-    assert payload is not None and payload["session_id"] == message.sender_id
+    assert conversation_ids.verified("010190 12480") is None  # the web chat never takes it as an id
+
+
+async def test_the_rest_channel_answers_only_this_machine_or_the_secret(
+    rest: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It takes the conversation id from the caller, so it is for trusted back ends only."""
+    hello = body(sender="kari", message="hei")
+    json_type = {"Content-Type": "application/json"}
+    assert (await post(rest["url"], hello))[0] == 200  # this machine, directly
+    status, _, answer = await post(rest["url"], hello, {**json_type, "X-Forwarded-For": "203.0.113.9"})
+    assert status == 403 and "REST_SECRET" in answer["error"]  # through a proxy: someone else
+    monkeypatch.setenv("REST_SECRET", "portal-hemmelighet")
+    status, _, answer = await post(rest["url"], hello)
+    assert status == 401 and "REST_SECRET" in answer["error"]
+    wrong = {**json_type, "Authorization": "Bearer gjetting"}
+    assert (await post(rest["url"], hello, wrong))[0] == 401
+    right = {**json_type, "Authorization": "Bearer portal-hemmelighet", "X-Forwarded-For": "203.0.113.9"}
+    assert (await post(rest["url"], hello, right))[0] == 200
+    assert [m.text for m in rest["rasa"].received] == ["hei", "hei"]
 
 
 async def test_streaming_still_works_and_is_guarded(rest: dict[str, Any]) -> None:
@@ -350,20 +368,30 @@ async def test_odd_socketio_events_never_raise_and_store_nothing(caplog: pytest.
 
     sio.emit = emit  # type: ignore[method-assign]
     sio.enter_room = lambda sid, room, namespace=None: None  # type: ignore[method-assign]
+    sio.leave_room = lambda sid, room, namespace=None: None  # type: ignore[method-assign]
     handlers = sio.handlers["/"]
-    for args in [(), (None,), ("hei",), ([1, 2],), ({"message": "hei"},), ({"message": {"x": 1}, "session_id": "s1"},)]:
+    await handlers["user_uttered"]("sid-1", {"message": "hei", "session_id": "s1"})  # before a session
+    assert rasa.texts == [] and emitted == []
+    await handlers["session_request"]("sid-1", {})
+    [(_, issued, _)] = emitted
+    assert conversation_ids.verified(issued) == issued
+    emitted.clear()
+    for args in [(), (None,), ("hei",), ([1, 2],), ({"message": {"x": 1}, "session_id": "s1"},)]:
         await handlers["user_uttered"]("sid-1", *args)
+    # A message that names another conversation still goes to the one this connection was given.
     await handlers["user_uttered"]("sid-1", {"message": "hei\x00 der", "session_id": "s2", "metadata": "{x"})
-    assert rasa.texts == ["hei der"] and rasa.received[0].sender_id == "s2" and rasa.received[0].metadata == {}
+    assert rasa.texts == ["hei der"] and rasa.received[0].sender_id == issued and rasa.received[0].metadata == {}
     bot_texts = [(room, data["text"]) for event, data, room in emitted if event == "bot_uttered"]
-    assert bot_texts == [("s1", notice("empty_message")), ("s2", "Svar: hei der")]
+    assert bot_texts == [(issued, notice("empty_message")), (issued, "Svar: hei der")]
 
     emitted.clear()
-    for args in [(), ("x",), ({"session_id": "a\x00b"},), ({"session_id": ["x"]},), ({"session_id": "ok-1"},)]:
+    odd = [(), ("x",), ({"session_id": "a\x00b"},), ({"session_id": ["x"]},), ({"session_id": "ok-1"},)]
+    for args in [*odd, ({"session_id": "1234567890123456"},), ({"session_id": issued},)]:
         await handlers["session_request"]("sid-2", *args)
     confirmed = [data for event, data, _ in emitted if event == "session_confirm"]
-    assert len(confirmed) == 5 and confirmed[-1] == "ok-1"
-    assert all(isinstance(c, str) and c.isalnum() and len(c) == 32 for c in confirmed[:-1])  # fresh uuid hex
+    assert len(confirmed) == 7 and confirmed[-1] == issued  # only an id this server issued comes back
+    fresh = confirmed[:-1]
+    assert len(set(fresh)) == 6 and all(conversation_ids.verified(c) == c for c in fresh)
     assert "Traceback" not in caplog.text
 
 

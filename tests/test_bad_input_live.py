@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sanic import Sanic
 
 from bot import accounts, cases
+from bot.channels import conversation_ids
 from bot.channels.guard import notice
 from bot.db import get_engine
 from bot.desk import create_app
@@ -198,14 +199,16 @@ async def test_odd_socketio_payloads_in_a_live_server(stack: dict[str, Any]) -> 
     await client.connect(f"http://127.0.0.1:{stack['port']}", transports=["polling"], socketio_path="/socket.io")
     try:
         await client.call("session_request", {"session_id": "a\x00b"}, timeout=30)
-        assert len(confirmed) == 1 and re.fullmatch(r"[0-9a-f]{32}", confirmed[0])  # a fresh id instead
+        # A fresh id the server issued instead
+        assert len(confirmed) == 1 and conversation_ids.verified(confirmed[0]) == confirmed[0]
         session_id = confirmed[0]
-        for odd in ["hei", [1, 2], None, {"message": "hei"}, {"message": "hei", "session_id": ["x"]}]:
+        for odd in ["hei", [1, 2], None]:
             await client.call("user_uttered", odd, timeout=30)
-        assert said == []  # no conversation to answer: dropped
-        await client.call("user_uttered", {"message": 5, "session_id": session_id}, timeout=30)
+        assert said == []  # not a message: dropped
+        await client.call("user_uttered", {"message": 5, "session_id": ["x"]}, timeout=30)
+        # The session id a message names counts for nothing: the connection's own is used.
         await client.call(
-            "user_uttered", {"message": "når er\x00 dere åpne?\x1b", "session_id": session_id}, timeout=60
+            "user_uttered", {"message": "når er\x00 dere åpne?\x1b", "session_id": "en-annens-samtale"}, timeout=60
         )
     finally:
         await client.disconnect()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,10 +69,12 @@ class Citizen:
 
     def __init__(self, port: int) -> None:
         self.port = port
-        self.session_id = uuid.uuid4().hex
+        self.session_id: str | None = None  # the server issues it
         self.client = socketio.AsyncClient()
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.confirmed: asyncio.Queue[str] = asyncio.Queue()
         self.client.on("bot_uttered", self._received)
+        self.client.on("session_confirm", self.confirmed.put)
 
     async def _received(self, data: dict[str, Any]) -> None:
         await self.inbox.put(data)
@@ -82,7 +83,7 @@ class Citizen:
         # Long polling: the websocket transport of python-socketio needs a newer aiohttp than Rasa pins.
         await self.client.connect(f"http://127.0.0.1:{self.port}", transports=["polling"])
         await self.client.emit("session_request", {"session_id": self.session_id})
-        await asyncio.sleep(0.3)  # the server puts the connection in the session's room
+        self.session_id = await asyncio.wait_for(self.confirmed.get(), timeout=30)
 
     async def say(self, text: str) -> None:
         await self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})

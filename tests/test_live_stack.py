@@ -257,6 +257,47 @@ def test_socketio_channel_answers_and_masks(stacks: dict) -> None:
     assert any(HOURS["nb"] in a for a in answers)
 
 
+def test_a_socketio_client_cannot_enter_another_conversation(stacks: dict) -> None:
+    """Ids are issued and signed by the server; a connection is bound to the one it was given."""
+    import asyncio
+
+    import socketio
+
+    async def connect(asked: str | None) -> tuple[socketio.AsyncClient, str, list[str]]:
+        client = socketio.AsyncClient()
+        confirmed: asyncio.Queue[str] = asyncio.Queue()
+        heard: list[str] = []
+        client.on("session_confirm", confirmed.put)
+        client.on("bot_uttered", lambda data: heard.append(data.get("text", "")))
+        await client.connect(f"http://127.0.0.1:{stacks['ports']['rasa_a']}", transports=["polling"])
+        await client.emit("session_request", {"session_id": asked})
+        return client, await asyncio.wait_for(confirmed.get(), timeout=30), heard
+
+    async def scenario() -> None:
+        kari, kari_id, kari_heard = await connect(None)
+        await kari.call("user_uttered", {"message": "Når er dere åpne?", "session_id": kari_id}, timeout=60)
+        # Someone who knows or guesses the id, or a Messenger PSID, gets a conversation of their own.
+        for asked in (kari_id[:-2] + "xx", "1234567890123456", kari_id.split(".")[0]):
+            other, other_id, _ = await connect(asked)
+            assert other_id != kari_id
+            await other.disconnect()
+        mallory, mallory_id, mallory_heard = await connect(kari_id + "x")
+        heard_before = len(kari_heard)
+        await mallory.call("user_uttered", {"message": "hei", "session_id": kari_id}, timeout=60)
+        assert mallory_heard and len(kari_heard) == heard_before  # answered in Mallory's own room
+        await mallory.disconnect()
+        await kari.disconnect()
+        # The widget after a reload gives its own signed id back and goes on with it.
+        again, again_id, _ = await connect(kari_id)
+        assert again_id == kari_id
+        await again.disconnect()
+
+    asyncio.run(scenario())
+    with get_engine(stacks["db_a"]).connect() as connection:
+        senders = connection.execute(sa.text("SELECT DISTINCT sender_id FROM events")).scalars().all()
+    assert "1234567890123456" not in senders
+
+
 CANOE = AnswerDoc(
     key="canoe_loan",
     theme="Kultur og fritid",

@@ -6,6 +6,10 @@ missing "sender" fall into one shared conversation called "default", and crashes
 wrong gets a 4xx with a short Norwegian explanation as JSON, `{"error": "..."}`, and never
 reaches Rasa:
 
+- the channel is for trusted back ends (a portal that knows who is logged in), since it takes the
+  conversation id from the caller: with REST_SECRET set, a request without
+  `Authorization: Bearer <REST_SECRET>` gets 401; without it, only this machine may call (not
+  through a proxy), others get 403. The citizens' browsers use the Socket.IO channel;
 - a body over `MAX_BODY_BYTES`: 413;
 - not UTF-8, not JSON, or not a JSON object: 400;
 - "sender" missing, or not a short printable text (or number): 400;
@@ -19,6 +23,8 @@ Valid messages pass `bot.channels.guard` like every other channel; `?stream=true
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -37,6 +43,7 @@ from bot.channels.client import CLIENT_ADDRESS
 from bot.channels.guard import guarded, notice
 from bot.pii import pseudonymous_sender
 from bot.sanitize import MAX_SENDER_CHARS, clean_sender_id
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +113,30 @@ def error_response(error: BadRequest) -> HTTPResponse:
     return response.json({"error": error.message}, status=error.status)
 
 
+def _refused_caller(request: Request) -> BadRequest | None:
+    """The REST channel is for trusted back ends: with REST_SECRET set, only a caller that sends
+    it (`Authorization: Bearer …`); without it, only this machine, not through a proxy."""
+    secret = get_settings().rest_secret
+    if secret:
+        given = (request.headers.get("Authorization") or "").encode("utf-8", "replace")
+        if hmac.compare_digest(given, f"Bearer {secret}".encode()):
+            return None
+        return BadRequest(401, "REST-kanalen krever nøkkelen i REST_SECRET: Authorization: Bearer <nøkkel>.")
+    local = _is_loopback(request.ip or "") and not any(
+        request.headers.get(name) for name in ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+    )
+    if local:
+        return None
+    return BadRequest(403, "REST-kanalen svarer bare denne maskinen. Sett REST_SECRET for andre tjenester.")
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 class GuardedRestInput(RestInput):
     """Rasa's REST channel; bodies are checked, and messages pass `bot.channels.guard` first."""
 
@@ -123,6 +154,10 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> ResponseStream | HTTPResponse:
+            refused = _refused_caller(request)
+            if refused is not None:
+                logger.warning("REST request refused (%s): %s", refused.status, refused.message)
+                return error_response(refused)
             CLIENT_ADDRESS.set(client.from_request(request))  # this request's task only
             try:
                 message = parse_body(request.body)

@@ -8,7 +8,10 @@ becomes a conversation id. Here every payload is checked first (`clean_message_p
   (`bot.sanitize.clean_sender_id`), is dropped with a warning: there is no conversation to answer;
 - a "message" that is not text counts as empty, so the guard asks the citizen to write a question;
 - metadata that is not an object (or JSON text of one), or is large, is left out.
-A `session_request` with an unusable "session_id" gets a fresh one. Messages then pass
+The server issues the conversation ids (`bot.channels.conversation_ids`): a `session_request`
+gets back the signed id it names if this server issued it, else a new one, and the connection
+is bound to it; a message's own "session_id" is ignored. So nobody can join or write into
+another conversation (a guessed id, a Messenger PSID) by naming it. Messages then pass
 `bot.channels.guard` like every other channel.
 
 Every `bot_uttered` carries `lang` (nb, nn or en) once the bot has answered in a language, so the
@@ -26,11 +29,10 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels import client, feedback
+from bot.channels import client, conversation_ids, feedback
 from bot.channels.client import CLIENT_ADDRESS
 from bot.channels.guard import OnNewMessage, guarded
 from bot.nlg import ANSWER_LANGUAGE
-from bot.pii import pseudonymous_sender
 from bot.sanitize import clean_sender_id
 
 logger = logging.getLogger(__name__)
@@ -52,17 +54,12 @@ def _metadata(value: Any) -> dict[str, Any]:
         return {}
 
 
-def _conversation_id(value: Any) -> str | None:
-    sender = clean_sender_id(value)
-    return pseudonymous_sender(sender) if sender is not None else None
-
-
 def clean_message_payload(args: tuple[Any, ...], session_persistence: bool, metadata_key: str) -> dict[str, Any] | None:
     """The `user_uttered` payload as Rasa's handler expects it, or None to drop it (module docstring)."""
     data = args[0] if args else None
     if not isinstance(data, dict):
         return None
-    session_id = _conversation_id(data.get("session_id"))
+    session_id = clean_sender_id(data.get("session_id"))
     if session_persistence and session_id is None:
         return None
     text = data.get("message")
@@ -114,16 +111,23 @@ class GuardedSocketIOInput(SocketIOInput):
         sio = self.sio
         if sio is None:  # SocketIOInput.blueprint sets it
             raise RuntimeError("Rasa's Socket.IO channel made no server")
-        handlers = sio.handlers[self.namespace or "/"]
+        namespace = self.namespace or "/"
+        handlers = sio.handlers[namespace]
         rasa_message = handlers[self.user_message_evt]
         rasa_session_request = handlers["session_request"]
+        rasa_disconnect = handlers.get("disconnect")
+        # Each connection's conversation, bound when it asked for a session: the id the server
+        # issued (or a signed one it issued before), never one the client names in a message.
+        bound: dict[str, str] = {}
 
         async def handle_message(sid: str, *args: Any) -> None:
-            data = clean_message_payload(args, self.session_persistence, self.metadata_key)
-            if data is None:
-                logger.warning("A Socket.IO message without a usable payload or session_id was dropped (%s)", sid)
+            data = clean_message_payload(args, False, self.metadata_key)
+            session_id = bound.get(sid) if self.session_persistence else sid
+            if data is None or session_id is None:
+                logger.warning("A Socket.IO message without a usable payload or session was dropped (%s)", sid)
                 return
-            environ = sio.get_environ(sid, self.namespace or "/") or {}
+            data["session_id"] = session_id
+            environ = sio.get_environ(sid, namespace) or {}
             CLIENT_ADDRESS.set(client.from_request(environ["sanic.request"]) if "sanic.request" in environ else None)
             try:
                 await rasa_message(sid, data)
@@ -132,9 +136,20 @@ class GuardedSocketIOInput(SocketIOInput):
 
         async def session_request(sid: str, *args: Any) -> None:
             data = args[0] if args else None
-            session_id = _conversation_id(data.get("session_id")) if isinstance(data, dict) else None
+            asked = data.get("session_id") if isinstance(data, dict) else None
+            session_id = conversation_ids.verified(asked) or conversation_ids.issue()
+            previous = bound.get(sid)
+            if previous and previous != session_id:
+                sio.leave_room(sid, previous, namespace=namespace)
+            bound[sid] = session_id
             await rasa_session_request(sid, {"session_id": session_id})
+
+        async def disconnect(sid: str, *args: Any) -> None:
+            bound.pop(sid, None)
+            if rasa_disconnect is not None:
+                await rasa_disconnect(sid, *args)
 
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on("disconnect", disconnect, namespace=self.namespace)
         return blueprint
