@@ -189,7 +189,7 @@ def authenticate(
     """
     now = now or utcnow()
     name = (username or "").strip().lower()
-    attempt, retry_at = login_attempts.begin(name, address, now, url=url)
+    _, retry_at = login_attempts.begin(name, address, now, url=url)
     if retry_at is not None:
         _spend_the_same_time(password)
         raise LoginFailed(retry_at)

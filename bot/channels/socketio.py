@@ -4,8 +4,8 @@ Rasa's handlers trust the payload: a `user_uttered` event that is not an object,
 arguments, carries a number or a list as "message", or metadata that is not JSON raises inside
 python-socketio (logged as an unhandled task error; the citizen gets nothing), and any string
 becomes a conversation id. Here every payload is checked first (`clean_message_payload`):
-- a payload that is not an object, or (with session persistence) has no usable "session_id"
-  (`bot.sanitize.clean_sender_id`), is dropped with a warning: there is no conversation to answer;
+- a payload that is not an object, or one from a connection that has not asked for a session
+  yet, is dropped with a warning: there is no conversation to answer;
 - a "message" that is not text counts as empty, so the guard asks the citizen to write a question;
 - metadata that is not an object (or JSON text of one), or is large, is left out.
 The server issues the conversation ids (`bot.channels.conversation_ids`): a `session_request`
