@@ -57,8 +57,8 @@ class Settings:
     # (bot/channels/rate_limit.py; counted per Rasa process). 0 switches the limit off.
     rate_limit_messages: int = 20
     rate_limit_seconds: float = 60.0
-    # And per client address (behind TRUSTED_PROXIES, the forwarded one): higher, since many
-    # citizens may share one address (a library, a school, a mobile operator's NAT).
+    # And per client address of the web chat (behind TRUSTED_PROXIES, the forwarded one): higher,
+    # since many citizens may share one address (a library, a school, a mobile operator's NAT).
     rate_limit_address_messages: int = 100
     # The memory the tracker store's cache of recent conversations may take, per Rasa process.
     tracker_cache_mb: int = 256

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 import uuid
@@ -18,6 +19,7 @@ from bot.answers.document import AnswerDoc
 from bot.answers.vocabulary import AnswerStatus
 from bot.cases.models import utcnow
 from bot.cases.retention import apply_retention
+from bot.channels.client import pseudonym as client_pseudonym
 from bot.db import get_engine
 from tests.kommune_facts import HOURS, OPENS, PHONE, link
 from tests.library_db import prepare_database
@@ -243,18 +245,28 @@ def test_socketio_channel_answers_and_masks(stacks: dict) -> None:
             if OPENS in data.get("text", ""):
                 got_answer.set()
 
+        confirmed: asyncio.Queue[str] = asyncio.Queue()
+        client.on("session_confirm", confirmed.put)
         # Long polling: the websocket transport of python-socketio needs a newer aiohttp than Rasa pins.
         await client.connect(f"http://127.0.0.1:{stacks['ports']['rasa_a']}", transports=["polling"])
-        session_id = uuid.uuid4().hex
-        await client.emit("session_request", {"session_id": session_id})
-        await client.emit("user_uttered", {"message": "når har dere åpent? fnr 01019012480", "session_id": session_id})
+        await client.emit("session_request", {"session_id": None})
+        session_ids.append(await asyncio.wait_for(confirmed.get(), timeout=30))
+        await client.emit("user_uttered", {"message": "når har dere åpent? fnr 01019012480"})
         await asyncio.wait_for(got_answer.wait(), timeout=30)
         await client.disconnect()
         return answers
 
+    session_ids: list[str] = []
     answers = asyncio.run(talk())
     assert any("fjernet et fødselsnummer" in a for a in answers)
     assert any(HOURS["nb"] in a for a in answers)
+    # The message carries the pseudonym of the client's address (for the status-lookup limit).
+    with get_engine(stacks["db_a"]).connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user'"), {"s": session_ids[0]}
+        ).scalars()
+        metadata = [json.loads(row).get("metadata") or {} for row in rows]
+    assert metadata and all(m.get("sk_client") == client_pseudonym("127.0.0.1") for m in metadata)
 
 
 def test_a_socketio_client_cannot_enter_another_conversation(stacks: dict) -> None:

@@ -1,8 +1,9 @@
 """The address of the citizen's client behind a message, for limits counted per address.
 
-The channels set it for the message they hand on (REST from the request, Socket.IO from the
-request that opened the connection; `bot.proxies` decides whether a forwarded address counts);
-Messenger's requests come from Facebook, so there it stays unset. `pseudonym` is what leaves the
+The Socket.IO channel sets it for the message it hands on, from the request that opened the
+connection (`bot.proxies` decides whether a forwarded address counts). Messenger's requests come
+from Facebook, and the REST channel's from a trusted back end that relays many citizens, so
+there it stays unset. `pseudonym` is what leaves the
 Rasa process (in the message's metadata, for the action server's status-lookup limit): a keyed
 hash, never the address itself.
 """

@@ -94,8 +94,9 @@ def guarded(
     settings = get_settings()
     if limiter is None:
         limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
-    if address_limiter is None:
-        address_limiter = RateLimiter(settings.rate_limit_address_messages, settings.rate_limit_seconds)
+    if address_limiter is None:  # RATE_LIMIT_MESSAGES=0 switches both off
+        per_address = settings.rate_limit_address_messages if settings.rate_limit_messages > 0 else 0
+        address_limiter = RateLimiter(per_address, settings.rate_limit_seconds)
 
     async def handle(message: UserMessage) -> None:
         out = message.output_channel

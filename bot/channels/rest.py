@@ -9,7 +9,8 @@ reaches Rasa:
 - the channel is for trusted back ends (a portal that knows who is logged in), since it takes the
   conversation id from the caller: with REST_SECRET set, a request without
   `Authorization: Bearer <REST_SECRET>` gets 401; without it, only this machine may call (not
-  through a proxy), others get 403. The citizens' browsers use the Socket.IO channel;
+  through a proxy), others get 403. The citizens' browsers use the Socket.IO channel. Since its
+  caller relays many citizens, nothing here is counted per client address;
 - a body over `MAX_BODY_BYTES`: 413;
 - not UTF-8, not JSON, or not a JSON object: 400;
 - "sender" missing, or not a short printable text (or number): 400;
@@ -38,8 +39,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from bot.channels import client
-from bot.channels.client import CLIENT_ADDRESS
 from bot.channels.guard import guarded, notice
 from bot.pii import pseudonymous_sender
 from bot.sanitize import MAX_SENDER_CHARS, clean_sender_id
@@ -158,7 +157,6 @@ class GuardedRestInput(RestInput):
             if refused is not None:
                 logger.warning("REST request refused (%s): %s", refused.status, refused.message)
                 return error_response(refused)
-            CLIENT_ADDRESS.set(client.from_request(request))  # this request's task only
             try:
                 message = parse_body(request.body)
             except BadRequest as error:
