@@ -5,7 +5,9 @@ guesses each see the ones before them, on SQLite as on PostgreSQL. A right passw
 rows of its (account, address); a refused attempt (one that had to wait) deletes its own, so
 waiting does not make the wait longer. The account name is the one typed, whether it exists or
 not, so an unknown account answers exactly like a known one. Staff at the office are never locked
-out by someone guessing from elsewhere: the wait is for that address only.
+out by someone guessing from elsewhere: the wait is for that address only. Both are stored as
+keyed hashes (`_key`): a name typed into the wrong field (an ID number, a password) is not kept,
+nor the client's address.
 
 - After `FREE_FAILURES` wrong passwords for one account from one address (within
   `PAIR_WINDOW`), the next attempt must wait 1 minute after the last one, then 2, 4 … up to
@@ -16,11 +18,14 @@ out by someone guessing from elsewhere: the wait is for that address only.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 
 import sqlalchemy as sa
 
 from bot.cases.models import Base, as_utc
 from bot.db import session_scope
+from bot.pii import sender_key
 
 FREE_FAILURES = 5
 PAIR_WINDOW = dt.timedelta(hours=24)
@@ -41,6 +46,10 @@ class LoginAttempt(Base):
     __table_args__ = (sa.Index("ix_sk_login_attempts_user_address", "username", "address"),)
 
 
+def _key(kind: str, value: str) -> str:
+    return hmac.new(sender_key(), f"login-{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
 def wait_after(failures: int) -> dt.timedelta:
     """How long after the last failure the next attempt must wait, after `failures` failures."""
     if failures < FREE_FAILURES:
@@ -50,7 +59,7 @@ def wait_after(failures: int) -> dt.timedelta:
 
 def begin(username: str, address: str, now: dt.datetime, *, url: str | None = None) -> tuple[int, dt.datetime | None]:
     """Record an attempt; returns its id, and when it may be tried again if it must wait now."""
-    username, address = username[:100], (address or UNKNOWN_ADDRESS)[:64]
+    username, address = _key("user", username), _key("address", address or UNKNOWN_ADDRESS)
     with session_scope(url) as session:
         session.execute(sa.delete(LoginAttempt).where(LoginAttempt.at < now - PAIR_WINDOW))
         attempt = LoginAttempt(username=username, address=address, at=now)
@@ -93,7 +102,8 @@ def succeeded(username: str, address: str, *, url: str | None = None) -> None:
     with session_scope(url) as session:
         session.execute(
             sa.delete(LoginAttempt).where(
-                LoginAttempt.username == username[:100], LoginAttempt.address == (address or UNKNOWN_ADDRESS)[:64]
+                LoginAttempt.username == _key("user", username),
+                LoginAttempt.address == _key("address", address or UNKNOWN_ADDRESS),
             )
         )
 
@@ -101,7 +111,7 @@ def succeeded(username: str, address: str, *, url: str | None = None) -> None:
 def unlock(username: str, *, url: str | None = None) -> None:
     """An administrator lifts every wait on the account, from every address."""
     with session_scope(url) as session:
-        session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == username[:100]))
+        session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == _key("user", username)))
 
 
 def waiting_until(username: str, now: dt.datetime, *, url: str | None = None) -> dt.datetime | None:
@@ -109,7 +119,7 @@ def waiting_until(username: str, now: dt.datetime, *, url: str | None = None) ->
     with session_scope(url) as session:
         rows = session.execute(
             sa.select(LoginAttempt.address, sa.func.count(), sa.func.max(LoginAttempt.at))
-            .where(LoginAttempt.username == username[:100], LoginAttempt.at >= now - PAIR_WINDOW)
+            .where(LoginAttempt.username == _key("user", username), LoginAttempt.at >= now - PAIR_WINDOW)
             .group_by(LoginAttempt.address)
         ).all()
     until = [as_utc(last) + wait_after(int(count)) for _, count, last in rows if int(count) >= FREE_FAILURES]

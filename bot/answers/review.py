@@ -96,7 +96,9 @@ def pending(*, url: str | None = None, tenant: str = LOCAL_TENANT, now: dt.datet
         key = answer_key(vote.topic) or vote.topic
         asked.append((vote.question, vote.at, DISLIKED.format(title=titles.get(key) or key), vote.language))
     found: dict[str, ReviewItem] = {}
-    for raw, seconds, why, language in asked:
+    # Oldest first, so that a question asked in several spellings is shown as first asked,
+    # whatever order the database returned the rows in.
+    for raw, seconds, why, language in sorted(asked, key=lambda item: float(item[1])):
         text = normalise(raw)
         if not text or text.startswith("/") or digest(text) in done:
             continue
