@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bot.channels import conversation_ids
 from bot.desk.web import CSP, OPEN_PATHS, OPEN_PREFIXES
 from bot.desk.widget import TEXTS, demo_csp, origin, tel_href
 from bot.kommune import get_kommune
@@ -330,7 +331,7 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
         expect(privacy).to_contain_text("Ikke skriv fødselsnummer eller noe om helsen din her.")
         expect(privacy.get_by_role("link", name="Les om personvern")).to_have_attribute("href", link("personvern"))
         session = _stored(page, bot)["sessionId"]
-        assert re.fullmatch(r"[0-9a-f]{32}", session)
+        assert conversation_ids.verified(session) == session  # the id the server issued
 
         _say(page, "Når er dere åpne?", f"har åpent {HOURS['nb']}")
         website = page.locator(".skw-msg-bot", has_text=HOURS["nb"]).last.get_by_role("link", name=WEBSITE)
