@@ -83,5 +83,13 @@ lint: setup
 bench: setup train
 	$(PY) bench/conversations.py
 
+# The trained model goes at once; the database (tickets, conversations, the answer library) only
+# when the operator types «slett».
 clean:
-	rm -rf models results var/*.db
+	rm -rf models results
+	@if ls var/*.db >/dev/null 2>&1; then \
+		echo "Databasen i var/ har sakene, samtalene og svarbiblioteket: $$(ls var/*.db)"; \
+		read -r -p "Skriv «slett» for å slette den: " answer || answer=""; \
+		if [ "$$answer" = "slett" ]; then rm -f var/*.db var/*.db-wal var/*.db-shm; echo "Slettet."; \
+		else echo "Databasen er ikke slettet."; fi; \
+	fi

@@ -1,4 +1,6 @@
-"""Command line: `python -m bot.db upgrade` brings the case-queue schema up to date."""
+"""Command line: `python -m bot.db upgrade` brings the case-queue schema up to date;
+`python -m bot.db downgrade REVISION` takes it back to REVISION (never without one: `base`
+drops every table, with the tickets, the conversations' cases and the answer library)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "upgrade":
         upgrade(revision=args.revision or "head")
+    elif not args.revision:
+        parser.error(
+            "downgrade trenger en revisjon, for eksempel «python -m bot.db downgrade 0008». "
+            "«base» sletter alle tabellene med alle dataene."
+        )
     else:
-        downgrade(revision=args.revision or "base")
+        downgrade(revision=args.revision)
 
 
 if __name__ == "__main__":
