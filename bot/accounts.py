@@ -169,8 +169,8 @@ def get_user(username: str, *, url: str | None = None) -> StaffView | None:
 def list_users(*, url: str | None = None) -> list[StaffView]:
     with session_scope(url) as session:
         users = [StaffView.of(s) for s in session.execute(sa.select(Staff).order_by(Staff.username)).scalars()]
-    now = utcnow()
-    return [replace(u, waiting_until=login_attempts.waiting_until(u.username, now, url=url)) for u in users]
+    waits = login_attempts.waiting_until([u.username for u in users], utcnow(), url=url)
+    return [replace(u, waiting_until=waits[u.username]) for u in users]
 
 
 def authenticate(

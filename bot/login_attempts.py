@@ -18,14 +18,13 @@ nor the client's address.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 
 import sqlalchemy as sa
 
 from bot.cases.models import Base, as_utc
 from bot.db import session_scope
-from bot.pii import sender_key
+from bot.pii import keyed_hash
+from bot.waits import growing_wait
 
 FREE_FAILURES = 5
 PAIR_WINDOW = dt.timedelta(hours=24)
@@ -47,14 +46,12 @@ class LoginAttempt(Base):
 
 
 def _key(kind: str, value: str) -> str:
-    return hmac.new(sender_key(), f"login-{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
+    return keyed_hash(f"login-{kind}", value, 40)
 
 
 def wait_after(failures: int) -> dt.timedelta:
     """How long after the last failure the next attempt must wait, after `failures` failures."""
-    if failures < FREE_FAILURES:
-        return dt.timedelta(0)
-    return min(dt.timedelta(minutes=2 ** (failures - FREE_FAILURES)), MAX_WAIT)
+    return growing_wait(failures, FREE_FAILURES, MAX_WAIT)
 
 
 def begin(username: str, address: str, now: dt.datetime, *, url: str | None = None) -> tuple[int, dt.datetime | None]:
@@ -114,14 +111,19 @@ def unlock(username: str, *, url: str | None = None) -> None:
         session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == _key("user", username)))
 
 
-def waiting_until(username: str, now: dt.datetime, *, url: str | None = None) -> dt.datetime | None:
-    """The latest moment until which some address must wait before trying this account again."""
+def waiting_until(usernames: list[str], now: dt.datetime, *, url: str | None = None) -> dict[str, dt.datetime | None]:
+    """Per account, the latest moment until which some address must wait before trying it again."""
+    keys = {_key("user", name): name for name in usernames}
     with session_scope(url) as session:
         rows = session.execute(
-            sa.select(LoginAttempt.address, sa.func.count(), sa.func.max(LoginAttempt.at))
-            .where(LoginAttempt.username == _key("user", username), LoginAttempt.at >= now - PAIR_WINDOW)
-            .group_by(LoginAttempt.address)
+            sa.select(LoginAttempt.username, sa.func.count(), sa.func.max(LoginAttempt.at))
+            .where(LoginAttempt.username.in_(list(keys)), LoginAttempt.at >= now - PAIR_WINDOW)
+            .group_by(LoginAttempt.username, LoginAttempt.address)
         ).all()
-    until = [as_utc(last) + wait_after(int(count)) for _, count, last in rows if int(count) >= FREE_FAILURES]
-    latest = max(until, default=None)
-    return latest if latest and latest > now else None
+    found: dict[str, dt.datetime | None] = dict.fromkeys(usernames)
+    for key, count, last in rows:
+        until = as_utc(last) + wait_after(int(count))
+        name = keys[key]
+        if int(count) >= FREE_FAILURES and until > now and (found[name] is None or until > found[name]):
+            found[name] = until
+    return found

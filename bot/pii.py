@@ -48,6 +48,8 @@ def mask_id_numbers(text: str) -> tuple[str, bool]:
     characters or compatibility forms comes back normalised, with the number masked.
     """
     masked, found = _mask(text)
+    if text.isascii():  # nothing for normalising to change: the common case, kept cheap
+        return masked, found
     normal = for_matching(text)
     if normal != text:
         normal_masked, normal_found = _mask(normal)
@@ -111,8 +113,17 @@ def pseudonymous_sender(sender: str) -> str:
     digits = _NOT_DIGIT.sub("", for_matching(sender))
     if len(digits) != 11 or not fodselsnummer.is_valid(digits):
         return sender
-    digest = hmac.new(sender_key(), digits.encode("ascii"), hashlib.sha256).hexdigest()
-    return SENDER_PREFIX + digest[:32]
+    return SENDER_PREFIX + keyed_hash("sender", digits, 32)
+
+
+def keyed_digest(purpose: str, value: str) -> bytes:
+    """HMAC-SHA256 of `value` under SENDER_ID_KEY, kept apart per `purpose`: the one keyed hash
+    behind the pseudonyms of ID numbers, client addresses, login names and the web chat's ids."""
+    return hmac.new(sender_key(), f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+
+
+def keyed_hash(purpose: str, value: str, chars: int) -> str:
+    return keyed_digest(purpose, value).hex()[:chars]
 
 
 # --- logs --------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from bot.cases.models import Base, as_utc, utcnow
 from bot.cases.service import lookup_status, store_errors
 from bot.cases.states import Status
 from bot.db import session_scope
+from bot.waits import growing_wait
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +48,6 @@ class FailedLookup(Base):
     at = sa.Column(sa.DateTime(timezone=True), nullable=False, index=True)
 
 
-def _wait_after(failures: int) -> dt.timedelta:
-    return min(dt.timedelta(minutes=2 ** (failures - FREE_PER_CONVERSATION)), MAX_WAIT)
-
-
 def wait_until(
     conversation_id: str, client: str | None, *, now: dt.datetime | None = None, url: str | None = None
 ) -> dt.datetime | None:
@@ -62,7 +59,9 @@ def wait_until(
                 FailedLookup.conversation_id == conversation_id, FailedLookup.at >= now - KEPT
             )
         ).one()
-        until = as_utc(last) + _wait_after(int(failures)) if failures >= FREE_PER_CONVERSATION else None
+        until = None
+        if failures >= FREE_PER_CONVERSATION:
+            until = as_utc(last) + growing_wait(int(failures), FREE_PER_CONVERSATION, MAX_WAIT)
         if client:
             count, first = session.execute(
                 sa.select(sa.func.count(), sa.func.min(FailedLookup.at)).where(

@@ -10,14 +10,12 @@ hash, never the address itself.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from contextvars import ContextVar
 from typing import Any
 
 from bot import proxies
 from bot.cases.status_lookups import CLIENT_METADATA_KEY
-from bot.pii import sender_key
+from bot.pii import keyed_hash
 
 CLIENT_ADDRESS: ContextVar[str | None] = ContextVar("sk_client_address", default=None)
 # The metadata key the guard sets (and overwrites, whatever the client sent under it).
@@ -33,4 +31,4 @@ def from_request(request: Any) -> str | None:
 def pseudonym(address: str | None) -> str | None:
     if not address:
         return None
-    return hmac.new(sender_key(), address.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+    return keyed_hash("client", address, 24)

@@ -10,17 +10,16 @@ guessed id) nor be handed one it was not given. Each connection is then bound to
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import secrets
 
-from bot.pii import sender_key
+from bot.pii import keyed_digest
 
 PREFIX = "w-"
 
 
 def _signature(random_part: str) -> str:
-    digest = hmac.new(sender_key(), b"socketio:" + random_part.encode("ascii"), hashlib.sha256).digest()
+    digest = keyed_digest("socketio", random_part)
     return base64.urlsafe_b64encode(digest[:16]).decode("ascii").rstrip("=")
 
 
