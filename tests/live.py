@@ -15,6 +15,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,24 @@ def start_desk(port: int, database_url: str, log_dir: Path, **env: str) -> Proce
         stderr=subprocess.STDOUT,
     )
     return Process("desk", popen, log)
+
+
+def fetch(url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, str]:
+    """A GET's status and body, also for an error status."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def eventually(fetch: Callable[[], list[Any]], timeout: float = 30) -> list[Any]:
+    """What fetch returns once it is not empty: a channel may answer before Rasa has saved the turn."""
+    deadline = time.monotonic() + timeout
+    while not (found := fetch()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
 
 
 def wait_for(url: str, process: Process, timeout: float = 180) -> None:

@@ -23,7 +23,17 @@ from bot.channels.client import pseudonym as client_pseudonym
 from bot.db import get_engine
 from tests.kommune_facts import HOURS, OPENS, PHONE, link
 from tests.library_db import prepare_database
-from tests.live import Chat, free_port, oversized_request, rss_bytes, start_actions, start_rasa, wait_for
+from tests.live import (
+    Chat,
+    eventually,
+    fetch,
+    free_port,
+    oversized_request,
+    rss_bytes,
+    start_actions,
+    start_rasa,
+    wait_for,
+)
 
 REFRESH_SECONDS = 2  # stack A's Rasa server asks the answer library for changes this often
 
@@ -261,11 +271,13 @@ def test_socketio_channel_answers_and_masks(stacks: dict) -> None:
     assert any("fjernet et fødselsnummer" in a for a in answers)
     assert any(HOURS["nb"] in a for a in answers)
     # The message carries the pseudonym of the client's address (for the status-lookup limit).
-    with get_engine(stacks["db_a"]).connect() as connection:
-        rows = connection.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user'"), {"s": session_ids[0]}
-        ).scalars()
-        metadata = [json.loads(row).get("metadata") or {} for row in rows]
+
+    def user_events() -> list[str]:
+        with get_engine(stacks["db_a"]).connect() as connection:
+            query = sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user'")
+            return connection.execute(query, {"s": session_ids[0]}).scalars().all()
+
+    metadata = [json.loads(row).get("metadata") or {} for row in eventually(user_events)]
     assert metadata and all(m.get("sk_client") == client_pseudonym("127.0.0.1") for m in metadata)
 
 
@@ -371,3 +383,47 @@ def test_a_50_mb_body_is_refused_before_it_is_read(stacks: dict, chunked: bool) 
             assert " 413 " in status, (path, status)
     assert rss_bytes(process) - before < 20_000_000
     assert HOURS["nb"] in _chat(stacks).say("Når er dere åpne?")  # and it still answers
+
+
+def _scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    status, text = fetch(f"http://127.0.0.1:{port}/metrics")
+    assert status == 200, text
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def test_the_rasa_servers_metrics_move_with_the_conversation(stacks: dict) -> None:
+    port = stacks["ports"]["rasa_a"]
+    messages = ("servicekontor_messages_total", (("channel", "rest"), ("language", "nb")))
+    latency = ("servicekontor_answer_seconds_count", (("channel", "rest"),))
+    emergency = ("servicekontor_answers_total", (("kind", "emergency"), ("language", "nb")))
+    topic = ("servicekontor_answers_total", (("kind", "topic"), ("language", "nb")))
+    before = _scrape(port)
+    chat = _chat(stacks)
+    chat.say("Når er dere åpne?")
+    chat.say("det brenner i garasjen")
+    after = _scrape(port)
+    assert after[messages] == before.get(messages, 0) + 2
+    assert after[latency] == before.get(latency, 0) + 2
+    assert after[emergency] == before.get(emergency, 0) + 1
+    assert after[topic] == before.get(topic, 0) + 1
+
+
+def test_the_rasa_server_and_the_action_server_report_their_health(stacks: dict) -> None:
+    ready = json.loads(fetch(f"http://127.0.0.1:{stacks['ports']['rasa_a']}/health/ready")[1])
+    assert ready["status"] == "ok" and ready["checks"]["model"]["ok"], ready
+    actions = stacks["ports"]["actions_a"]
+    assert fetch(f"http://127.0.0.1:{actions}/health/live")[0] == 200
+    assert fetch(f"http://127.0.0.1:{actions}/health/ready")[0] == 200
+    assert "servicekontor_tickets_created_total" in fetch(f"http://127.0.0.1:{actions}/metrics")[1]
+    # Stack B's action server cannot reach its database: alive, not ready, and it says why.
+    status, body = fetch(f"http://127.0.0.1:{stacks['ports']['actions_b']}/health/ready")
+    assert status == 503 and json.loads(body)["checks"]["database"]["ok"] is False
+    # The routes are open; the actions still need the token.
+    assert fetch(f"http://127.0.0.1:{actions}/webhook")[0] in (401, 405)
+    assert fetch(f"http://127.0.0.1:{stacks['ports']['rasa_a']}/metrics", {"X-Forwarded-For": "203.0.113.9"})[0] == 403
