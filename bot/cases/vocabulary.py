@@ -40,6 +40,7 @@ class EventKind(str, Enum):
     NOTE = "note"
     REPLY = "reply"
     EMAIL_SENT = "email_sent"
+    EMAIL_FAILED = "email_failed"
     LIVE_CHAT = "live_chat"
     ANONYMISED = "anonymised"
 

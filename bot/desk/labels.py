@@ -34,6 +34,7 @@ EVENT_LABELS = {
     EventKind.NOTE.value: "Internt notat",
     EventKind.REPLY.value: "Svar til innbygger",
     EventKind.EMAIL_SENT.value: "E-post sendt",
+    EventKind.EMAIL_FAILED.value: "E-post kom ikke fram",
     EventKind.LIVE_CHAT.value: "Direktechat",
     EventKind.ANONYMISED.value: "Anonymisert",
 }

@@ -213,6 +213,11 @@ async def outbox_send(request: Request) -> HTTPResponse:
     return see_other("/utboks", "sent")
 
 
+async def outbox_send_again(request: Request, message_id: int) -> HTTPResponse:
+    sent = await run(queue.send_again, message_id)
+    return see_other("/utboks", "sent_again" if sent else "not_sent")
+
+
 # --- admin -------------------------------------------------------------------------------------
 
 
@@ -337,6 +342,7 @@ ROUTES: list[Route] = [
     ("POST", "/sak/<reference>/status", change_status),
     ("GET", "/utboks", outbox),
     ("POST", "/utboks/send", outbox_send),
+    ("POST", "/utboks/<message_id:int>/send-igjen", outbox_send_again),
     ("GET", "/admin/statistikk", statistics),
     ("GET", "/admin/brukere", users),
     ("POST", "/admin/brukere", create_user),

@@ -31,6 +31,8 @@ MESSAGES = {
     "password_reset": "Passordet er satt. Brukeren er logget ut overalt.",
     "token_revoked": "API-nøkkelen er trukket tilbake. Den virker ikke lenger.",
     "sent": "Utboksen er sendt.",
+    "sent_again": "E-posten er sendt.",
+    "not_sent": "E-posten kom ikke fram denne gangen heller. Ring innbyggeren, eller prøv igjen senere.",
 }
 REPLY_STATUSES = (Status.WAITING, Status.RESOLVED, Status.CLOSED)
 

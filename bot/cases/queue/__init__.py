@@ -22,7 +22,7 @@ from bot.cases.queue.commands import (
     reply_and_send,
 )
 from bot.cases.queue.errors import ClaimConflict, InvalidAssignee, QueueError, TicketNotFound
-from bot.cases.queue.mail import deliver_outbox, reply_mail
+from bot.cases.queue.mail import deliver_outbox, reply_mail, send_again
 from bot.cases.queue.queries import (
     OPEN_STATUSES,
     EventView,
@@ -53,6 +53,7 @@ __all__ = [
     "change_status",
     "claim",
     "deliver_outbox",
+    "send_again",
     "due_at",
     "list_outbox",
     "list_queue",

@@ -136,6 +136,8 @@ class OutboxView:
     sent_at: dt.datetime | None
     attempts: int
     last_error: str | None
+    next_attempt_at: dt.datetime | None = None
+    failed_at: dt.datetime | None = None  # the tries were given up: staff must act
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,8 @@ def _outbox_view(message: OutboxMessage, reference: str) -> OutboxView:
         sent_at=as_utc(message.sent_at),
         attempts=message.attempts or 0,
         last_error=message.last_error,
+        next_attempt_at=as_utc(message.next_attempt_at),
+        failed_at=as_utc(message.failed_at),
     )
 
 
