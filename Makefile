@@ -18,7 +18,7 @@ export RASA_TELEMETRY_ENABLED := false
 # (Rasa's commands run through bot/launch.py, which keeps Sanic from turning them back on).
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: setup train run test lint bench clean check-kommune
+.PHONY: setup train migrate run test lint bench clean check-kommune
 
 setup: $(VENV)/.installed
 
@@ -41,11 +41,18 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 	echo "Training took $$(cat models/training-seconds.txt)."
 	@touch $@
 
-run: setup train
+# The settings in .env (or the file ENV_FILE names) count for every step, as honcho gives them to
+# the processes: a DATABASE_URL set only there must be the database that is migrated.
+ENV_FILE ?= .env
+WITH_ENV = set -a; if [ -f "$(ENV_FILE)" ]; then . "$(abspath $(ENV_FILE))"; fi; set +a;
+
+# The database up to date, and the starter answer catalogue (data/answers) in the library; never
+# over the municipality's edits.
+migrate: setup
 	@mkdir -p var
-	$(PY) -m bot.db upgrade
-	@# The starter answer catalogue (data/answers) into the library; never over the municipality's edits.
-	$(PY) -m bot.answers load
+	@$(WITH_ENV) $(PY) -m bot.db upgrade && $(PY) -m bot.answers load
+
+run: setup train migrate
 	@echo ""
 	@echo "Servicekontor-assistenten starter (Ctrl-C stopper alt)."
 	@echo "  Chat (REST):  curl -XPOST localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"a\",\"message\":\"Når er dere åpne?\"}'"
@@ -58,9 +65,9 @@ run: setup train
 	@echo "    Redaktør:  $(PY) -m bot.desk create-user --role editor, eller «Gjør til redaktør» under Brukere"
 	@echo "    API-nøkkel til saksystemet:  $(PY) -m bot.desk create-token BRUKERNAVN"
 	@# Never the password: the URL as SQLAlchemy shows it, with *** in its place.
-	@echo "  Database: $$($(PY) -c 'import os, sqlalchemy; print(repr(sqlalchemy.engine.make_url(os.environ["DATABASE_URL"])))')"
+	@$(WITH_ENV) echo "  Database: $$($(PY) -c 'import os, sqlalchemy; print(repr(sqlalchemy.engine.make_url(os.environ["DATABASE_URL"])))')"
 	@echo ""
-	exec $(VENV)/bin/honcho start -f Procfile
+	exec $(VENV)/bin/honcho start -f Procfile -e "$(ENV_FILE)"
 
 # Its own port, so that it runs beside `make run` (whose Rasa server holds 5005).
 SHELL_PORT ?= 5006

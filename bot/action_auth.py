@@ -1,5 +1,6 @@
-"""The action server answers only the Rasa server: every call but `/health` must carry the shared
-token (ACTION_SERVER_TOKEN) as `Authorization: Bearer …`, which Rasa sends from endpoints.yml.
+"""The action server answers only the Rasa server: every call but the health and metrics routes
+must carry the shared token (ACTION_SERVER_TOKEN) as `Authorization: Bearer …`, which Rasa sends
+from endpoints.yml.
 
 Without it, anyone who reaches port 5055 could run the custom actions with a tracker of their
 own making: create tickets, or look up a case's status without the rate limit. `make run` needs
@@ -19,9 +20,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.local_secrets import local_secret
+from bot.operations import routes
 
 TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
-OPEN_PATHS = frozenset({"/health"})
+# Rasa-sdk's own health route and ours (bot/operations: /metrics checks its own caller).
+OPEN_PATHS = frozenset({"/health"}) | routes.OPEN_PATHS
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 
 

@@ -15,7 +15,8 @@ Every other warning (a UserWarning about the model or the data, say) still shows
 It is also the one place that installs our changes to Rasa (`bot/rasa_patches.py`): `prepare()`
 runs before Rasa's command line, so `rasa run`, `rasa shell`, `rasa test` and training all run with
 them. The tests and benchmarks that load a model in their own process call `prepare()` first.
-It also gives the action server and the Rasa server their shared token (`bot/action_auth.py`).
+It also gives the action server and the Rasa server their shared token (`bot/action_auth.py`), and
+the action server its health and metrics routes (`bot/operations/routes.py`).
 """
 
 from __future__ import annotations
@@ -55,9 +56,13 @@ def main(argv: list[str]) -> None:
     from bot import action_auth
 
     # endpoints.yml sends it to the action server; the action server demands it.
-    os.environ.setdefault(action_auth.TOKEN_VARIABLE, action_auth.token())
+    if not os.environ.get(action_auth.TOKEN_VARIABLE):  # unset or empty (`ACTION_SERVER_TOKEN=` in a file)
+        os.environ[action_auth.TOKEN_VARIABLE] = action_auth.token()
     if argv[:2] == ["run", "actions"]:
+        from bot.operations import routes
+
         action_auth.install()
+        routes.install_on_action_server()
     elif argv[:1] == ["run"]:
         # Sanic reads SANIC_* into its config: the Rasa server refuses a larger body with 413 from
         # its Content-Length (or, chunked, as soon as it grows past it), before reading it.

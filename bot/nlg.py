@@ -32,6 +32,7 @@ from bot.answers import live
 from bot.answers.render import answer_text
 from bot.answers.vocabulary import PARTS, RATED_ANSWER
 from bot.kommune import LANGUAGES, get_kommune
+from bot.operations import metrics
 from bot.topics import FAQ_INTENT, answer_key
 
 ANSWER_ACTION = f"utter_{FAQ_INTENT}"  # the rule's action: the answer the library chose
@@ -57,6 +58,7 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
         if language not in LANGUAGES and not self._has_variation_in(utter_action, language):
             language = "en"
         filled_slots[LANGUAGE_SLOT] = language
+        metrics.count_answer(utter_action, language)
         if utter_action == ANSWER_ACTION:
             utter_action = f"utter_{chosen_topic(tracker) or FAQ_INTENT}"
         response = self._from_library(utter_action, language, kwargs)

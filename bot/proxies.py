@@ -51,3 +51,15 @@ def forwarded_https(peer: str, headers: Mapping[str, str]) -> bool:
         return False
     proto = (headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
     return proto in ("https", "wss")
+
+
+FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+
+
+def is_local_caller(peer: str, headers: Mapping[str, str]) -> bool:
+    """Whether a request comes from this machine itself and not through a proxy on it."""
+    try:
+        loopback = ipaddress.ip_address(peer.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+    return loopback and not any(headers.get(name) for name in FORWARDING_HEADERS)

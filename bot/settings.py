@@ -48,6 +48,9 @@ class Settings:
     # A PEM file of the CA(s) that signed the SMTP server's certificate, for a server whose
     # certificate the system's CAs do not vouch for; the certificate is always verified.
     smtp_ca_file: str | None = None
+    # A reply e-mail that fails is sent again after 1, 2, 4 … minutes; after this many tries it is
+    # marked failed on the ticket, for staff to call the citizen or send it again.
+    outbox_max_attempts: int = 6
     # Live chat: how long a citizen waits for a staff member before a callback is offered, how
     # long a desk page counts as present after its last poll, and how often Rasa pushes messages.
     live_chat_wait_seconds: int = 180
@@ -64,6 +67,8 @@ class Settings:
     tracker_cache_mb: int = 256
     # How often a process asks the database whether the answer library has changed (bot/answers/live.py).
     answer_refresh_seconds: float = 10.0
+    # /metrics answers this machine itself; anyone else must send `Authorization: Bearer …` with it.
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -85,6 +90,7 @@ class Settings:
             smtp_from=os.environ.get("SMTP_FROM") or None,
             smtp_starttls=_flag("SMTP_STARTTLS", True),
             smtp_ca_file=os.environ.get("SMTP_CA_FILE") or None,
+            outbox_max_attempts=max(1, int(os.environ.get("OUTBOX_MAX_ATTEMPTS") or "6")),
             live_chat_wait_seconds=int(os.environ.get("LIVE_CHAT_WAIT_SECONDS") or "180"),
             live_presence_seconds=int(os.environ.get("LIVE_PRESENCE_SECONDS") or "90"),
             live_poll_seconds=float(os.environ.get("LIVE_POLL_SECONDS") or "1.0"),
@@ -93,6 +99,7 @@ class Settings:
             rate_limit_address_messages=int(os.environ.get("RATE_LIMIT_ADDRESS_MESSAGES") or "100"),
             answer_refresh_seconds=float(os.environ.get("ANSWER_REFRESH_SECONDS") or "10"),
             tracker_cache_mb=int(os.environ.get("TRACKER_CACHE_MB") or "256"),
+            metrics_token=os.environ.get("METRICS_TOKEN") or None,
         )
 
 

@@ -82,6 +82,7 @@ def _reset(url: str) -> None:
             "sk_api_tokens",
             "sk_login_attempts",
             "sk_status_lookups",
+            "sk_job_runs",
             "sk_staff",
         ):
             if sa.inspect(connection).has_table(table):

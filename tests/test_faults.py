@@ -9,9 +9,11 @@ disturb other tests.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +27,18 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from bot.db import get_engine, retrying
 from tests.kommune_facts import OPENS, PHONE
 from tests.library_db import prepare_database
-from tests.live import PostgresServer, Process, Reply, free_port, send, start_actions, start_rasa, wait_for
+from tests.live import (
+    PostgresServer,
+    Process,
+    Reply,
+    fetch,
+    free_port,
+    send,
+    start_actions,
+    start_desk,
+    start_rasa,
+    wait_for,
+)
 
 REFERENCE = re.compile(r"SK-\d{4}-\d{5}")
 START = "jeg vil snakke med en person"
@@ -269,3 +282,40 @@ def test_rasa_killed_mid_form_continues_where_it_was(stack: Stack) -> None:
     assert "Busskuret er knust" in confirm and "Kari Nordmann" in confirm
     reference = _reference(stack.say(sender, "ja"))
     assert [t.reference for t in stack.tickets(sender)] == [reference]
+
+
+def _readiness(port: int) -> tuple[int, dict]:
+    status, body = fetch(f"http://127.0.0.1:{port}/health/ready")
+    return status, json.loads(body)
+
+
+def test_readiness_follows_the_database(stack: Stack) -> None:
+    """Each process says «not ready» while PostgreSQL is down, and «ready» again once it is back."""
+    desk_port = free_port()
+    desk = start_desk(desk_port, stack.url, stack.tmp)
+    try:
+        wait_for(f"http://127.0.0.1:{desk_port}/health/live", desk)
+        ports = {"rasa": stack.rasa_port, "actions": stack.action_port, "desk": desk_port}
+        for name, port in ports.items():
+            status, body = _readiness(port)
+            assert status == 200 and body["status"] == "ok", (name, body)
+            assert {"database", "migrations", "answers"} <= set(body["checks"]), (name, body)
+        assert _readiness(stack.rasa_port)[1]["checks"]["model"]["ok"] is True
+
+        stack.server.stop()
+        try:
+            for name, port in ports.items():
+                status, body = _readiness(port)
+                assert status == 503 and body["status"] == "fail", (name, body)
+                assert body["checks"]["database"]["ok"] is False, (name, body)
+                assert fetch(f"http://127.0.0.1:{port}/health/live")[0] == 200, name
+        finally:
+            stack.server.start()
+        for name, port in ports.items():
+            # The first query after the restart may meet a pooled connection the server closed.
+            deadline = time.monotonic() + 30
+            while (found := _readiness(port))[0] != 200 and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert found[0] == 200, (name, found[1])
+    finally:
+        desk.stop()

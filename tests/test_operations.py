@@ -49,3 +49,23 @@ def test_make_clean_deletes_the_database_only_when_asked_to(tmp_path: Path) -> N
     assert not (tmp_path / "models").exists()  # the model goes without asking
     done = _clean(tmp_path, "slett\n")
     assert "Slettet" in done.stdout and not database.exists()
+
+
+def test_make_migrates_the_database_the_env_file_names(tmp_path: Path) -> None:
+    """A DATABASE_URL set only in .env is the database `make run` migrates, not the default one."""
+    database = tmp_path / "from-env-file.db"
+    env_file = tmp_path / "servicekontor.env"
+    env_file.write_text(f"# as an operator writes it\nDATABASE_URL=sqlite:///{database}\n")
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    done = subprocess.run(
+        ["make", "-s", "migrate", f"ENV_FILE={env_file}", "DATABASE_URL=sqlite:////nonexistent/default.db"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    with sa.create_engine(f"sqlite:///{database}").connect() as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM sk_alembic_version")).scalar()
+        assert connection.execute(sa.text("SELECT COUNT(*) FROM sk_answers")).scalar() > 150

@@ -3,7 +3,8 @@
 python -m bot.cases retention [--dry-run]   anonymise closed tickets and delete old conversations
                                             past `lagringstid_dager` (bot/cases/retention.py)
 
-Meant for a daily cron job or Kubernetes CronJob; running it twice changes nothing more.
+Meant for a daily cron job or Kubernetes CronJob; running it twice changes nothing more. Each
+run is recorded (`bot/cases/job_runs.py`), so that an alert can tell when it stopped.
 Prints what it did in Norwegian. Exit code 0 when everything was done, 1 when some tickets
 must wait for the next run or the database cannot be reached, 2 when kommune.yml is wrong.
 """
@@ -16,6 +17,8 @@ import sys
 import yaml
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cases import job_runs
+from bot.cases.models import utcnow
 from bot.cases.retention import RetentionReport, apply_retention
 from bot.cases.service import CaseStoreError
 from bot.cases.vocabulary import LOCAL_TZ
@@ -62,9 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, KeyError, ValueError, yaml.YAMLError) as error:
         print(f"Kunne ikke lese kommune.yml ({get_settings().kommune_file}): {error}", file=sys.stderr)
         return 2
+    started = utcnow()
     try:
         upgrade()
         report = apply_retention(days=days, dry_run=args.dry_run)
+        if not args.dry_run:  # for the operator's metrics: when it last ran, and with what result
+            job_runs.record(job_runs.RETENTION, started, not report.failed, "\n".join(report_lines(report)))
     except (CaseStoreError, SQLAlchemyError, OSError) as error:
         print(
             f"Fikk ikke kontakt med databasen ({error.__class__.__name__}). Prøv igjen senere; "

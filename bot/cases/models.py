@@ -78,6 +78,9 @@ class OutboxMessage(Base):
     sent_at = sa.Column(sa.DateTime(timezone=True), index=True)
     attempts = sa.Column(sa.Integer, nullable=False, default=0)
     last_error = sa.Column(sa.Text)
+    # After a failed try, when to try again (None: now); set when the tries are given up.
+    next_attempt_at = sa.Column(sa.DateTime(timezone=True), index=True)
+    failed_at = sa.Column(sa.DateTime(timezone=True))
 
     ticket = relationship("Ticket")
 
@@ -129,3 +132,16 @@ class LiveDelivery(Base):
     failed = sa.Column(sa.Boolean, nullable=False, default=False)
 
     chat = relationship("LiveChat")
+
+
+class JobRun(Base):
+    """One run of a scheduled job (the retention run), for the operator's metrics and alerts."""
+
+    __tablename__ = "sk_job_runs"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    job = sa.Column(sa.String(32), nullable=False, index=True)
+    started_at = sa.Column(sa.DateTime(timezone=True), nullable=False)
+    finished_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    ok = sa.Column(sa.Boolean, nullable=False)
+    summary = sa.Column(sa.Text)

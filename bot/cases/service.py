@@ -22,6 +22,7 @@ from bot.cases.reference import format_reference, parse_reference
 from bot.cases.states import check_transition
 from bot.cases.vocabulary import BOT_ACTOR, EventKind, Status
 from bot.db import retrying, session_scope
+from bot.operations import metrics
 from bot.pii import mask_id_numbers, mask_text
 
 P = ParamSpec("P")
@@ -121,6 +122,7 @@ def create_ticket(new: NewTicket, *, url: str | None = None) -> TicketView:
                 ticket = insert_ticket(session, new, phone=contact.phone, email=contact.email)
                 session.flush()
                 view = TicketView.of(ticket)
+            metrics.TICKETS_CREATED.labels(view.channel or metrics.UNKNOWN).inc()
             return view
         except IntegrityError:
             # A concurrent submit with the same key won the race: return its ticket.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +32,9 @@ from bot.channels.client import CLIENT_ADDRESS
 from bot.channels.live import current_relay
 from bot.channels.rate_limit import RateLimiter
 from bot.kommune import answer_language, get_kommune
+from bot.nlg import ANSWER_LANGUAGE
 from bot.nlu.language import detect
+from bot.operations import metrics
 from bot.pii import mask_data, mask_id_numbers
 from bot.safety import Assessment, assess
 from bot.sanitize import clean_text, has_visible_text
@@ -68,6 +71,7 @@ class CountingOutputChannel(OutputChannel):
         self.inner = inner
         self.sent = 0
         self.failures = failures if failures is not None else []
+        self.language: str | None = None  # of the answers, as the NLG marks them
 
     def name(self) -> str:  # type: ignore[override]
         return self.inner.name()
@@ -76,6 +80,7 @@ class CountingOutputChannel(OutputChannel):
         if self.failures:
             return
         self.sent += 1
+        self.language = message.get(ANSWER_LANGUAGE) or self.language
         await self.inner.send_response(recipient_id, message)
 
     def __getattr__(self, item: str) -> Any:
@@ -99,6 +104,17 @@ def guarded(
         address_limiter = RateLimiter(per_address, settings.rate_limit_seconds)
 
     async def handle(message: UserMessage) -> None:
+        started = time.perf_counter()
+        channel = message.input_channel if isinstance(message.input_channel, str) else "unknown"
+        language = await answered(message)
+        if language is not None:
+            metrics.MESSAGES.labels(channel, language).inc()
+            metrics.ANSWER_SECONDS.labels(channel).observe(time.perf_counter() - started)
+        else:
+            metrics.RATE_LIMITED.labels(channel).inc()
+
+    async def answered(message: UserMessage) -> str | None:
+        """The language the message was answered in («unknown» for a notice); None when rate-limited."""
         out = message.output_channel
         raw = message.text if isinstance(message.text, str) else ""
         limit = get_settings().max_message_chars
@@ -112,25 +128,27 @@ def guarded(
             if found:  # the safety answer is never held back; the rest of the message waits
                 await _answer(on_new_message, _with_text(message, f"/{found.kind.intent}"), text)
             await out.send_text_message(message.sender_id, notice("rate_limited", _language_of(text)))
-            return
+            return None
         if len(text) > limit:
             found = safety_case()
             if found:  # the safety answer first; Rasa gets its intent, not the refused text
                 await _answer(on_new_message, _with_text(message, f"/{found.kind.intent}"), text)
             await out.send_text_message(message.sender_id, notice("too_long", _language_of(text), max_chars=limit))
-            return
+            return metrics.UNKNOWN
         if not has_visible_text(text):
             await out.send_text_message(message.sender_id, notice("empty_message", get_kommune().default_language))
-            return
+            return metrics.UNKNOWN
         masked_text, was_masked = mask_id_numbers(text)
         masked = _with_text(message, masked_text)
         notice_first = was_masked and not safety_case()
         if notice_first:
             await out.send_text_message(message.sender_id, notice("id_number_masked", _language_of(text)))
+        language = metrics.UNKNOWN  # in a live chat, the staff member answers
         if not await _kept_for_live_chat(masked):
-            await _answer(on_new_message, masked, text)
+            language = await _answer(on_new_message, masked, text) or metrics.UNKNOWN
         if was_masked and not notice_first:
             await out.send_text_message(message.sender_id, notice("id_number_masked", _language_of(text)))
+        return language
 
     return handle
 
@@ -172,8 +190,10 @@ def _with_text(message: UserMessage, text: str) -> UserMessage:
     )
 
 
-async def _answer(on_new_message: OnNewMessage, message: UserMessage, text: str) -> None:
-    """Rasa answers; when it raised, a custom action failed or nothing came, a plain notice does."""
+async def _answer(on_new_message: OnNewMessage, message: UserMessage, text: str) -> str | None:
+    """Rasa answers; when it raised, a custom action failed or nothing came, a plain notice does.
+
+    Returns the language of Rasa's answers, when it gave any."""
     out = message.output_channel
     with action_failures.watch() as failures:
         counting = CountingOutputChannel(out, failures)
@@ -188,6 +208,7 @@ async def _answer(on_new_message: OnNewMessage, message: UserMessage, text: str)
             message.output_channel = out
     if failed:
         await out.send_text_message(message.sender_id, notice("technical_problem", _language_of(text)))
+    return counting.language
 
 
 def _language_of(text: str) -> str:

@@ -25,7 +25,6 @@ Valid messages pass `bot.channels.guard` like every other channel; `?stream=true
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -41,6 +40,7 @@ from sanic.response import HTTPResponse, ResponseStream
 
 from bot.channels.guard import guarded, notice
 from bot.pii import pseudonymous_sender
+from bot.proxies import is_local_caller
 from bot.sanitize import MAX_SENDER_CHARS, clean_sender_id
 from bot.settings import get_settings
 
@@ -121,19 +121,9 @@ def _refused_caller(request: Request) -> BadRequest | None:
         if hmac.compare_digest(given, f"Bearer {secret}".encode()):
             return None
         return BadRequest(401, "REST-kanalen krever nøkkelen i REST_SECRET: Authorization: Bearer <nøkkel>.")
-    local = _is_loopback(request.ip or "") and not any(
-        request.headers.get(name) for name in ("X-Forwarded-For", "Forwarded", "X-Real-IP")
-    )
-    if local:
+    if is_local_caller(request.ip or "", request.headers):
         return None
     return BadRequest(403, "REST-kanalen svarer bare denne maskinen. Sett REST_SECRET for andre tjenester.")
-
-
-def _is_loopback(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
 
 
 class GuardedRestInput(RestInput):

@@ -28,6 +28,7 @@ from bot.cases import live, queue
 from bot.cases.states import StatusError
 from bot.desk.labels import FILTERS
 from bot.kommune import get_kommune
+from bot.operations import routes as operations_routes
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,8 @@ SESSION_COOKIE = "sk_desk"
 LOGIN_CSRF_COOKIE = "sk_login_csrf"
 PUBLIC_PATHS = {"/login"}
 # For citizens' browsers: no login, no session lookup, no cookies (static files, the chat widget).
-OPEN_PATHS = {"/widget.js", "/demo"}
+# And for the operator's probes and Prometheus (bot/operations: /metrics checks its own caller).
+OPEN_PATHS = {"/widget.js", "/demo"} | operations_routes.OPEN_PATHS
 OPEN_PREFIXES = ("/static/", "/widget/")
 ADMIN_PREFIXES = ("/admin", "/api/v1/admin")
 EDITOR_PREFIXES = ("/svar",)  # the answer library's editor: editors and administrators

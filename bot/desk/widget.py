@@ -28,6 +28,7 @@ from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, raw
 
+from bot import proxies
 from bot.desk.web import CSP, Route, render, routes_blueprint
 from bot.kommune import Kommune, get_kommune
 from bot.settings import get_settings
@@ -244,7 +245,9 @@ async def demo(request: Request) -> HTTPResponse:
     kommune = get_kommune()
     bot_url = get_settings().bot_public_url
     tiles = [(kommune.links[key], title, text) for key, title, text in DEMO_TILES if key in kommune.links]
-    desk = f"{request.scheme}://{request.host}"
+    # Behind the operator's proxy (TRUSTED_PROXIES), the scheme the citizen's browser used.
+    scheme = "https" if proxies.forwarded_https(request.ip or "", request.headers) else request.scheme
+    desk = f"{scheme}://{request.host}"
     response = render(
         request,
         "demo.html",

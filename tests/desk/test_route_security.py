@@ -31,6 +31,9 @@ ALLOWLIST = {
     ("GET", "/widget.js"),  # the citizens' chat widget, embedded on the municipality's site
     ("GET", "/widget/<name:path>"),
     ("GET", "/demo"),  # the widget's demo page
+    ("GET", "/health/live"),  # the operator's probes: no secret, no citizen in them
+    ("GET", "/health/ready"),
+    ("GET", "/metrics"),  # only this machine, or with METRICS_TOKEN (tests/test_metrics.py)
 }
 EXPECTED_HEADERS = {
     "X-Frame-Options": "DENY",

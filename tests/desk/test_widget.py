@@ -11,8 +11,10 @@ import asyncio
 import json
 import re
 import shutil
+import ssl
 import subprocess
 import threading
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +27,7 @@ from bot.channels import conversation_ids
 from bot.desk.web import CSP, OPEN_PATHS, OPEN_PREFIXES
 from bot.desk.widget import TEXTS, demo_csp, origin, tel_href
 from bot.kommune import get_kommune
+from tests import nginx
 from tests.desk.conftest import Desk
 from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.kommune_facts import HOURS, NAME, OFFICE, PHONE, WEBSITE, link
@@ -208,6 +211,33 @@ def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture(scope="module")
+def nginx_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The same three processes behind nginx with the deployment's site (deploy/nginx), over https."""
+    if not nginx.available():
+        pytest.skip("Debian nginx is not installed (.ci/run installs it)")
+    tmp = tmp_path_factory.mktemp("widget-nginx")
+    database = f"sqlite:///{tmp / 'widget.db'}"
+    prepare_database(database)
+    ports = {name: free_port() for name in ("actions", "rasa", "desk")}
+    front = nginx.start(ports["rasa"], ports["desk"], tmp / "nginx")
+    behind_proxy = {"TRUSTED_PROXIES": "127.0.0.1"}
+    processes = {
+        "actions": start_actions(ports["actions"], database, tmp),
+        "rasa": start_rasa(ports["rasa"], ports["actions"], database, model_path, tmp, **behind_proxy),
+        "desk": start_desk(ports["desk"], database, tmp, BOT_PUBLIC_URL=front.url, **behind_proxy),
+    }
+    try:
+        wait_for(f"http://127.0.0.1:{ports['actions']}/health", processes["actions"])
+        wait_for(f"http://127.0.0.1:{ports['desk']}/demo", processes["desk"])
+        wait_for(f"http://127.0.0.1:{ports['rasa']}/webhooks/rest/", processes["rasa"])
+        yield {"ports": ports, "database": database, "bot": front.url, "desk": front.url, "nginx": front}
+    finally:
+        for process in processes.values():
+            process.stop()
+        front.stop()
+
+
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (.ci/run installs it)")
@@ -215,7 +245,9 @@ def chromium() -> Iterator[Any]:
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # The nginx tests' certificate is self-signed.
+        args = [*CHROMIUM_ARGS, "--ignore-certificate-errors"]
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
         try:
             yield browser
         finally:
@@ -293,10 +325,14 @@ def _inside_viewport(page: Any, *locators: Any) -> None:
 
 
 @needs_chromium
-def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
-    """Keyboard, greeting, two questions, reload and navigation mid-form, quick replies, a ticket."""
+@pytest.mark.parametrize("front", ["direct", "nginx"])
+def test_a_citizen_chats_on_the_demo_page(front: str, request: pytest.FixtureRequest, chromium: Any) -> None:
+    """Keyboard, greeting, two questions, reload and navigation mid-form, quick replies, a ticket;
+    straight to the processes, and through nginx with the deployment's site as citizens meet it."""
     import sqlalchemy as sa
     from playwright.sync_api import expect
+
+    stack = request.getfixturevalue("stack" if front == "direct" else "nginx_stack")
 
     desk, bot = stack["desk"], stack["bot"]
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
@@ -438,6 +474,11 @@ def test_a_citizen_chats_on_the_demo_page(stack: dict, chromium: Any) -> None:
     finally:
         context.close()
     assert problems == []  # no script errors, no Content-Security-Policy violations
+    if front == "nginx":  # the widget speaks WebSocket only: nginx upgraded the connection
+        assert re.search(r'"GET /socket\.io/\?[^"]*transport=websocket[^"]*" 101 ', stack["nginx"].access_log)
+        # The demo page's line to paste names the address citizens use: https, with its port.
+        with urllib.request.urlopen(f"{desk}/demo", context=ssl._create_unverified_context()) as answer:
+            assert f"{desk}/widget.js" in answer.read().decode("utf-8")
 
 
 @needs_chromium
