@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,15 @@ def postgres_url() -> Iterator[str | None]:
     if not server:
         yield None
         return
-    name = f"sk_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with fresh_postgres_database(server, "sk_test") as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(server: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of the URL `server`, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(sa.engine.make_url(server), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)

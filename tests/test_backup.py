@@ -16,7 +16,6 @@ import stat
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from bot.db.backup import (
 )
 from bot.db.migrate import VERSION_TABLE, upgrade
 from bot.settings import get_settings
+from tests.conftest import fresh_postgres_database
 from tests.library_db import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,27 +83,15 @@ def empty_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     if kind_of(db_url) == SQLITE:
         yield f"sqlite:///{tmp_path / 'restored' / 'servicekontor.db'}"
         return
-    admin = sa.create_engine(
-        sa.engine.make_url(db_url).set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
-    )
-    with admin.connect() as connection:
+    with get_engine(db_url).connect() as connection:
         major = int(connection.execute(sa.text("SHOW server_version_num")).scalar_one()) // 10000
-        try:
-            for tool in ("pg_dump", "pg_restore"):
-                postgres_tool(tool, major)
-        except BackupError as error:
-            print(f"PostgreSQL backup tests skipped: {error}")
-            pytest.skip(f"pg_dump/pg_restore for PostgreSQL {major} not found: {error}")
-        name = f"sk_restore_{uuid.uuid4().hex[:10]}"
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(db_url).set(database=name).render_as_string(hide_password=False)
     try:
+        for tool in ("pg_dump", "pg_restore"):
+            postgres_tool(tool, major)
+    except BackupError as error:
+        pytest.skip(f"pg_dump/pg_restore for PostgreSQL {major} not found: {error}")
+    with fresh_postgres_database(db_url, "sk_restore") as url:
         yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def add_events(url: str, sender: str, at: dt.datetime, texts: list[str]) -> None:
