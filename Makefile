@@ -64,6 +64,7 @@ run: setup train migrate
 	@echo "  Svarene boten gir (redaktører):  http://localhost:$(DESK_PORT)/svar"
 	@echo "    Redaktør:  $(PY) -m bot.desk create-user --role editor, eller «Gjør til redaktør» under Brukere"
 	@echo "    API-nøkkel til saksystemet:  $(PY) -m bot.desk create-token BRUKERNAVN"
+	@echo "  Drift: helse på /health/ready og målinger på /metrics (portene 5005, 5055, $(DESK_PORT)); se docs/drift.md"
 	@# Never the password: the URL as SQLAlchemy shows it, with *** in its place.
 	@$(WITH_ENV) echo "  Database: $$($(PY) -c 'import os, sqlalchemy; print(repr(sqlalchemy.engine.make_url(os.environ["DATABASE_URL"])))')"
 	@echo ""
