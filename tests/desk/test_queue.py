@@ -12,6 +12,7 @@ import pytest
 
 from bot import accounts, cases
 from bot.cases import queue
+from bot.cases.models import utcnow
 from bot.cases.queue import QueueFilter
 from bot.cases.queue import mail as queue_mail
 from bot.cases.states import Status, StatusError
@@ -222,7 +223,8 @@ def test_replies_are_sent_by_smtp_when_configured(db_url: str, monkeypatch: pyte
     [waiting] = queue.list_outbox()
     assert waiting.attempts == 1 and waiting.last_error
     FakeSMTP.fail = False
-    assert queue.deliver_outbox() == 1
+    assert queue.deliver_outbox() == 0  # the next try waits a minute (tests/desk/test_outbox_retry.py)
+    assert queue.deliver_outbox(now=utcnow() + dt.timedelta(minutes=1)) == 1
     assert queue.list_outbox() == []
     [mail] = FakeSMTP.sent
     assert mail["To"] == "kari@example.no" and ticket.reference in mail["Subject"]

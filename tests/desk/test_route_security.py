@@ -47,6 +47,7 @@ SAMPLES = {
     "username": "kari",
     "chat_id": "1",
     "token_id": "1",
+    "message_id": "1",
     "__file_uri__": "desk.css",
     "name": "widget.css",
     "key": "boat_berth",

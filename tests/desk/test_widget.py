@@ -80,7 +80,8 @@ async def test_the_widget_files_are_open_to_everyone_with_safe_headers(desk: Des
         assert "import" not in response.text and "{%" not in response.text
     # The staff pages are still closed.
     assert (await client.get("/")).status == 302
-    assert OPEN_PATHS == {"/widget.js", "/demo"} and OPEN_PREFIXES == ("/static/", "/widget/")
+    assert OPEN_PATHS == {"/widget.js", "/demo", "/health/live", "/health/ready", "/metrics"}
+    assert OPEN_PREFIXES == ("/static/", "/widget/")
 
 
 async def test_the_script_carries_kommune_yml_and_the_bot_address(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
