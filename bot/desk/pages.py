@@ -197,7 +197,10 @@ async def change_status(request: Request, reference: str) -> HTTPResponse:
 # --- outbox ------------------------------------------------------------------------------------
 
 
-async def outbox(request: Request) -> HTTPResponse:
+NOT_SENT_AGAIN = "E-posten kom ikke fram denne gangen heller. Ring innbyggeren, eller prøv igjen senere."
+
+
+async def outbox(request: Request, error: str | None = None) -> HTTPResponse:
     pending = await run(queue.list_outbox, pending_only=True)
     return render(
         request,
@@ -205,6 +208,7 @@ async def outbox(request: Request) -> HTTPResponse:
         pending=pending,
         smtp=bool(get_settings().smtp_host),
         ok=MESSAGES.get(request.args.get("ok", "")),
+        error=error,
     )
 
 
@@ -214,8 +218,9 @@ async def outbox_send(request: Request) -> HTTPResponse:
 
 
 async def outbox_send_again(request: Request, message_id: int) -> HTTPResponse:
-    sent = await run(queue.send_again, message_id)
-    return see_other("/utboks", "sent_again" if sent else "not_sent")
+    if await run(queue.send_again, message_id):
+        return see_other("/utboks", "sent_again")
+    return await outbox(request, error=NOT_SENT_AGAIN)
 
 
 # --- admin -------------------------------------------------------------------------------------

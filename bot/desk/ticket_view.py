@@ -32,7 +32,6 @@ MESSAGES = {
     "token_revoked": "API-nøkkelen er trukket tilbake. Den virker ikke lenger.",
     "sent": "Utboksen er sendt.",
     "sent_again": "E-posten er sendt.",
-    "not_sent": "E-posten kom ikke fram denne gangen heller. Ring innbyggeren, eller prøv igjen senere.",
 }
 REPLY_STATUSES = (Status.WAITING, Status.RESOLVED, Status.CLOSED)
 

@@ -170,10 +170,15 @@ async def test_after_the_last_try_the_ticket_shows_it_and_staff_can_send_again(
     monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("SMTP_PORT", str(smtp.server_address[1]))
     monkeypatch.setenv("SMTP_STARTTLS", "false")
+    monkeypatch.setenv("OUTBOX_MAX_ATTEMPTS", "2")
     outbox = (await staff.get("/utboks")).text
     assert "Kom ikke fram." in outbox and f"/utboks/{message_id}/send-igjen" in outbox
 
-    smtp.refuse = 0
+    smtp.refuse = 1  # still down: staff are told so, plainly
+    answer = await staff.post(f"/utboks/{message_id}/send-igjen")
+    assert answer.status == 200 and "kom ikke fram denne gangen heller" in answer.text
+    assert _message(message_id).failed_at is not None
+
     answer = await staff.post(f"/utboks/{message_id}/send-igjen")
     assert answer.status == 303 and "sent_again" in answer.location
     assert _message(message_id).sent_at is not None and len(smtp.received) == 1
