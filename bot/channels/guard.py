@@ -10,6 +10,8 @@ rate limit, a live chat or the length cap: past the limit or the cap, the safety
 and the rest of the message is not. After: when Rasa raised, a
 custom action failed, or there was no answer at all (the action server or the database is
 down), the citizen is told so plainly and given the phone number; nothing claims a ticket was made.
+Each message is counted for the operator (`bot.operations.metrics`): channel, language, time to
+answer, or held back by the rate limit.
 """
 
 from __future__ import annotations
