@@ -42,6 +42,7 @@ from bot.db.migrate import VERSION_TABLE, upgrade
 from bot.settings import get_settings
 from tests.conftest import fresh_postgres_database
 from tests.library_db import load_library
+from tests.test_retention import add_events
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = utcnow()
@@ -92,24 +93,6 @@ def empty_url(db_url: str, tmp_path: Path) -> Iterator[str]:
         pytest.skip(f"pg_dump/pg_restore for PostgreSQL {major} not found: {error}")
     with fresh_postgres_database(db_url, "sk_restore") as url:
         yield url
-
-
-def add_events(url: str, sender: str, at: dt.datetime, texts: list[str]) -> None:
-    """A conversation as Rasa's SQL tracker store writes it."""
-    rows = []
-    for i, text in enumerate(texts):
-        stamp = at.timestamp() + i
-        kind = "user" if i % 2 == 0 else "bot"
-        data = json.dumps({"event": kind, "timestamp": stamp, "text": text}, ensure_ascii=False)
-        rows.append({"sender_id": sender, "type_name": kind, "timestamp": stamp, "intent_name": None, "data": data})
-    with get_engine(url).begin() as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO events (sender_id, type_name, timestamp, intent_name, data) "
-                "VALUES (:sender_id, :type_name, :timestamp, :intent_name, :data)"
-            ),
-            rows,
-        )
 
 
 def new_ticket(url: str, key: str, at: dt.datetime = RECENT, **values: str) -> cases.TicketView:
