@@ -7,12 +7,12 @@ between five. Here an answer is given only when the answer itself is likely: the
 confidence times the answer library's confidence in its best answer (bot/nlu/library.py), with a
 lead over the next.
 
-A message that is only a name, a signature, contact details, an address, a date or a number never
-gets a topic answer: it becomes `no_question`, and the bot asks what it is about. Nor does a single word
-(«Kari», «bil», «parkering»), unless it names a service so plainly that the model is all but
-certain of it («eiendomsskatt», «sosialhjelp»: `Thresholds.keyword`): a keyword typed as into a
-search box. For other words the bot asks, offering the topics the word may point to. A topic's
-own label (a pressed «Mente du …?» button) is always answered.
+A message that is only a name (or «jeg heter …» and a name), a signature, contact details, an
+address, a date or a number never gets a topic answer: it becomes `no_question`, and the bot asks
+what it is about. Nor does a single word («Kari», «parkering», «skatt»), however sure the model
+is: a word alone does not say what the citizen wants to know about it, so the bot asks, offering
+the topics the word may point to as buttons. A topic's own label, in any language (a pressed
+«Mente du …?» button, or «Legevakt» typed), is always answered.
 
 A status lookup needs a case: a reference, or words about something the citizen sent («saken
 min», «søknaden», «the form I sent»). «Hvor lang tid tar det?» or «how fast do you usually
@@ -60,8 +60,10 @@ SHORT_INTENTS = frozenset(
 )
 
 
-# A signature («Mvh Kari Hansen») is no question whatever the classifiers read, unless it thanks.
+# A signature («Mvh Kari Hansen») is no question whatever the classifiers read, unless it thanks;
+# a name («my name is Ahmed Hassan», read as `change_details` or another language) unless it greets.
 SIGN_OFF_INTENTS = frozenset({"thanks", "goodbye"})
+_KEEPS_INTENT = {"signature": SIGN_OFF_INTENTS, "name": SIGN_OFF_INTENTS | {"greet"}}
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,6 @@ class Thresholds:
     choice: float = 0.08  # a topic's confidence to be offered as a «Mente du …?» button …
     choice_share: float = 0.25  # … and at least this share of the best topic's
     switch: float = 0.4  # a topic named in a follow-up («og barnehage da?») that switches to it
-    keyword: float = 0.9  # a single word answered as a topic («eiendomsskatt»)
     # An `out_of_scope` reading from which a short message right after a topic answer is a new
     # question («hvordan får jeg fastlege?»), not a follow-up («who books it, me or you?»).
     new_question: float = 0.95
@@ -110,6 +111,18 @@ _QUESTION_WORD = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"^[A-ZÆØÅÉ][a-zæøåéäöü]+(?:[- ][A-ZÆØÅÉ][a-zæøåéäöü]+){0,2}$")
+# A name introduced and nothing more: «mitt navn er Sigrid Haugland», «eg heiter Torbjørn Vik»,
+# «my name is Ahmed Yusuf Hassan». The name may be typed in lower case; up to four name words.
+_INTRODUCTION = re.compile(
+    r"^(?:hei[,!.]? |hallo[,!.]? |hi[,!.]? |hello[,!.]? )?"
+    r"(?:mitt navn er|mitt namn er|navnet mitt er|namnet mitt er|jeg heter|jeg heiter|eg heiter|eg heter|"
+    r"e heite|æ heite|my name is|my name's) "
+    # not words that tell of a problem with the name («mitt navn er feilstavet»): that is a question
+    r"(?!.*\b(?:feil\w*|stave\w*|skreve\w*|skrive\w*|endr\w*|registrer\w*|ikke|ikkje|wrong|spel\w*|"
+    r"misspel\w*|incorrect|chang\w*|not|missing|borte)\b)"
+    r"[^\W\d_]+(?:[- ][^\W\d_]+){0,3}[.!]?$",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)?[.!?]*$")
 
 
@@ -144,7 +157,7 @@ def shape_without_question(text: str) -> str | None:
         return "address"
     if _DATE_WORDS.match(text):
         return "date"
-    if _NAME.match(text) and " " in text:
+    if (_NAME.match(text) and " " in text) or _INTRODUCTION.match(text):
         return "name"
     if _WORD.match(text):
         return "word"
@@ -164,11 +177,6 @@ def ranked_topics(parse_data: dict[str, Any]) -> list[tuple[str, float]]:
             if key in TOPICS:
                 ranking.append((key, confidence * float(sub.get("confidence") or 0.0)))
     return sorted(ranking, key=lambda pair: pair[1], reverse=True)
-
-
-def _best_topic(parse_data: dict[str, Any]) -> float:
-    ranking = ranked_topics(parse_data)
-    return ranking[0][1] if ranking else 0.0
 
 
 def sure_of_topic(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> bool:
@@ -191,10 +199,8 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
     if name == FAQ_INTENT and topic_by_label(text) in TOPICS:
         return None  # a pressed «Mente du …?» button, or its words typed
     shape = shape_without_question(text)
-    if shape and (name not in SHORT_INTENTS or (shape == "signature" and name not in SIGN_OFF_INTENTS)):
-        keyword = shape == "word" and name == FAQ_INTENT and _best_topic(parse_data) >= thresholds.keyword
-        if not keyword:
-            return NO_QUESTION_INTENT if name != NO_QUESTION_INTENT else None
+    if shape and (name not in SHORT_INTENTS or (shape in _KEEPS_INTENT and name not in _KEEPS_INTENT[shape])):
+        return NO_QUESTION_INTENT if name != NO_QUESTION_INTENT else None
     if name in UNSURE_INTENTS:
         return None
     if name == CASE_STATUS_INTENT and facet_of(text) is Facet.PROCESSING_TIME and not _names_a_case(parse_data, text):

@@ -10,7 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.certainty import Thresholds, decide, ranked_topics, shape_without_question
 from bot.nlu.certainty import TopicCertainty
 
-TH = Thresholds(topic=0.5, topic_lead=0.15, intent=0.5, choice=0.08, choice_share=0.25, switch=0.4, keyword=0.9)
+TH = Thresholds(topic=0.5, topic_lead=0.15, intent=0.5, choice=0.08, choice_share=0.25, switch=0.4)
 
 
 def _parse(text: str, faq: float, subs: dict[str, float], intent: str = "faq", confidence: float | None = None) -> dict:
@@ -80,6 +80,16 @@ def test_a_case_reference_keeps_the_status_lookup() -> None:
     "text,shape",
     [
         ("Ola Nordmann", "name"),
+        ("jeg heter Kari Nordmann", "name"),
+        ("Hei, mitt navn er Per Olav Berg.", "name"),
+        ("eg heiter Ingrid", "name"),
+        ("My name is Jonas", "name"),
+        ("jeg heter Kari og lurer på barnehage", None),  # asks something after the name
+        ("jeg heter Kari, kan jeg bytte navn?", None),
+        ("my name is spelled wrong in the letter", None),
+        ("my name is spelled wrong", None),
+        ("mitt navn er feilstavet", None),
+        ("navnet mitt er ikke registrert", None),
         ("kari@example.no", "email"),
         ("912 34 567", "number"),
         ("+47 912 34 567", "number"),
@@ -111,10 +121,17 @@ def test_a_name_contact_details_or_a_single_word_get_no_topic_answer() -> None:
     assert decide(signed, thresholds=TH) == "no_question"
     thanks = _parse("mvh Kari, og takk for hjelpen", 0.01, {}, intent="thanks", confidence=0.9)
     assert decide(thanks, thresholds=TH) is None
+    introduced = _parse("my name is Ahmed Yusuf Hassan", 0.01, {}, intent="change_details", confidence=0.9)
+    assert decide(introduced, thresholds=TH) == "no_question"
+    greeted = _parse("hei, jeg heter Kari", 0.01, {}, intent="greet", confidence=0.9)
+    assert decide(greeted, thresholds=TH) is None
 
 
-def test_a_single_word_that_plainly_names_a_service_is_answered() -> None:
-    """«eiendomsskatt» typed alone, as into a search box."""
+def test_a_single_word_is_no_question_however_sure_the_model_is() -> None:
+    """«skatt» typed alone does not say what about it: the bot asks (issue 12)."""
+    assert decide(_parse("skatt", 0.99, {"faq/tax_card_and_return": 0.99}), thresholds=TH) == "no_question"
+    assert decide(_parse("parkering", 0.99, {"faq/parking_city_centre": 0.95}), thresholds=TH) == "no_question"
+    # An answer's title is a label: typed alone, it is answered («Eiendomsskatt»).
     assert decide(_parse("eiendomsskatt", 0.99, {"faq/property_tax": 0.99}), thresholds=TH) is None
 
 

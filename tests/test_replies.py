@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import replies
 from bot.certainty import Thresholds
 
-TH = Thresholds(topic=0.5, topic_lead=0.15, intent=0.5, choice=0.08, choice_share=0.25, switch=0.4, keyword=0.9)
+TH = Thresholds(topic=0.5, topic_lead=0.15, intent=0.5, choice=0.08, choice_share=0.25, switch=0.4)
 
 
 def _user(intent: str, text: str = "…") -> dict:
