@@ -12,16 +12,20 @@ What counts:
 - library: a question in the uncovered sets that an answer of the library now covers (`answer:
   <key>` or a list of keys) gets that answer; «I don't know» is no wrong answer but no right one either.
 - honest: an uncovered (no `answer:`) or no-question message gets no topic answer and no safety
-  answer: «I don't know», «what is it about?», or «Mente du …?» (reported apart).
+  answer: «I don't know», «what is it about?», or «Mente du …?» (reported apart); a case reference
+  alone (`kind: case_number`) may also start the status lookup (reported apart).
 - follow-ups: the follow-up gets an answer about the expected topic (the same, or the one it names);
   one marked `expect: honest` (a new question on a service the bot does not cover) gets no topic answer.
-- topics: the message gets the answer of its own topic (the existing held-out accuracy); a message
+- topics: the message gets the answer of its own topic (the existing held-out accuracy), or, for
+  a single word, «Mente du …?» with its topic among the buttons (a word alone never gets a topic
+  answer, issue 12); a message
   labelled `emergency` there counts when it gets any safety answer, and one labelled
   `out_of_scope` when it gets no topic answer.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -33,6 +37,8 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from bot.answers import catalogue
+from bot.certainty import shape_without_question
 from tests.nlu_eval import load_examples
 
 TESTS = Path(__file__).resolve().parent
@@ -43,6 +49,9 @@ SAFETY_RESPONSES = {
 }
 HONEST = {"utter_dont_know", "utter_no_question", "utter_follow_up_no_topic", "utter_offer_person"}
 CHOICE = "utter_which_topic"
+# A case reference alone («SK-2026-00123») starts the status lookup, whose first question is one of
+# these: no topic answer, and what the citizen who types a reference wants.
+STATUS_LOOKUP = {"utter_ask_status_contact", "utter_ask_status_reference"}
 
 
 @dataclass
@@ -53,6 +62,7 @@ class Turn:
     intent: str
     responses: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)  # the topics of «Mente du …?»'s buttons
 
     @property
     def first(self) -> str:
@@ -160,7 +170,18 @@ def read_turns(database_url: str, sender: str) -> list[Turn]:
                 turns[-1].topics.append(response[len("utter_") :])
             elif metadata.get("topic_key"):
                 turns[-1].topics.append(str(metadata["topic_key"]))
+            labels = _topics_by_label()
+            buttons = (event.get("data") or {}).get("buttons") or []
+            turns[-1].choices += [
+                labels[b["payload"].casefold()] for b in buttons if b.get("payload", "").casefold() in labels
+            ]
     return turns
+
+
+@functools.cache
+def _topics_by_label() -> dict[str, str]:
+    """An answer's title in any language (what a «Mente du …?» button sends) → `faq/<key>`."""
+    return {title.casefold(): f"faq/{doc.key}" for doc in catalogue.read() for title in doc.title.values()}
 
 
 @dataclass
@@ -230,11 +251,16 @@ def evaluate(sets: Sets, say: Callable[[str, str], None], turns_of: Callable[[st
                 kinds["honest"] += 1
             elif turn.first == CHOICE:
                 kinds["mente du"] += 1
+            elif item.get("kind") == "case_number" and turn.first in STATUS_LOOKUP:
+                kinds["status lookup"] += 1
             else:
                 kinds["answered"] += 1
                 report.miss(f"{name} → {turn.first or 'nothing'}: «{item['text']}»")
-        good = kinds["honest"] + kinds["mente du"]
-        report.add(f"{name}: honest answers", good, len(items), f"of them «Mente du …?» {kinds['mente du']}")
+        good = kinds["honest"] + kinds["mente du"] + kinds["status lookup"]
+        note = f"of them «Mente du …?» {kinds['mente du']}"
+        if kinds["status lookup"]:
+            note += f", a case reference's status lookup {kinds['status lookup']}"
+        report.add(f"{name}: honest answers", good, len(items), note)
 
     good = 0
     for i, pair in enumerate(sets.follow_ups):
@@ -260,7 +286,10 @@ def evaluate(sets: Sets, say: Callable[[str, str], None], turns_of: Callable[[st
             sender = f"q-topic-{language}-{i}"
             say(sender, text)
             turn = (turns_of(sender) or [Turn("", "")])[-1]
-            if topic.startswith("faq/"):
+            if topic.startswith("faq/") and shape_without_question(text) == "word":
+                # A single word gets «Mente du …?» (issue 12): right when its topic is a button.
+                answered = turn.topics[:1] == [topic] or (turn.first == CHOICE and topic in turn.choices)
+            elif topic.startswith("faq/"):
                 answered = turn.topics[:1] == [topic]
             elif topic == "emergency":  # the held-out set predates suicide risk and urgent health
                 answered = turn.first in SAFETY_RESPONSES.values()
