@@ -7,9 +7,10 @@ Classes are weighted by their number of examples, so an answer with 200 examples
 crowd out one with 20. Fitting it on 160 answers and 9,000 examples takes a few seconds, so a
 published change is picked up by refitting it in the background (bot/answers/live.py).
 
-An answer's `confidence` is the classifier's softmax over the answers; `similarity` is the cosine
-of the closest example of that answer. Whether the bot answers is decided from them by
-`bot.certainty`, with thresholds chosen on held-out questions (bench/calibrate.py).
+An answer's `confidence` is the classifier's softmax over the answers. Whether the bot answers is
+decided from it by `bot.certainty`, with thresholds chosen on held-out questions
+(bench/calibrate.py). Only the vectorisers and the classifier's weights are kept after fitting:
+ranking a question costs its two TF-IDF transforms and one product with the weights.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ _SHARPNESS = 8.0
 class Match:
     key: str
     confidence: float  # 0–1, the classifier's share for this answer
-    similarity: float  # 0–1, cosine similarity of the answer's closest example
 
 
 class AnswerIndex:
@@ -61,14 +61,14 @@ class AnswerIndex:
             self.keys.append(doc.key)
             texts += questions
             owners += [len(self.keys) - 1] * len(questions)
-        self._owners = np.asarray(owners, dtype=np.int64)
+        owner_of = np.asarray(owners, dtype=np.int64)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True)
         self._words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True)
         self._classifier: LinearSVC | None = None
         if texts:
-            self._matrix = self._vectors(texts, fit=True)
-        if len(self.keys) > 1:
-            self._classifier = LinearSVC(C=_C, class_weight="balanced").fit(self._matrix, self._owners)
+            matrix = self._vectors(texts, fit=True)
+            if len(self.keys) > 1:
+                self._classifier = LinearSVC(C=_C, class_weight="balanced").fit(matrix, owner_of)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -82,20 +82,17 @@ class AnswerIndex:
         """The likeliest answers, best first."""
         if not self.keys or not question.strip():
             return []
-        vector = self._vectors([question])
-        similarities = (self._matrix @ vector.T).toarray().ravel()
-        closest = np.zeros(len(self.keys))
-        np.maximum.at(closest, self._owners, similarities)
         if self._classifier is None:
             confidence = np.ones(1)
         else:
+            vector = self._vectors([question])
             margins = self._classifier.decision_function(vector).ravel() * _SHARPNESS
             if len(self.keys) == 2:  # a binary classifier gives one margin, for the second class
                 margins = np.array([-margins[0], margins[0]])
             confidence = np.exp(margins - margins.max())
             confidence /= confidence.sum()
         order = np.argsort(-confidence)[:limit]
-        return [Match(self.keys[i], float(confidence[i]), float(closest[i])) for i in order]
+        return [Match(self.keys[i], float(confidence[i])) for i in order]
 
 
 _built: OrderedDict[str, AnswerIndex] = OrderedDict()

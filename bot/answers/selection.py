@@ -20,14 +20,10 @@ def selection(text: str) -> dict[str, Any]:
     """The response-selector output for `text` from this process's published answers."""
     labelled = topic_by_label(text)
     if labelled:  # a pressed «Mente du …?» button, or an answer's title typed: that answer
-        ranking = [{"intent_response_key": labelled, "confidence": 1.0, "similarity": 1.0}]
+        ranking = [{"intent_response_key": labelled, "confidence": 1.0}]
     else:
         ranking = [
-            {
-                "intent_response_key": topic_key(match.key),
-                "confidence": match.confidence,
-                "similarity": match.similarity,
-            }
+            {"intent_response_key": topic_key(match.key), "confidence": match.confidence}
             for match in live.library().snapshot().index.rank(text, limit=RANKED)
         ]
     best = ranking[0] if ranking else {"intent_response_key": None, "confidence": 0.0}
