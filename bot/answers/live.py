@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from bot.answers import store
 from bot.answers.document import AnswerDoc
 from bot.cases.service import CaseStoreError
-from bot.settings import get_settings
+from bot.settings import answer_refresh_seconds, database_url
 
 if TYPE_CHECKING:
     from bot.answers.index import AnswerIndex
@@ -78,7 +78,7 @@ class LiveLibrary:
     def snapshot(self) -> Snapshot:
         """The current snapshot; starts a refresh when the interval has passed."""
         now = self._clock()
-        refresh = self._refresh if self._refresh is not None else get_settings().answer_refresh_seconds
+        refresh = self._refresh if self._refresh is not None else answer_refresh_seconds()
         with self._lock:
             due = self._checked_at is None or now - self._checked_at >= refresh
             current = self._snapshot
@@ -116,7 +116,7 @@ _libraries_lock = threading.Lock()
 
 def library(url: str | None = None) -> LiveLibrary:
     """This process's live library for the database `url` (DATABASE_URL by default)."""
-    key = url or get_settings().database_url
+    key = url or database_url()
     with _libraries_lock:
         return _libraries.setdefault(key, LiveLibrary(key))
 
