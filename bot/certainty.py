@@ -118,7 +118,7 @@ _INTRODUCTION = re.compile(
     r"(?:mitt navn er|mitt namn er|navnet mitt er|namnet mitt er|jeg heter|jeg heiter|eg heiter|eg heter|"
     r"e heite|æ heite|my name is|my name's) "
     # not words that tell of a problem with the name («mitt navn er feilstavet»): that is a question
-    r"(?!.*\b(?:feil\w*|stave\w*|skreve\w*|skrive\w*|endr\w*|registrer\w*|ikke|ikkje|wrong|spel\w*|"
+    r"(?!.{0,80}\b(?:feil\w*|stave\w*|skreve\w*|skrive\w*|endr\w*|registrer\w*|ikke|ikkje|wrong|spel\w*|"
     r"misspel\w*|incorrect|chang\w*|not|missing|borte)\b)"
     r"[^\W\d_]+(?:[- ][^\W\d_]+){0,3}[.!]?$",
     re.IGNORECASE,

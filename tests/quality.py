@@ -18,9 +18,8 @@ What counts:
   one marked `expect: honest` (a new question on a service the bot does not cover) gets no topic answer.
 - topics: the message gets the answer of its own topic (the existing held-out accuracy), or, for
   a single word, «Mente du …?» with its topic among the buttons (a word alone never gets a topic
-  answer, issue 12); a message
-  labelled `emergency` there counts when it gets any safety answer, and one labelled
-  `out_of_scope` when it gets no topic answer.
+  answer, issue 12); a message labelled `emergency` there counts when it gets any safety answer,
+  and one labelled `out_of_scope` when it gets no topic answer.
 """
 
 from __future__ import annotations

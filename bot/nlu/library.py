@@ -9,9 +9,9 @@ without retraining and without a restart.
 
 Its output has the shape of Rasa's response selector (`response_selector.faq`: the chosen
 `response` and a `ranking` of `intent_response_key` = `faq/<answer key>` with `confidence`), so
-that `bot.certainty` decides from it whether the bot is sure
-enough to answer, and `bot.nlg` gives the answer's text. A message that is exactly an answer's
-title, in any language (a pressed «Mente du …?» button), is a question for that answer.
+that `bot.certainty` decides from it whether the bot is sure enough to answer, and `bot.nlg`
+gives the answer's text. A message that is exactly an answer's title, in any language (a pressed
+«Mente du …?» button), is a question for that answer.
 """
 
 from __future__ import annotations
