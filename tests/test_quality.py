@@ -50,10 +50,10 @@ TARGETS = {
 # uncovered 54/66 (one more uncovered question now finds an answer close enough), no question
 # 37/44, follow-ups 44/50, topics 176/192, 89/92, 111/124; held-out library top-1 91.8 → 93.3 %.
 # No question, 2026-12-04 (evening): «jeg heter …» and a name is a name, a single word is never a
-# topic answer, and a case reference alone may start the status lookup: 42/44, above the target,
-# so its floor is the target. The same model: library 59/70 and 0/70, uncovered 54/66, follow-ups
-# 43/50, topics 173/192, 89/92, 110/124 (a single word is right when its topic is a button); the
-# library floor follows the new low, 59/70, less two.
+# topic answer, and a case reference alone may start the status lookup: 43/44, above the target,
+# so its floor is the target. The same model: library 60/70 and 0/70, uncovered 54/66, follow-ups
+# 43/50, topics 174/192, 90/92, 111/124 (a single word is right when its topic is a button). A
+# model trained with 12 more safety negatives gave library 59/70; its floor is that less two.
 FLOORS = {
     **TARGETS,
     "library: no wrong answer": 68 / 70,
