@@ -25,13 +25,13 @@ from bot.answers import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 FAQ = "faq"
+RASA_DEFAULT_CONFIG = Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml"
 
 
 def default_config(epochs: int) -> dict[str, Any]:
     """Rasa's own default configuration (what `rasa init` trains), with `epochs` epochs wherever
     it names epochs, our language and an assistant id of its own."""
-    path = Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml"
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config = yaml.safe_load(RASA_DEFAULT_CONFIG.read_text(encoding="utf-8"))
     config.update(language="no", assistant_id="servicekontor_stock")
     for component in [*config["pipeline"], *config["policies"]]:
         if "epochs" in component:

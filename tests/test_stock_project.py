@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import rasa.engine.recipes
 import yaml
 from rasa.shared.importers.importer import TrainingDataImporter
 
@@ -14,8 +13,7 @@ from bot.answers import catalogue
 
 
 def test_the_configuration_is_rasas_default_but_for_epochs_and_language() -> None:
-    path = Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml"
-    rasa_default = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rasa_default = yaml.safe_load(stock_project.RASA_DEFAULT_CONFIG.read_text(encoding="utf-8"))
     ours = stock_project.default_config(7)
 
     def without_epochs(components: list[dict]) -> list[dict]:
