@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/servicekontor.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $(wildcard bot/nlu/*.py) bot/safety/classifier.py
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $(wildcard bot/nlu/*.py) bot/safety/classifier.py bot/safety/negatives.yml
 
 export PYTHONPATH := $(CURDIR)
 export DATABASE_URL ?= sqlite:///$(CURDIR)/var/servicekontor.db
@@ -79,7 +79,7 @@ test: setup train
 	@# axe-core for the chat widget's accessibility test (tests/package.json); without npm that test is skipped.
 	@if [ ! -d tests/node_modules ] && command -v npm >/dev/null; then \
 		npm ci --prefix tests --no-audit --no-fund || echo "npm ci failed: the widget's axe test will be skipped"; fi
-	$(PY) -m pytest tests -q -rs
+	$(PY) -m pytest tests -q -rs --durations=25
 
 # Checks kommune.yml (or the file KOMMUNE_FILE names): every answer filled, clear language, links, phone.
 check-kommune: setup

@@ -49,6 +49,10 @@ def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None
         "hvem har ansvar for brannvarsler i kommunale boliger",
         "jeg vil klage på vedtaket",
         "Ola Nordmann",
+        # Once read as suicide risk by the classifier (bot/safety/negatives.yml holds its own negatives).
+        "jeg vil bare si hei",
+        "jeg vil bare si takk for hjelpen i dag",
+        "eg ville berre seie tusen takk",
     ],
 )
 def test_ordinary_questions_are_no_safety_case(text: str) -> None:
@@ -174,3 +178,14 @@ def test_the_model_carries_the_classifier_trained_on_its_data(agent: Any, traine
     assert in_use.pipeline is None  # loaded from the model, not trained in this process
     texts = [*SCORED, *(text for text, _ in load_examples()[::50])]
     assert [in_use.scores(t) for t in texts] == [pytest.approx(trained.scores(t), abs=1e-6) for t in texts]
+
+
+def test_rasa_retrains_the_classifier_when_its_own_negatives_change(tmp_path: Path, monkeypatch: Any) -> None:
+    """Rasa's graph does not see bot/safety/negatives.yml; the component adds it to its fingerprint."""
+    from bot.nlu import safety as component
+
+    before = component.SafetyOverride.fingerprint_addon({})
+    changed = tmp_path / "negatives.yml"
+    changed.write_text(component.OWN_NEGATIVES.read_text(encoding="utf-8") + "- ja takk, det var alt\n")
+    monkeypatch.setattr(component, "OWN_NEGATIVES", changed)
+    assert component.SafetyOverride.fingerprint_addon({}) not in (None, before)

@@ -11,7 +11,8 @@ A message that is exactly an answer's title (a pressed «Mente du …?» button 
 vannkvalitet») chose a topic and is left alone; the answers that name emergencies (legevakt, dog
 bites) give the numbers themselves.
 
-`rasa train` trains the safety layer's classifier here, on the same NLU data as DIET, and stores it
+`rasa train` trains the safety layer's classifier here, on the same NLU data as DIET (and its own
+negatives, `bot/safety/negatives.yml`, which DIET does not see), and stores it
 in the model; loading the model makes it the process's classifier (`bot.safety.use`), which the
 tokenizer and the channels' guard use too. A model without it (trained before this component
 stored one) gets one trained from `data/nlu/` at load.
@@ -19,6 +20,7 @@ stored one) gets one trained from `data/nlu/` at load.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -33,7 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import safety
 from bot.nlu.intents import override_intent
-from bot.safety.classifier import SafetyClassifier
+from bot.safety.classifier import OWN_NEGATIVES, SafetyClassifier
 from bot.topics import topic_by_label
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,11 @@ class SafetyOverride(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
     ) -> SafetyOverride:
         return cls(model_storage, resource)
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain when the safety layer's own negatives change: Rasa's graph does not see that file."""
+        return hashlib.sha256(OWN_NEGATIVES.read_bytes()).hexdigest()
 
     def train(self, training_data: TrainingData) -> Resource:
         """Train the safety classifier on the NLU examples and store it in the model."""

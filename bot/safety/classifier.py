@@ -3,7 +3,8 @@
 A logistic regression over character n-grams (which carry misspellings, dialect and compounds)
 and word n-grams, trained on the safety examples in `data/nlu/safety.yml` (emergency,
 suicide_risk, urgent_health) against every other example in `data/nlu/` (ordinary questions,
-chat, the «hard negatives» with alarming words). `rasa train` trains it with the rest of the model
+chat, the «hard negatives» with alarming words) and its own negatives in `bot/safety/negatives.yml`
+(ordinary messages it once took for an alarm, kept out of the topic model's data). `rasa train` trains it with the rest of the model
 (`bot.nlu.safety.SafetyOverride`) and stores it in the model file as plain arrays and a JSON
 vocabulary (`save`/`load`: no pickle), so a server loads it in about a second instead of training
 it at every start. A process without a model (tests, `bench/calibrate.py`) trains it from
@@ -38,11 +39,19 @@ if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
+# Ordinary messages only this classifier learns from (not the topic model): its false alarms.
+OWN_NEGATIVES = Path(__file__).with_name("negatives.yml")
 SAFETY_INTENTS = ("emergency", "suicide_risk", "urgent_health")
 NONE = "none"
 # Rasa's inline entity annotation, «[SK-2026-00042](case_reference)»: keep the text.
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 _SENTENCES = re.compile(r"(?<=[.!?;\n])\s+|\s+(?:men|og så|and then|but)\s+")
+
+
+def own_negatives(path: Path = OWN_NEGATIVES) -> list[tuple[str, str]]:
+    """(text, «none») for each message in the safety layer's own negatives (bot/safety/negatives.yml)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [(str(text), NONE) for text in data.get("tekster") or []]
 
 
 def load_examples(data_dir: Path = DATA_DIR) -> list[tuple[str, str]]:
@@ -144,10 +153,11 @@ class SafetyClassifier:
 
     @classmethod
     def train(cls, examples: Iterable[tuple[str, str]]) -> SafetyClassifier:
+        """Fit on `examples` (the NLU examples) and the safety layer's own negatives."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import FeatureUnion, make_pipeline
 
-        examples = list(examples)
+        examples = [*examples, *own_negatives()]
         texts = [normalise(text) for text, _ in examples]
         labels = [intent if intent in SAFETY_INTENTS else NONE for _, intent in examples]
         features = FeatureUnion(_vectorizers())
