@@ -16,6 +16,7 @@ from bot.answers import live
 from bot.db import get_engine
 from bot.db.migrate import upgrade
 from bot.launch import prepare
+from tests import library_eval
 from tests.library_db import prepare_database
 from tests.quality import SUMMARY
 
@@ -133,11 +134,15 @@ def agent(model_path: Path) -> Any:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """`make test` prints the held-out quality figures (tests/test_quality.py), pass or fail."""
+    """`make test` prints the held-out figures (test_quality.py, test_library_heldout.py), pass or fail."""
     summary = config.stash.get(SUMMARY, None)
     if summary:
         terminalreporter.write_sep("=", "held-out quality")
         terminalreporter.write_line(summary)
+    library = config.stash.get(library_eval.SUMMARY, None)
+    if library:
+        terminalreporter.write_sep("=", "answer library, held-out top-1")
+        terminalreporter.write_line(library)
 
 
 _LIVE = ("start_rasa", "start_actions", "start_desk")

@@ -4,11 +4,11 @@ A logistic regression over character n-grams (which carry misspellings, dialect 
 and word n-grams, trained on the safety examples in `data/nlu/safety.yml` (emergency,
 suicide_risk, urgent_health) against every other example in `data/nlu/` (ordinary questions,
 chat, the «hard negatives» with alarming words) and its own negatives in `bot/safety/negatives.yml`
-(ordinary messages it once took for an alarm, kept out of the topic model's data). `rasa train` trains it with the rest of the model
-(`bot.nlu.safety.SafetyOverride`) and stores it in the model file as plain arrays and a JSON
-vocabulary (`save`/`load`: no pickle), so a server loads it in about a second instead of training
-it at every start. A process without a model (tests, `bench/calibrate.py`) trains it from
-`data/nlu/` on first use (`get_classifier`).
+(ordinary messages it once took for an alarm, kept out of the topic model's data). `rasa train`
+trains it with the rest of the model (`bot.nlu.safety.SafetyOverride`) and stores it in the model
+file as plain arrays and a JSON vocabulary (`save`/`load`: no pickle), so a server loads it in
+about a second instead of training it at every start. A process without a model (tests,
+`bench/calibrate.py`) trains it from `data/nlu/` on first use (`get_classifier`).
 
 It scores the whole message and each of its sentences, and keeps the highest score per kind: an
 emergency in the middle of a long message counts as much as one on its own. Two exceptions, chosen
