@@ -139,6 +139,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--misses", action="store_true", help="list what the thresholds in use get wrong")
     parser.add_argument("--sharpness", type=float, help="try another sharpness of the answer index's confidence")
+    parser.add_argument("--switch", type=float, nargs="+", help="try these thresholds for a topic named in a follow-up")
     args = parser.parse_args()
     if args.sharpness:
         from bot.answers import index
@@ -160,8 +161,11 @@ def main() -> None:
     print("-" * len(header))
     current = certainty.THRESHOLDS
     grid = itertools.product((0.2, 0.3, 0.4, 0.5, 0.6, 0.7), (0.0, 0.05, 0.1, 0.2), (0.3, 0.4, 0.5))
-    for topic, lead, intent in [(current.topic, current.topic_lead, current.intent), *([] if args.misses else grid)]:
-        th = replace(current, topic=topic, topic_lead=lead, intent=intent)
+    candidates = [replace(current, topic=topic, topic_lead=lead, intent=intent) for topic, lead, intent in grid]
+    if args.switch:
+        candidates = [replace(current, switch=switch) for switch in args.switch]
+    for th in [current, *([] if args.misses else candidates)]:
+        topic, lead, intent = th.topic, th.topic_lead, th.intent
         f = figures(sets, parses, th)
         mark = "  ← in use" if th == current else ""
         if mark and args.misses:
@@ -173,7 +177,7 @@ def main() -> None:
             f"{f['library']:7.1%} {f['library_wrong']:7.1%} "
             f"{f['dialogue']:7.1%} {f['uncovered']:7.1%} "
             f"{f['uncovered_dont_know']:6.1%} {f['no_question']:7.1%} {f['no_question_dont_know']:6.1%} "
-            f"{f['follow_ups']:7.1%}{mark}"
+            f"{f['follow_ups']:7.1%}{mark}" + (f"  (switch {th.switch})" if args.switch else "")
         )
 
 

@@ -56,7 +56,8 @@ TARGETS = {
 # model trained with 12 more safety negatives gave library 59/70; its floor is that less two.
 # Two uncovered questions were marked with the answer that covers them (2026-12-04, late): the
 # answers tell where outdoor gear is lent free and that bathing water is tested, which the bot gave
-# and the harness counted as wrong. The same model then: library 62/72, uncovered 54/64.
+# and the harness counted as wrong. The same model then: library 62/72, uncovered 54/64. With the
+# switch threshold at 0.5 (chosen on the calibration follow-ups), follow-ups 45/50.
 FLOORS = {
     **TARGETS,
     "library: no wrong answer": 70 / 72,
