@@ -43,13 +43,7 @@ def main() -> None:
         ranked = rank_all(index, docs, questions)
         per_question = (time.perf_counter() - started) / max(1, len(ranked.rankings))
         print(f"\n{folder.relative_to(ROOT)} ({name}): {ranked.table()}")
-        sure = [
-            r[0].key == q.expected
-            for q, r in ranked.rankings
-            if r
-            and r[0].confidence >= th.topic
-            and r[0].confidence - (r[1].confidence if len(r) > 1 else 0) >= th.topic_lead
-        ]
+        sure = [r[0].key == q.expected for q, r in ranked.rankings if certainty.sure_enough([m.confidence for m in r])]
         total = max(1, len(ranked.rankings))
         print(
             f"sure enough to answer (confidence ≥ {th.topic}, lead ≥ {th.topic_lead}): {len(sure)}/{total}"

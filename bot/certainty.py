@@ -179,14 +179,18 @@ def ranked_topics(parse_data: dict[str, Any]) -> list[tuple[str, float]]:
     return sorted(ranking, key=lambda pair: pair[1], reverse=True)
 
 
+def sure_enough(confidences: list[float], thresholds: Thresholds = THRESHOLDS) -> bool:
+    """Whether the best of a ranking, best first, is likely enough, and ahead of the next, to answer."""
+    if not confidences:
+        return False
+    best = confidences[0]
+    second = confidences[1] if len(confidences) > 1 else 0.0
+    return best >= thresholds.topic and best - second >= thresholds.topic_lead
+
+
 def sure_of_topic(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> bool:
     """Whether the message's best topic is likely enough, and ahead of the next, to answer."""
-    ranking = ranked_topics(parse_data)
-    if not ranking:
-        return False
-    best = ranking[0][1]
-    second = ranking[1][1] if len(ranking) > 1 else 0.0
-    return best >= thresholds.topic and best - second >= thresholds.topic_lead
+    return sure_enough([confidence for _, confidence in ranked_topics(parse_data)[:2]], thresholds)
 
 
 def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,8 @@ LANGUAGES = ("nb", "nn", "en")
 STEERED = ROOT / "tests" / "heldout" / "library"
 # Written later from the answers' titles and texts alone; nothing was changed after reading it.
 FRESH = ROOT / "tests" / "heldout" / "library_fresh"
+# Where test_library_heldout.py leaves its figures for the end of the run (`pytest_terminal_summary`).
+SUMMARY = pytest.StashKey[str]()
 
 
 @dataclass(frozen=True)
@@ -40,37 +42,46 @@ def read_questions(folder: Path) -> list[Question]:
     return found
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ranked:
-    """The index's ranking of each question, with the right and wrong ones counted per group."""
+    """The index's three likeliest answers for each question, and the theme of each answer."""
 
-    per_language: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
-    per_theme: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
-    in_top3: list[bool] = field(default_factory=list)
-    rankings: list[tuple[Question, list[Match]]] = field(default_factory=list)
+    rankings: list[tuple[Question, list[Match]]]
+    theme_of: dict[str, str]
+
+    @staticmethod
+    def right(question: Question, ranking: list[Match]) -> bool:
+        return bool(ranking) and ranking[0].key == question.expected
+
+    def hits(self, group: str) -> dict[str, list[bool]]:
+        """Right or not per question, by language or by theme (`group`)."""
+        found: dict[str, list[bool]] = defaultdict(list)
+        for question, ranking in self.rankings:
+            name = question.language if group == "language" else self.theme_of[question.expected]
+            found[name].append(self.right(question, ranking))
+        return found
 
     def share(self, language: str) -> float:
-        hits = self.per_language[language]
+        hits = self.hits("language")[language]
         return sum(hits) / max(1, len(hits))
 
     @property
     def top1(self) -> float:
-        hits = [hit for group in self.per_language.values() for hit in group]
-        return sum(hits) / max(1, len(hits))
+        return sum(self.right(q, r) for q, r in self.rankings) / max(1, len(self.rankings))
 
     @property
     def top3(self) -> float:
-        return sum(self.in_top3) / max(1, len(self.in_top3))
+        return sum(q.expected in [m.key for m in r] for q, r in self.rankings) / max(1, len(self.rankings))
 
     def misses(self) -> list[tuple[Question, str | None]]:
-        return [(q, r[0].key if r else None) for q, r in self.rankings if not r or r[0].key != q.expected]
+        return [(q, r[0].key if r else None) for q, r in self.rankings if not self.right(q, r)]
 
     def table(self) -> str:
         """Top-1 per language and per theme, as `make test` prints it."""
-        lines = [f"top-1 {100 * self.top1:.1f} %, top-3 {100 * self.top3:.1f} % of {len(self.in_top3)} questions"]
-        for title, groups in (("language", self.per_language), ("theme", self.per_theme)):
-            lines.append(f" per {title}:")
-            for name, hits in sorted(groups.items()):
+        lines = [f"top-1 {100 * self.top1:.1f} %, top-3 {100 * self.top3:.1f} % of {len(self.rankings)} questions"]
+        for group in ("language", "theme"):
+            lines.append(f" per {group}:")
+            for name, hits in sorted(self.hits(group).items()):
                 lines.append(f"  {name}: {sum(hits)}/{len(hits)} = {100 * sum(hits) / len(hits):.1f} %")
         return "\n".join(lines)
 
@@ -78,18 +89,5 @@ class Ranked:
 def rank_all(index: AnswerIndex, docs: Iterable[AnswerDoc], questions: Iterable[Question]) -> Ranked:
     """Rank every question whose answer is among `docs`."""
     theme_of = {doc.key: doc.theme for doc in docs}
-    ranked = Ranked()
-    for question in questions:
-        if question.expected not in theme_of:
-            continue
-        ranking = index.rank(question.text, limit=3)
-        right = bool(ranking) and ranking[0].key == question.expected
-        ranked.per_language[question.language].append(right)
-        ranked.per_theme[theme_of[question.expected]].append(right)
-        ranked.in_top3.append(question.expected in [m.key for m in ranking])
-        ranked.rankings.append((question, ranking))
-    return ranked
-
-
-# Where test_library_heldout.py leaves its figures for the end of the run (`pytest_terminal_summary`).
-SUMMARY = pytest.StashKey[str]()
+    rankings = [(q, index.rank(q.text, limit=3)) for q in questions if q.expected in theme_of]
+    return Ranked(rankings, theme_of)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -274,12 +275,11 @@ def test_the_held_out_questions_cover_every_answer_and_are_apart_from_its_exampl
     """tests/heldout/library*/ were written by other people than the examples, without seeing them."""
     docs = {doc.key: doc for doc in catalogue.read()}
     examples = {_plain(q) for doc in docs.values() for items in doc.examples.values() for q in items}
-    counted: dict[tuple[str, str], int] = {}
-    for question in read_questions(folder):
-        assert question.expected in docs, f"{question.expected} is no answer"
-        assert _plain(question.text) not in examples, question.text
-        counted[(question.expected, question.language)] = counted.get((question.expected, question.language), 0) + 1
-    thin = [(key, lang) for key in docs for lang in ("nb", "nn", "en") if counted.get((key, lang), 0) < 2]
+    questions = read_questions(folder)
+    assert [q.expected for q in questions if q.expected not in docs] == [], "no such answer"
+    assert [q.text for q in questions if _plain(q.text) in examples] == []
+    counted = Counter((q.expected, q.language) for q in questions)
+    thin = [(key, lang) for key in docs for lang in ("nb", "nn", "en") if counted[(key, lang)] < 2]
     assert thin == []
 
 

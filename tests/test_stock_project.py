@@ -3,6 +3,7 @@ knows every answer of the catalogue as a retrieval intent, as a Rasa developer w
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -42,10 +43,7 @@ def test_every_answer_is_a_retrieval_intent_with_its_examples_and_response(tmp_p
     keyed = {m.get("intent_response_key") for m in nlu.intent_examples if m.get("intent") == "faq"}
     assert keyed == {f"faq/{doc.key}" for doc in docs}
     assert all(m.get("intent_response_key") for m in nlu.intent_examples if m.get("intent") == "faq")
-    counts = {key: 0 for key in keyed}
-    for message in nlu.intent_examples:
-        if message.get("intent") == "faq":
-            counts[message.get("intent_response_key")] += 1
+    counts = Counter(m.get("intent_response_key") for m in nlu.intent_examples if m.get("intent") == "faq")
     for doc in docs:
         distinct = {" ".join(q.split()) for questions in doc.examples.values() for q in questions}
         assert counts[f"faq/{doc.key}"] == len(distinct)
