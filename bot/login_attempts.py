@@ -1,7 +1,9 @@
 """Throttling desk logins: a growing wait per (account, client address), and a cap per address.
 
-Every attempt is first written as a row (`sk_login_attempts`), and only then counted, so parallel
-guesses each see the ones before them, on SQLite as on PostgreSQL. A right password deletes the
+Every attempt is first written and committed as a row (`sk_login_attempts`), and only then counts
+every other row of its kind, so of parallel guesses each sees at least those that counted before it,
+on SQLite as on PostgreSQL. (Counting only the rows with a lower id let a burst through on
+PostgreSQL: ids are handed out in one order and committed in another.) A right password deletes the
 rows of its (account, address); a refused attempt (one that had to wait) deletes its own, so
 waiting does not make the wait longer. The account name is the one typed, whether it exists or
 not, so an unknown account answers exactly like a known one. Staff at the office are never locked
@@ -64,10 +66,10 @@ def begin(username: str, address: str, now: dt.datetime, *, url: str | None = No
         session.flush()
         attempt_id = int(attempt.id)
     with session_scope(url) as session:
-        before = LoginAttempt.id < attempt_id
+        others = LoginAttempt.id != attempt_id
         pair = session.execute(
             sa.select(sa.func.count(), sa.func.max(LoginAttempt.at)).where(
-                before,
+                others,
                 LoginAttempt.username == username,
                 LoginAttempt.address == address,
                 LoginAttempt.at >= now - PAIR_WINDOW,
@@ -77,7 +79,7 @@ def begin(username: str, address: str, now: dt.datetime, *, url: str | None = No
         retry_at = last + wait_after(failures) if last and failures >= FREE_FAILURES else None
         by_address = session.execute(
             sa.select(sa.func.count(), sa.func.min(LoginAttempt.at)).where(
-                before, LoginAttempt.address == address, LoginAttempt.at >= now - ADDRESS_WINDOW
+                others, LoginAttempt.address == address, LoginAttempt.at >= now - ADDRESS_WINDOW
             )
         ).one()
         if int(by_address[0]) >= ADDRESS_FAILURES:
