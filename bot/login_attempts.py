@@ -1,8 +1,8 @@
 """Throttling desk logins: a growing wait per (account, client address), and a cap per address.
 
 Every attempt is first written and committed as a row (`sk_login_attempts`), and only then counts
-every other row of its kind, so of parallel guesses each sees at least those that counted before it,
-on SQLite as on PostgreSQL. (Counting only the rows with a lower id let a burst through on
+every other row of its kind, so each of several parallel guesses sees at least those that counted
+before it, on SQLite as on PostgreSQL. (Counting only the rows with a lower id let a burst through on
 PostgreSQL: ids are handed out in one order and committed in another.) A right password deletes the
 rows of its (account, address); a refused attempt (one that had to wait) deletes its own, so
 waiting does not make the wait longer. The account name is the one typed, whether it exists or

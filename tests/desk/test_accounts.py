@@ -145,16 +145,12 @@ def test_attempts_committed_out_of_id_order_are_counted(db_url: str) -> None:
     has a higher id but was committed first must count too (counting only lower ids let a burst of
     parallel guesses through, now and then, in CI)."""
     now = utcnow()
+    pair = {"username": login_attempts._key("user", "kari"), "address": login_attempts._key("address", "203.0.113.9")}
     with get_engine(db_url).begin() as connection:
-        for number in range(login_attempts.FREE_FAILURES):
-            connection.execute(
-                sa.insert(login_attempts.LoginAttempt).values(
-                    id=1_000_000 + number,
-                    username=login_attempts._key("user", "kari"),
-                    address=login_attempts._key("address", "203.0.113.9"),
-                    at=now,
-                )
-            )
+        connection.execute(
+            sa.insert(login_attempts.LoginAttempt),
+            [{"id": 1_000_000 + number, **pair, "at": now} for number in range(login_attempts.FREE_FAILURES)],
+        )
     assert _fail("kari", "203.0.113.9", now).retry_at == now + login_attempts.wait_after(login_attempts.FREE_FAILURES)
 
 
