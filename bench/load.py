@@ -89,8 +89,17 @@ class Citizens:
         rnd = random.Random(seed)
         return [self.conversation(rnd, rnd.choices(LENGTHS, weights=WEIGHTS)[0]) for _ in range(count)]
 
-    def questions_in_a_row(self, turns: int, seed: int) -> list[str]:
-        """One citizen asking question after question: the long conversation the turn costs use."""
+    def questions_in_a_row(self, turns: int, seed: int, again_at: tuple[int, ...] = (), span: int = 6) -> list[str]:
+        """One citizen asking question after question: the long conversation the turn costs use.
+
+        From each turn of `again_at` (1-based) on, the citizen asks the conversation's first `span`
+        questions again, so that the cost of a message late in the conversation is compared with
+        the same messages early in it, not with other questions.
+        """
         rnd = random.Random(seed)
         everything = [q for language in LANGUAGES for q in self.questions[language]]
-        return [rnd.choice(everything) for _ in range(turns)]
+        questions = [rnd.choice(everything) for _ in range(turns)]
+        for start in again_at:
+            end = min(turns, start - 1 + span)
+            questions[start - 1 : end] = questions[: end - start + 1]
+        return questions

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu import language
 from bot.nlu.language import LanguageDetector, detect
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _language(text: str) -> str | None:
@@ -104,3 +110,31 @@ def test_a_one_word_yes_in_another_language_stays_a_yes() -> None:
     yes = _processed("так", intent="affirm")
     assert yes.get(INTENT)["name"] == "affirm"
     assert _processed("ok", intent="affirm").get(ENTITIES) in (None, [])
+
+
+def _held_out_library_questions() -> list[str]:
+    found: list[str] = []
+    for path in sorted((ROOT / "tests" / "heldout" / "library").glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["sporsmal"]:
+            for code in ("nb", "nn", "en"):
+                found += item.get(code) or []
+    return found
+
+
+def test_norwegian_without_marker_words_is_not_sent_to_langdetect(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(text: str) -> None:
+        raise AssertionError(f"langdetect asked about {text!r}")
+
+    monkeypatch.setattr(language, "_langdetect", fail)
+    assert detect("legevakt åpningstider og pris") is None
+    assert detect("parkering er det gratis på lørdag") is None
+
+
+def test_sparing_langdetect_changes_no_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the shortcut skips, langdetect would not have named a language for (held-out questions)."""
+    questions = _held_out_library_questions()
+    with_shortcut = [detect(text) for text in questions]
+    monkeypatch.setattr(language, "_looks_norwegian", lambda words: False)
+    without = [detect(text) for text in questions]
+    assert len(questions) > 1000
+    assert with_shortcut == without

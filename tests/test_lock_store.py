@@ -141,3 +141,44 @@ def test_locks_stay_in_rasas_format(redis_url: str) -> None:
     ours.finish_serving(conversation, 0)  # nobody waits, but finishing alone keeps the lock, as in Rasa
     assert rasas.get_lock(conversation).tickets == collections.deque()
     ours.delete_lock(conversation)
+
+
+def test_a_free_conversation_is_locked_without_reading_the_lock_again(redis_url: str) -> None:
+    """Two round trips per message: the ticket (which returns the lock) and the clean-up."""
+    store = AtomicRedisLockStore(redis_url)
+    conversation = f"lock-{uuid.uuid4().hex}"
+
+    def no_read(conversation_id: str) -> None:
+        raise AssertionError("the lock was read again")
+
+    async def take() -> list[int]:
+        async with store.lock(conversation) as lock:
+            return [t.number for t in lock.tickets]
+
+    store.get_lock = no_read  # type: ignore[method-assign]
+    assert asyncio.run(take()) == [0]
+    del store.get_lock
+    assert store.get_lock(conversation) is None
+
+
+def test_a_ticket_behind_another_waits_as_in_rasa(redis_url: str) -> None:
+    """The second message of a conversation waits for the first, then gets the lock, as in Rasa."""
+    store = AtomicRedisLockStore(redis_url)
+    conversation = f"lock-{uuid.uuid4().hex}"
+    first = store.issue_ticket(conversation, 60)
+    served: list[list[int]] = []
+
+    async def second() -> None:
+        async with store.lock(conversation, wait_time_in_seconds=0.01) as lock:
+            served.append([t.number for t in lock.tickets])
+
+    async def main() -> None:
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.05)
+        assert served == []
+        store.cleanup(conversation, first)
+        await waiting
+
+    asyncio.run(main())
+    assert served == [[first + 1]]
+    assert store.get_lock(conversation) is None
