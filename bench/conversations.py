@@ -264,7 +264,7 @@ def bench_model(name: str, model: Path, database_url: str, tmp: Path, args: argp
         print("  " + "  ".join(f"turns {a}-{b}: {ms:5.1f} ms" for (a, b), ms in costs.items()), end="")
         first, last = costs[TURN_BUCKETS[0]], costs[TURN_BUCKETS[-1]]
         print(
-            f"  (median, {LONG_TURNS} questions in a row, turns 1-5 asked again at each bucket, {LONG_ROUNDS} times; "
+            f"  (median, {LONG_TURNS} questions in a row, turns 1-6 asked again at each bucket, {LONG_ROUNDS} times; "
             f"{100 * (last / first - 1):+.0f} %)"
         )
         profile: list[str] = []
@@ -303,7 +303,7 @@ def bench_model(name: str, model: Path, database_url: str, tmp: Path, args: argp
 def turn_costs(port: int, rounds: int = LONG_ROUNDS) -> dict[tuple[int, int], float]:
     """The median time of a message at each of TURN_BUCKETS, over `rounds` long conversations.
 
-    Each later bucket asks the questions of turns 1-5 again (`questions_in_a_row`), so that what
+    Each later bucket asks the questions of turns 1-6 again (`questions_in_a_row`), so that what
     differs between the buckets is the history before them, not the questions.
     """
     found: dict[tuple[int, int], list[float]] = {bucket: [] for bucket in TURN_BUCKETS}
