@@ -1,6 +1,7 @@
-"""SQLAlchemy tables of the case queue: tickets, the history of every change, the e-mail outbox, and live
-chat (staff presence, chats, the deliveries waiting for the citizen's channel). Staff accounts are in
-`bot/accounts.py`; the schema changes only through Alembic migrations (`bot/db/migrations`)."""
+"""SQLAlchemy tables of the case queue: tickets, the history of every change, the e-mail outbox, live
+chat (staff presence, chats, the deliveries waiting for the citizen's channel) and the channels'
+message ids already handled. Staff accounts are in `bot/accounts.py`; the schema changes only
+through Alembic migrations (`bot/db/migrations`), whose metadata `bot/db/schema.py` gathers."""
 
 from __future__ import annotations
 
@@ -145,3 +146,13 @@ class JobRun(Base):
     finished_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
     ok = sa.Column(sa.Boolean, nullable=False)
     summary = sa.Column(sa.Text)
+
+
+class SeenMessage(Base):
+    """A channel's message id already handled (bot/channels/seen_messages.py): a redelivery is dropped."""
+
+    __tablename__ = "sk_seen_messages"
+
+    channel = sa.Column(sa.String(32), primary_key=True)
+    message_id = sa.Column(sa.String(255), primary_key=True)
+    at = sa.Column(sa.DateTime(timezone=True), nullable=False, index=True)

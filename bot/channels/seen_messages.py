@@ -14,20 +14,12 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.cases.models import Base, utcnow
+from bot.cases.models import SeenMessage, utcnow
 from bot.db import session_scope
 
 logger = logging.getLogger(__name__)
 
 KEEP = dt.timedelta(days=7)
-
-
-class SeenMessage(Base):
-    __tablename__ = "sk_seen_messages"
-
-    channel = sa.Column(sa.String(32), primary_key=True)
-    message_id = sa.Column(sa.String(255), primary_key=True)
-    at = sa.Column(sa.DateTime(timezone=True), nullable=False, index=True)
 
 
 def first_time(channel: str, message_id: str, *, url: str | None = None) -> bool:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-import bot.answers.models  # noqa: F401  (puts the answer library's tables in the same metadata)
-from bot.accounts import Base  # its metadata holds the case-queue and the staff tables
 from bot.db import get_engine
 from bot.db.migrate import VERSION_TABLE
+from bot.db.schema import metadata
 
 config = context.config
 engine = get_engine(config.attributes["database_url"])
@@ -15,7 +14,7 @@ engine = get_engine(config.attributes["database_url"])
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         version_table=VERSION_TABLE,
         render_as_batch=connection.dialect.name == "sqlite",
     )
