@@ -21,6 +21,7 @@ import hashlib
 from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from bot.answers import store
 from bot.answers.models import ReviewedQuestion
@@ -131,19 +132,20 @@ def mark(
     url: str | None = None,
     tenant: str = LOCAL_TENANT,
 ) -> None:
-    """Take the question off the list (idempotent: a second editor's mark changes nothing)."""
-    with session_scope(url) as session:
-        exists = session.execute(
-            sa.select(ReviewedQuestion.id).where(
-                ReviewedQuestion.tenant == tenant, ReviewedQuestion.digest == digest(text)
-            )
-        ).first()
-        if exists is None:
+    """Take the question off the list (idempotent: a second editor's mark changes nothing).
+
+    The unique key on the question's hash decides who marked it first, also when two editors
+    mark it at the same moment: the second insert fails, and the first mark stands.
+    """
+    try:
+        with session_scope(url) as session:
             session.add(
                 ReviewedQuestion(
                     tenant=tenant, digest=digest(text), action=action.value, answer_key=answer_key, actor=actor
                 )
             )
+    except IntegrityError:
+        pass  # marked already
 
 
 @store_errors

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import threading
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.events import SlotSet
 
 from bot import accounts
 from bot.answers import review, store
+from bot.answers.models import ReviewedQuestion
 from bot.cases.models import utcnow
 from bot.cases.retention import apply_retention
+from bot.db import session_scope
 from tests.desk.conftest import Desk, Events
 from tests.test_pii import VALID_FNR
 
@@ -122,3 +126,27 @@ def test_the_retention_run_forgets_what_was_dealt_with(db_url: str, events: Even
     assert [i.text for i in review.pending()] == []  # the conversation is gone too
     _asked(events, "c2", "et gammelt spørsmål", "utter_dont_know", 1)
     assert [i.text for i in review.pending()] == ["et gammelt spørsmål"]  # the mark is gone: it is new again
+
+
+def test_editors_marking_one_question_at_once_get_no_error(db_url: str) -> None:
+    """Eight editors take the same question off the list at the same moment: one mark, no error."""
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def editor(name: str) -> None:
+        barrier.wait()
+        try:
+            review.mark("kan jeg ha høner i hagen", review.Action.SET_ASIDE, name)
+        except BaseException as error:  # noqa: BLE001  (collected for the assertion below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=editor, args=(f"redaktør{i}",)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    review.mark("Kan jeg ha  høner i hagen", review.Action.NEW_ANSWER, "ola", answer_key="hens")
+    with session_scope() as session:
+        marks = session.execute(sa.select(ReviewedQuestion.actor, ReviewedQuestion.action)).all()
+    assert errors == []
+    assert len(marks) == 1 and marks[0].action == review.Action.SET_ASIDE.value
