@@ -68,6 +68,11 @@ _POINTS_BACK = re.compile(
     r"den|dem|dei|dit|denne|dette|disse|samme|same|slik|sånn|(?<!er )der)\b",
     re.IGNORECASE,
 )
+# «mer info», «tell me more», «kan du forklare»: asks for more of what was just answered.
+_MORE = re.compile(
+    r"\b(?:mer|meir|more|detaljer|details|info|informasjon|information|utdyp\w*|forklar\w*|explain\w*)\b",
+    re.IGNORECASE,
+)
 # Shapes that are no follow-up even right after a topic answer: contact details, a name, a number.
 _NOT_FOLLOW_UP_SHAPES = frozenset({"email", "contact", "number", "address", "name", "signature", "mask"})
 
@@ -172,6 +177,11 @@ def _points_back(text: str) -> bool:
     return len(text.split()) <= 8 and text.endswith("?") and bool(_POINTS_BACK.search(text))
 
 
+def _names_something_else(text: str) -> bool:
+    """Words that neither ask, nor point back, nor ask for more: «tannlege for born», «water and rubbish bill»."""
+    return not (asks_something(text) or _is_elliptic(text) or _points_back(text) or _MORE.search(text))
+
+
 def follow_up_reply(topic: str, text: str) -> Reply:
     return Reply(f"utter_follow_up_{facet_of(text).value}", topic=topic)
 
@@ -191,8 +201,10 @@ def in_context(
     service the bot does not cover (`out_of_scope` at `Thresholds.new_question`: «hvordan får jeg
     fastlege?») unless it points back («can we choose which one?»), contact details, a name or a
     signature, a single word unless it starts like a follow-up («og glass?»), asks about a facet or
-    points to that topic, or an elliptic start with a subject of its own («og startlån, kan eg få
-    det?»). A topic it names clearly («og barnehage da?») switches to that topic.
+    points to that topic, an elliptic start with a subject of its own («og startlån, kan eg få
+    det?»), or words that name something without asking about it, pointing back or asking for more
+    («water and rubbish bill» after another answer). A topic it names clearly («og barnehage da?»)
+    switches to that topic.
     """
     topic = last_topic(events)
     text = str(parse_data.get("text") or "")
@@ -216,6 +228,8 @@ def in_context(
         return None  # a single word or a date that does not point back
     if switch:
         return answer_topic(switch)  # «og barnehage da?»
+    if facet is Facet.MORE and topic not in choices and _names_something_else(text):
+        return None  # «tannlege for born» after the pregnancy answer: a subject of its own, not more of that one
     if facet is Facet.MORE and choices[:1] == (topic,):
         return answer_topic(topic)  # «og glass?» after the waste answer: that answer again
     return follow_up_reply(topic, text)

@@ -190,3 +190,16 @@ def test_after_a_false_alarm_of_the_classifier_the_question_still_gets_its_hones
     assert replies.after_safety(statement, []) is None  # no question: the safety answer stands alone
     diet_agrees = {**flagged, "intent_ranking": [flagged["intent_ranking"][0], {"name": "urgent_health"}]}
     assert replies.after_safety(diet_agrees, []) is None
+
+
+def test_words_naming_another_subject_after_an_answer_are_not_more_of_it() -> None:
+    """«tannlege for born» after the pregnancy answer is no follow-up on pregnancy (nor its link)."""
+    events = [_user("faq"), _answer("faq/pregnancy_checkups"), _user("follow_up")]
+    dental = _parse("tannlege for born", "follow_up", faq=0.1, subs={"faq/dental_care": 0.7})
+    assert replies.follow_up(dental, events, TH).topic is None
+    bill = _parse("water and rubbish bill", "nlu_fallback", faq=0.9, subs={"faq/municipal_fees": 0.3, "faq/waste": 0.3})
+    reply = replies.misunderstanding(bill, events, TH)
+    assert reply.miss_kind == "which_topic" and "faq/pregnancy_checkups" not in reply.topics
+    # Asking, pointing back or asking for more stays on the topic just answered.
+    for text in ("mer info", "tell me more", "is there a waiting list", "hva gjør jeg da", "og glass?"):
+        assert replies.follow_up(_parse(text, "follow_up"), events, TH).topic == "faq/pregnancy_checkups", text
