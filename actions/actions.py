@@ -55,7 +55,21 @@ class SafetyFirst:
         return await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
 
 
-class ValidateTicketForm(SafetyFirst, FormValidationAction):
+class QuestionsAnswered:
+    """Mixed into a form's validation: a question the bot is sure of, typed where the form asks for
+    a name, a contact or a case reference, gets its answer, and the form asks again
+    (`replies.answers_instead_of_detail`)."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if replies.answers_instead_of_detail(requested, tracker.latest_message or {}):
+            dispatcher.utter_message(response="utter_faq")
+            invalid = replies.DETAIL_SLOTS[requested]
+            return [SlotSet(requested, None), *([SlotSet(invalid, False)] if invalid else [])]
+        return await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+
+
+class ValidateTicketForm(SafetyFirst, QuestionsAnswered, FormValidationAction):
     def name(self) -> str:
         return "validate_ticket_form"
 
@@ -68,9 +82,7 @@ class ValidateTicketForm(SafetyFirst, FormValidationAction):
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = " ".join(clean_text(str(value or "")).split())
-        text = re.sub(r"(?i)^(jeg heter|eg heiter|jeg er|mitt navn er|navnet mitt er)\s+", "", text)
-        return {"contact_name": text[:100] if has_visible_text(text) else None}
+        return {"contact_name": cases.contact_name(str(value or ""))}
 
     def validate_contact_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -120,7 +132,7 @@ class ActionSubmitTicket(Action):
         return [SlotSet("ticket_outcome", "created"), SlotSet("ticket_reference", ticket.reference), *reset]
 
 
-class ValidateStatusForm(SafetyFirst, FormValidationAction):
+class ValidateStatusForm(SafetyFirst, QuestionsAnswered, FormValidationAction):
     def name(self) -> str:
         return "validate_status_form"
 

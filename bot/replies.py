@@ -127,6 +127,27 @@ def last_topic(events: Sequence[dict[str, Any]]) -> str | None:
     return None
 
 
+# Steps of a form that ask for the citizen's own details, and the slot that marks a detail the bot
+# did not recognise: a question the bot is sure of, typed there, is answered instead of being
+# taken as the name, the phone number or the case reference (`answers_instead_of_detail`).
+DETAIL_SLOTS: dict[str, str | None] = {
+    "contact_name": None,
+    "contact_method": "contact_invalid",
+    "status_reference": "status_reference_invalid",
+    "status_contact": "status_contact_invalid",
+}
+
+
+def answers_instead_of_detail(requested_slot: str | None, parse_data: dict[str, Any]) -> bool:
+    """Whether a form that asked for a detail should answer the message as a question instead.
+
+    A form takes any text as the detail it asked for; without this, «Må jeg måke fortauet?»
+    became the citizen's name and every question after it a phone number the bot did not
+    recognise, for as long as the citizen kept asking.
+    """
+    return requested_slot in DETAIL_SLOTS and _intent(parse_data) == FAQ_INTENT
+
+
 def said_since_last_message(events: Sequence[dict[str, Any]], response: str) -> bool:
     """Whether the bot gave `response` after the citizen's latest message."""
     for event in reversed(list(events)):

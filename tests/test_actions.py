@@ -363,3 +363,62 @@ def test_an_interpreter_ticket_records_the_language(db_url: str) -> None:
     assert language_label("nn") == "Nynorsk"
     again, _ = _run(ActionSubmitInterpreterTicket(), tracker)  # a retry makes no second ticket
     assert next(e["value"] for e in again if e.get("name") == "ticket_reference") == reference
+
+
+@pytest.mark.parametrize(
+    "form,asked,marker",
+    [
+        (ValidateTicketForm, "contact_name", None),
+        (ValidateTicketForm, "contact_method", "contact_invalid"),
+        (ValidateStatusForm, "status_reference", "status_reference_invalid"),
+        (ValidateStatusForm, "status_contact", "status_contact_invalid"),
+    ],
+)
+def test_a_sure_question_where_a_form_asks_for_a_detail_is_answered_and_asked_again(
+    form: Any, asked: str, marker: str | None
+) -> None:
+    question = "Må jeg måke fortauet utenfor huset mitt?"
+    tracker = _tracker({"requested_slot": asked}, text=question, parse={"intent": {"name": "faq", "confidence": 0.9}})
+    events, dispatcher = _run(form(), tracker)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_faq"]
+    assert _slots(events) == {asked: None, **({marker: False} if marker else {})}
+
+
+def _typed_where_asked(slot: str, text: str, intent: str) -> Tracker:
+    """The tracker as the form hands it to validation: the text extracted as the asked slot."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
+    events = [
+        {"event": "active_loop", "name": "ticket_form", "timestamp": 1700000000.0},
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"},
+        {"event": "slot", "name": slot, "value": text},
+    ]
+    return Tracker("citizen-1", {"requested_slot": slot, slot: text}, latest, events, False, None, {}, "ticket_form")
+
+
+def test_an_unclear_message_where_a_form_asks_for_a_contact_is_still_checked_as_one() -> None:
+    events, dispatcher = _run(ValidateTicketForm(), _typed_where_asked("contact_method", "ring meg", "nlu_fallback"))
+    assert dispatcher.messages == []
+    assert _slots(events)["contact_invalid"] is True
+
+
+def test_a_question_as_the_summary_is_the_summary() -> None:
+    question = "jeg trenger hjelp med en søknad om bostøtte"
+    events, dispatcher = _run(ValidateTicketForm(), _typed_where_asked("ticket_summary", question, "faq"))
+    assert dispatcher.messages == []
+    assert _slots(events)["ticket_summary"] == question
+
+
+@pytest.mark.parametrize(
+    "typed,name",
+    [
+        ("Kari Nordmann", "Kari Nordmann"),
+        ("Are Hansen", "Are Hansen"),
+        ("eg heiter Ola", "Ola"),
+        ("How do I apply for a parking permit for the street", None),
+        ("kan dere ringe meg?", None),
+        ("12345", None),
+    ],
+)
+def test_a_question_or_a_sentence_is_no_name(typed: str, name: str | None) -> None:
+    result = ValidateTicketForm().validate_contact_name(typed, CollectingDispatcher(), _tracker(), DOMAIN)
+    assert result == {"contact_name": name}

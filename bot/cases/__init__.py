@@ -3,7 +3,7 @@
 Both the Rasa actions and the staff desk call the functions exported here.
 """
 
-from bot.cases.contact import ContactError, find_contact, normalize_contact
+from bot.cases.contact import ContactError, contact_name, find_contact, normalize_contact
 from bot.cases.reference import format_reference, parse_reference
 from bot.cases.service import (
     CaseStoreError,
@@ -26,6 +26,7 @@ __all__ = [
     "StatusError",
     "TicketView",
     "checked_lookup",
+    "contact_name",
     "create_ticket",
     "format_reference",
     "get_ticket",

@@ -1,4 +1,4 @@
-"""Validation and normalisation of how a citizen wants to be contacted: phone or e-mail.
+"""Validation and normalisation of how a citizen wants to be contacted: a name, and phone or e-mail.
 
 `find_contact` is what every form and the status lookup use: the whole answer, or the number or
 address inside a sentence («Mój numer to 912 34 567», «ring meg på 91234567»).
@@ -86,3 +86,19 @@ def find_contact(text: str) -> Contact:
         if found is None:
             raise
         return normalize_contact(found.group())
+
+
+_NAME_LEAD_IN = re.compile(r"(?i)^(jeg heter|eg heiter|jeg er|mitt navn er|navnet mitt er)\s+")
+_MAX_NAME_WORDS = 6
+
+
+def contact_name(text: str) -> str | None:
+    """The name a citizen typed when asked for it, or None when the text cannot be one.
+
+    A question («How do I apply for a parking permit for the street») is no name, nor is a
+    sentence of more than six words; «Jeg heter Kari Nordmann» is «Kari Nordmann».
+    """
+    name = _NAME_LEAD_IN.sub("", " ".join(clean_text(text or "").split()))
+    if not re.search(r"[^\W\d_]", name) or name.endswith("?") or len(name.split()) > _MAX_NAME_WORDS:
+        return None
+    return name[:100]
