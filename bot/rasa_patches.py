@@ -35,6 +35,9 @@ Patched (replaced) attributes, each with why and the test that compares it with 
   `bot.channels.guard`. `tests/test_rasa_patches.py::test_a_failed_custom_action_is_noted_and_still_raises`
 - `FailSafeTrackerStore.__init__` → `bot.failsafe.raise_errors_through_failsafe`: our store's
   errors are raised, not hidden. `tests/test_tracker_store.py` (the tests with the database down)
+- `Domain.states_for_tracker_history` → `bot.dialogue_states.states_for_tracker_history`: the
+  policies' dialogue states go on from the last call on the same tracker instead of replaying the
+  whole history each time. `tests/test_dialogue_states.py`
 
 Private methods overridden in a subclass (no patch, but the same check that they exist):
 `TemplatedNaturalLanguageGenerator._random_response_for` and `._response_variables`
@@ -73,10 +76,11 @@ def _patches() -> list[Patch]:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.tracker_store import FailSafeTrackerStore
     from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.utils.tensorflow import models
 
-    from bot import action_failures, failsafe, graph_runner, speedups
+    from bot import action_failures, dialogue_states, failsafe, graph_runner, speedups
 
     original_init = FailSafeTrackerStore.__init__
     return [
@@ -87,6 +91,7 @@ def _patches() -> list[Patch]:
         Patch(run, "load_agent_on_start", lambda: speedups._load_agent_then_freeze),
         Patch(RemoteAction, "run", lambda: action_failures._run),
         Patch(FailSafeTrackerStore, "__init__", lambda: failsafe.raise_errors_through_failsafe(original_init)),
+        Patch(Domain, "states_for_tracker_history", lambda: dialogue_states.states_for_tracker_history),
     ]
 
 

@@ -15,11 +15,12 @@ once it is back.
 
 A long conversation is not replayed whole on every message. Rasa works on the session's latest
 events, from a citizen's message at least `HISTORY_EVENTS` back, after the slot values and the form
-that were in force before them (`recent_history`); the database keeps every event. What Rasa
-decides from is unchanged: its policies look back a few turns (MemoizationPolicy's `max_history`,
-rules of a few steps), and so do our actions (the topic just answered, the misses in a row). So a
-message costs the same at turn 100 as at turn 10, and a hostile client cannot make every message
-dearer by talking for ever.
+that were in force before them (`recent_history`); the database keeps every event, and a server
+that reads the conversation afresh (another server wrote its latest message) reads only those
+rows (`_read_history`). What Rasa decides from is unchanged: its policies look back a few turns
+(MemoizationPolicy's `max_history`, rules of a few steps), and so do our actions (the topic just
+answered, the misses in a row). So a message costs about the same at turn 100 as at turn 10, and a
+hostile client cannot make every message dearer by talking for ever.
 """
 
 from __future__ import annotations
@@ -59,8 +60,10 @@ class _Entry:
 # handed out unchanged in between.
 HISTORY_EVENTS = 40
 # Memory a cached conversation takes (its events' dicts and the tracker built from them) per byte
-# of its stored JSON: tracemalloc put a short `make run` conversation at 7.2 times its JSON.
-MEMORY_PER_JSON_BYTE = 7
+# of its stored JSON: tracemalloc put a short `make run` conversation at 7.2 times its JSON, and
+# the policies' dialogue states kept with its tracker (`bot.dialogue_states`) at 2.0 times more
+# (12 turns of real parses, 61 events).
+MEMORY_PER_JSON_BYTE = 9
 
 
 def recent_history(events: list[dict[str, Any]], keep: int = HISTORY_EVENTS) -> list[dict[str, Any]]:
@@ -73,19 +76,9 @@ def recent_history(events: list[dict[str, Any]], keep: int = HISTORY_EVENTS) -> 
     """
     if len(events) <= 2 * keep:
         return events
-    start = next(
-        (
-            i
-            for i in range(len(events) - keep, 0, -1)
-            if events[i].get("event") == "user"
-            and events[i - 1].get("event") == "action"
-            and events[i - 1].get("name") == ACTION_LISTEN_NAME
-        ),
-        None,
-    )
+    start = _turn_start(events, keep)
     if start is None:
         return events
-    start -= 1  # the turn begins with `action_listen`
     carried: dict[str, int] = {}  # slot name (or the form) → index of the event that set it last
     for index, event in enumerate(events[:start]):
         kind = event.get("event")
@@ -97,6 +90,18 @@ def recent_history(events: list[dict[str, Any]], keep: int = HISTORY_EVENTS) -> 
             carried = {"loop": carried["loop"]} if kind == AllSlotsReset.type_name and "loop" in carried else {}
     kept = sorted(index for key, index in carried.items() if key != "loop" or events[index].get("name"))
     return [events[index] for index in kept] + events[start:]
+
+
+def _turn_start(events: list[dict[str, Any]], keep: int) -> int | None:
+    """Where `recent_history` cuts: the `action_listen` of the latest turn at least `keep` events back."""
+    for i in range(len(events) - keep, 0, -1):
+        if (
+            events[i].get("event") == "user"
+            and events[i - 1].get("event") == "action"
+            and events[i - 1].get("name") == ACTION_LISTEN_NAME
+        ):
+            return i - 1
+    return None
 
 
 def _latest_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -185,12 +190,35 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         with self.engine.connect() as connection:
             latest_id, entry = self._current_entry(connection, sender_id)
             if entry is None:
-                rows = connection.execute(self._queries.session_events, {"sender_id": sender_id}).scalars().all()
-                decoded = [json.loads(data) for data in rows]
-                events = recent_history(decoded)
-                entry = _Entry(latest_id, events, sum(map(len, rows)) if events is decoded else _json_size(events))
+                entry = _Entry(latest_id, *self._read_history(connection, sender_id))
                 self._remember(sender_id, entry)
         return entry
+
+    def _read_history(self, connection: Any, sender_id: str) -> tuple[list[dict[str, Any]], int]:
+        """`recent_history` of the latest session, and its size as stored JSON.
+
+        Reads the session's latest rows and, before the turn where the history starts, only the
+        rows that set the slots and the form carried: a server that did not write the
+        conversation's latest message (another server behind the load balancer did) reads as
+        much at turn 100 as at turn 10.
+        """
+        key = {"sender_id": sender_id}
+        latest = connection.execute(self._queries.latest_rows, key).all()[::-1]
+        if len(latest) <= 2 * HISTORY_EVENTS:  # the whole session
+            rows = [data for _, data in latest]
+            return [json.loads(data) for data in rows], sum(map(len, rows))
+        tail = [json.loads(data) for _, data in latest]
+        start = _turn_start(tail, HISTORY_EVENTS)
+        if start is None:  # no turn starts among the latest rows: cut the whole session
+            rows = connection.execute(self._queries.session_events, key).scalars().all()
+            decoded = [json.loads(data) for data in rows]
+            events = recent_history(decoded)
+            return events, sum(map(len, rows)) if events is decoded else _json_size(events)
+        carried_rows = connection.execute(self._queries.carried, {**key, "before": latest[start][0]}).scalars().all()
+        carried = [json.loads(data) for data in carried_rows]
+        kept = [i for i, event in enumerate(carried) if event.get("event") != ActiveLoop.type_name or event.get("name")]
+        size = sum(len(carried_rows[i]) for i in kept) + sum(len(data) for _, data in latest[start:])
+        return [carried[i] for i in kept] + tail[start:], size
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
@@ -285,6 +313,32 @@ class _Queries:
         )
         in_session = sa.and_(sender, sa.or_(table.c.timestamp >= session_start, session_start.is_(None)))
         self.session_events = sa.select(table.c.data).where(in_session).order_by(table.c.id)
+        # The rows `CachedSQLTrackerStore._read_history` reads: the latest ones (one more than
+        # `recent_history` keeps whole), and, before the turn where they start, the last row that
+        # set each slot (after the latest reset) and the last that set the form (after a restart).
+        self.latest_rows = (
+            sa.select(table.c.id, table.c.data)
+            .where(in_session)
+            .order_by(table.c.id.desc())
+            .limit(2 * HISTORY_EVENTS + 1)
+        )
+        before = sa.and_(in_session, table.c.id < sa.bindparam("before"))
+
+        def after_latest(*types: str) -> Any:
+            latest = sa.select(sa.func.max(table.c.id)).where(before, table.c.type_name.in_(types))
+            return table.c.id > sa.func.coalesce(latest.scalar_subquery(), 0)
+
+        restarts = (Restarted.type_name, SessionStarted.type_name)
+        slot_ids = (
+            sa.select(sa.func.max(table.c.id))
+            .where(before, table.c.type_name == SlotSet.type_name, after_latest(AllSlotsReset.type_name, *restarts))
+            .group_by(table.c.action_name)  # the slot's name
+        )
+        loop_id = sa.select(sa.func.max(table.c.id)).where(
+            before, table.c.type_name == ActiveLoop.type_name, after_latest(*restarts)
+        )
+        carried_ids = sa.union_all(slot_ids, loop_id).subquery()
+        self.carried = sa.select(table.c.data).where(table.c.id.in_(sa.select(carried_ids.c[0]))).order_by(table.c.id)
         self.session_event_count = sa.select(sa.func.count()).select_from(table).where(in_session)
         self.count_after = (
             sa.select(sa.func.count()).select_from(table).where(sender, table.c.id > sa.bindparam("after"))

@@ -56,9 +56,7 @@ def test_the_action_server_from_the_procfile_listens_on_localhost_only(tmp_path:
     command = PROCFILE["actions"].replace("--port 5055", f"--port {port}")
     env = {k: v for k, v in rasa_env().items() if k != "ACTIONS_HOST"}
     log = tmp_path / "actions.log"
-    popen = subprocess.Popen(
-        ["bash", "-c", command], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
+    popen = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     process = Process("actions", popen, log)
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process, timeout=120)

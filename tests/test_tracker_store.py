@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import uuid
 from pathlib import Path
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    AllSlotsReset,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import HISTORY_EVENTS, MEMORY_PER_JSON_BYTE, CachedSQLTrackerStore, recent_history
@@ -251,5 +260,58 @@ def test_a_retry_after_a_commit_whose_answer_was_lost_writes_nothing_twice(tmp_p
         await store.save(tracker)  # Rasa's retry
         whole = await SQLTrackerStore(domain=domain, host=_url(tmp_path)).retrieve("lost")
         assert [e.text for e in whole.events if isinstance(e, UserUttered)] == [f"melding {i}" for i in range(31)]
+
+    asyncio.run(scenario())
+
+
+def _eventful_conversation(turns: int) -> list:  # type: ignore[type-arg]
+    """A session with slots set again and again, a slot reset, forms opened and closed, a restart,
+    and a stretch of many events without a citizen's message."""
+    events = [ActionExecuted("action_session_start", timestamp=0.0), SessionStarted(timestamp=0.01)]
+    for index in range(turns):
+        at = 1.0 + index
+        events += [
+            ActionExecuted("action_listen", timestamp=at),
+            UserUttered(f"melding {index}", {"name": "faq", "confidence": 1.0}, timestamp=at + 0.1),
+            SlotSet("language", ("nb", "nn", "en")[index % 3], timestamp=at + 0.2),
+        ]
+        if index % 11 == 3:
+            events.append(ActiveLoop("ticket_form", timestamp=at + 0.3))
+            events.append(SlotSet("requested_slot", "ticket_summary", timestamp=at + 0.31))
+        if index % 11 == 6:
+            events.append(ActiveLoop(None, timestamp=at + 0.3))
+        if index == 20:
+            events.append(AllSlotsReset(timestamp=at + 0.4))
+        if index == 48:  # while a form is open
+            events.append(Restarted(timestamp=at + 0.4))
+        if index == 70:
+            events += [SlotSet("feedback_vote", None, timestamp=at + 0.5 + i / 1000) for i in range(50)]
+        events.append(ActionExecuted("utter_faq", timestamp=at + 0.6))
+    return events
+
+
+def test_a_server_that_did_not_write_the_conversation_reads_the_same_recent_history(
+    db_url: str, domain: Domain
+) -> None:
+    """Behind a load balancer the other server reads the conversation from the database, only its
+    latest rows and the slots and form carried: the same history as cutting the whole session."""
+
+    async def scenario() -> None:
+        writer = CachedSQLTrackerStore(domain=domain, host=db_url)
+        sender = f"lb-{uuid.uuid4().hex[:8]}"
+        tracker = DialogueStateTracker(sender, domain.slots)
+        stored = 0
+        whole: list[dict] = []  # type: ignore[type-arg]
+        for turns in range(1, 100):
+            for event in _eventful_conversation(turns)[stored:]:
+                tracker.update(event)
+                whole.append(event.as_dict())
+            stored = len(tracker.events)
+            await writer.save(tracker)
+            reader = CachedSQLTrackerStore(domain=domain, host=db_url)  # nothing cached
+            read = await reader.retrieve(sender)
+            expected = recent_history(whole)
+            assert [e.as_dict() for e in read.events] == expected, turns
+        assert len(expected) < len(whole) / 3
 
     asyncio.run(scenario())
