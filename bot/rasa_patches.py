@@ -37,7 +37,9 @@ Patched (replaced) attributes, each with why and the test that compares it with 
   errors are raised, not hidden. `tests/test_tracker_store.py` (the tests with the database down)
 - `Domain.states_for_tracker_history` → `bot.dialogue_states.states_for_tracker_history`: the
   policies' dialogue states go on from the last call on the same tracker instead of replaying the
-  whole history each time. `tests/test_dialogue_states.py`
+  whole history each time; it runs Rasa's own loop body with `Domain`'s private helpers
+  (`_get_prev_action_sub_state`, `_remove_rule_only_features`, `_substitute_rule_only_user_input`,
+  `_clean_state`), which the version check holds to 3.6.21. `tests/test_dialogue_states.py`
 
 Private methods overridden in a subclass (no patch, but the same check that they exist):
 `TemplatedNaturalLanguageGenerator._random_response_for` and `._response_variables`
