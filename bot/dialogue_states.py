@@ -11,7 +11,8 @@ Here the replay goes on where the last call on the same tracker object stopped, 
 events applied then are still the first ones applied now (the same objects, in the same order); an
 undone action or message, a restart or another tracker starts again from the first event, as Rasa
 does. The tracker store hands the same tracker object to the next message (`bot.tracker_store`), so
-a message's states cost the events it added. The result is Rasa's: `tests/test_dialogue_states.py`
+a message's states cost the events it added; the replays live on the tracker
+(`sk_state_replays`) and go when it goes. The result is Rasa's: `tests/test_dialogue_states.py`
 compares it with Rasa's own function, event by event, over the project's stories, forms and undo
 events. Each caller gets its own copy of the states, as from Rasa (the featurizers change them).
 """
@@ -19,8 +20,6 @@ events. Each caller gets its own copy of the states, as from Rasa (the featurize
 from __future__ import annotations
 
 import json
-import threading
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,26 +45,12 @@ class _Replay:
 
 
 _Options = tuple[int, bool, bool, str]
-_replays: dict[int, tuple[weakref.ref[DialogueStateTracker], dict[_Options, _Replay]]] = {}
-_lock = threading.Lock()
 
 
 def _replays_of(tracker: DialogueStateTracker) -> dict[_Options, _Replay]:
-    key = id(tracker)
-    with _lock:
-        found = _replays.get(key)
-        if found is not None and found[0]() is tracker:
-            return found[1]
-        replays: dict[_Options, _Replay] = {}
-        _replays[key] = (weakref.ref(tracker, lambda _ref: _forget(key, _ref)), replays)
-        return replays
-
-
-def _forget(key: int, ref: weakref.ref[DialogueStateTracker]) -> None:
-    with _lock:
-        found = _replays.get(key)
-        if found is not None and found[0] is ref:
-            del _replays[key]
+    """The tracker's replays, kept on it as `bot.tracker_store` keeps what it stored."""
+    replays: dict[_Options, _Replay] = tracker.__dict__.setdefault("sk_state_replays", {})
+    return replays
 
 
 def _step(
@@ -125,7 +110,7 @@ def states_for_tracker_history(
         replay.tracker.update(event)
         replay.applied.append(event)
     # The state after the last event: worked out on every call, never kept (more events may follow).
-    now = _Replay(replay.tracker, replay.applied, replay.states[-1:], replay.last_ml_action, replay.turn_was_hidden)
+    now = _Replay(replay.tracker, [], replay.states[-1:], replay.last_ml_action, replay.turn_was_hidden)
     kept = len(now.states)
     _step(self, now, replay.tracker, False, *flags)
     return [_copy(state) for state in replay.states + now.states[kept:]]

@@ -126,6 +126,14 @@ def model_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def domain() -> Any:
+    """The project's domain (`domain.yml`), loaded once."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture(scope="session")
 def agent(model_path: Path) -> Any:
     """The trained model loaded in this process (Rasa's `Agent`), shared by the tests."""
     from rasa.core.agent import Agent

@@ -30,11 +30,6 @@ from bot import dialogue_states, rasa_patches
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
-
-
 def _conversations(domain: Domain) -> Iterator[list[Event]]:
     """The events of every rule and story of the project and of its test stories."""
     reader = YAMLStoryReader(domain)

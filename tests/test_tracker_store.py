@@ -7,7 +7,6 @@ import itertools
 import uuid
 from pathlib import Path
 
-import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -24,11 +23,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_store import HISTORY_EVENTS, MEMORY_PER_JSON_BYTE, CachedSQLTrackerStore, recent_history
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
 
 
 def _url(tmp_path: Path) -> str:
