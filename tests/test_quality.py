@@ -58,11 +58,15 @@ TARGETS = {
 # answers tell where outdoor gear is lent free and that bathing water is tested, which the bot gave
 # and the harness counted as wrong. The same model then: library 62/72, uncovered 54/64. With the
 # switch threshold at 0.5 (chosen on the calibration follow-ups), follow-ups 45/50.
+# 21 more answers (2026-12-05; 181 in all) cover 21 of the uncovered questions, now marked; 27
+# new uncovered questions, written from the answers' titles and texts only, keep 70 uncovered.
+# With 1,200 more examples for the 40 answers that had the fewest: library 83/93 and 0/93,
+# uncovered 60/70, follow-ups 45/50, topics 173/192, 90/92, 113/124.
 FLOORS = {
     **TARGETS,
-    "library: no wrong answer": 70 / 72,
-    "library: the right answer": 59 / 72,
-    "uncovered: honest answers": 52 / 64,
+    "library: no wrong answer": 91 / 93,
+    "library: the right answer": 80 / 93,
+    "uncovered: honest answers": 57 / 70,
     "follow-ups on the right topic": 41 / 50,
     "topic answers [nb]": 170 / 192,
     "topic answers [nn]": 82 / 92,
