@@ -11,7 +11,7 @@ import re
 import pytest
 
 from bot import accounts
-from bot.answers import render, store
+from bot.answers import catalogue, render, store
 from bot.answers.document import AnswerDoc
 from bot.answers.vocabulary import LANGUAGES, PARTS, AnswerStatus
 from bot.kommune import get_kommune
@@ -50,7 +50,7 @@ async def test_only_editors_and_admins_reach_the_editor(desk: Desk, editor: acco
         assert 'href="/svar"' in (await client.get("/")).text
         page = await client.get("/svar")
         assert page.status == 200
-        assert "Båtplass" in page.text and "160 svar" in page.text
+        assert "Båtplass" in page.text and f"{len(catalogue.read())} svar" in page.text
 
     admin = await desk.login("admin")
     await admin.get("/admin/brukere")
