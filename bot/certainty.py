@@ -39,6 +39,7 @@ TOPIC_SURE = "topic_sure"  # in the parse data: whether the best topic passed `s
 NO_QUESTION_INTENT = "no_question"
 FOLLOW_UP_INTENT = "follow_up"
 CASE_STATUS_INTENT = "case_status"
+GREET_INTENT = "greet"
 # Intents that are no topic answer, so a message with them needs no topic certainty.
 UNSURE_INTENTS = frozenset({FALLBACK_INTENT, NO_QUESTION_INTENT, "out_of_scope", FOLLOW_UP_INTENT})
 # Intents a single word may well have: «hei», «takk», «ja», «nei», «avbryt», «hjelp».
@@ -164,18 +165,29 @@ def shape_without_question(text: str) -> str | None:
     return None
 
 
+def question_confidence(parse_data: dict[str, Any]) -> float:
+    """How likely the message asks about a service: DIET's `faq` confidence, and its greeting's.
+
+    «hello, what are your opening hours please» greets and asks at once, and DIET splits its
+    confidence between the two (`faq` 0.57, `greet` 0.29). When `faq` leads, the greeting's share
+    counts for the question too; a greeting alone («hei», `greet` first) gets none of it.
+    """
+    scores = {item.get("name"): float(item.get("confidence") or 0.0) for item in parse_data.get("intent_ranking") or []}
+    faq, greeting = scores.get(FAQ_INTENT, 0.0), scores.get(GREET_INTENT, 0.0)
+    return faq + greeting if faq > greeting else faq
+
+
 def ranked_topics(parse_data: dict[str, Any]) -> list[tuple[str, float]]:
-    """Topics ranked by confidence: a `faq` score is split over the selector's sub-topics."""
-    ranking: list[tuple[str, float]] = []
+    """Topics ranked by confidence: the question's confidence is split over the selector's sub-topics."""
+    if not any(item.get("name") == FAQ_INTENT for item in parse_data.get("intent_ranking") or []):
+        return []
+    confidence = question_confidence(parse_data)
     selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
-    for item in parse_data.get("intent_ranking") or []:
-        if item.get("name") != FAQ_INTENT:
-            continue
-        confidence = float(item.get("confidence") or 0.0)
-        for sub in selector.get("ranking") or []:
-            key = sub.get("intent_response_key")
-            if key in TOPICS:
-                ranking.append((key, confidence * float(sub.get("confidence") or 0.0)))
+    ranking = [
+        (key, confidence * float(sub.get("confidence") or 0.0))
+        for sub in selector.get("ranking") or []
+        if (key := sub.get("intent_response_key")) in TOPICS
+    ]
     return sorted(ranking, key=lambda pair: pair[1], reverse=True)
 
 

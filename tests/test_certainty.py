@@ -50,6 +50,25 @@ def test_an_unsure_topic_becomes_nlu_fallback(faq: float, subs: dict[str, float]
     assert decide(_parse("barnehage pris søke", faq, subs), thresholds=TH) == "nlu_fallback"
 
 
+def _greeting_and_question(faq: float, greet: float) -> dict[str, Any]:
+    parse = _parse("hello, what are your opening hours please", faq, {"faq/opening_hours": 0.94})
+    ranking = [{"name": "faq", "confidence": faq}, {"name": "greet", "confidence": greet}]
+    ranking.sort(key=lambda item: -item["confidence"])
+    return {**parse, "intent": ranking[0], "intent_ranking": ranking}
+
+
+def test_a_greeting_before_the_question_counts_for_the_question() -> None:
+    """DIET splits «hello, what are your opening hours please» between `faq` and `greet`."""
+    parse = _greeting_and_question(faq=0.57, greet=0.29)
+    assert decide(parse) is None  # answered: (0.57 + 0.29) × 0.94 clears the topic threshold
+    assert decide({**parse, "intent_ranking": parse["intent_ranking"][:1]}) == "nlu_fallback"  # 0.57 × 0.94 alone
+
+
+def test_a_greeting_alone_lends_nothing_to_a_topic() -> None:
+    ranking = ranked_topics(_greeting_and_question(faq=0.08, greet=0.9))
+    assert [(t, round(p, 3)) for t, p in ranking] == [("faq/opening_hours", round(0.08 * 0.94, 3))]
+
+
 def test_a_weak_other_intent_becomes_nlu_fallback_and_a_strong_one_stays() -> None:
     assert decide(_parse("kanskje", 0.1, {}, intent="affirm", confidence=0.3), thresholds=TH) == "nlu_fallback"
     assert decide(_parse("ja takk", 0.01, {}, intent="affirm", confidence=0.97), thresholds=TH) is None
