@@ -139,12 +139,17 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--misses", action="store_true", help="list what the thresholds in use get wrong")
     parser.add_argument("--sharpness", type=float, help="try another sharpness of the answer index's confidence")
+    parser.add_argument("--none-margin", type=float, help="try another margin of «none of these» in the answer index")
     parser.add_argument("--switch", type=float, nargs="+", help="try these thresholds for a topic named in a follow-up")
     args = parser.parse_args()
     if args.sharpness:
         from bot.answers import index
 
         index._SHARPNESS = args.sharpness
+    if args.none_margin is not None:
+        from bot.answers import index
+
+        index._NONE_MARGIN = args.none_margin
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # else Rasa logs every parse

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 import yaml
@@ -306,9 +307,31 @@ def test_the_index_ranks_the_answer_a_question_asks_for_with_two_answers_or_more
         ranked = AnswerIndex(docs).rank("må hunden min gå i bånd om sommeren?")
         assert ranked[0].key == "dogs" and ranked[0].confidence > 0.5, ranked
         assert sorted(m.key for m in ranked) == sorted(d.key for d in docs)
-        assert abs(sum(m.confidence for m in ranked) - 1) < 1e-6
+        assert sum(m.confidence for m in ranked) <= 1  # the rest is «none of these»
     assert [m.key for m in AnswerIndex([_doc("boat")]).rank("båtplass")] == ["boat"]
     assert AnswerIndex([_doc("boat"), dogs]).rank("  ") == []
+
+
+def test_a_question_every_answer_rejects_is_sure_of_none_however_far_its_best_answer_leads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot import certainty
+    from bot.answers import index
+
+    built = index.AnswerIndex([_doc("boat"), _doc("dogs"), _doc("fees")])
+
+    def ranked(margins: list[float]) -> list[index.Match]:
+        # The classifier's margins as the starter catalogue gives them: about -0.6 for the best
+        # answer of a question on a subject it does not cover, +0.3 for a covered one (README).
+        monkeypatch.setattr(built._classifier, "decision_function", lambda _: np.array([margins]))
+        return built.rank("et spørsmål")
+
+    rejected, claimed = [-0.6, -0.9, -1.0], [0.3, -0.6, -0.9]
+    assert ranked(rejected)[0].confidence < certainty.THRESHOLDS.topic
+    assert ranked(claimed)[0].confidence > 0.95
+    monkeypatch.setattr(index, "_NONE_MARGIN", float("-inf"))  # the softmax over the answers alone
+    assert ranked(rejected)[0].confidence > 0.8  # sure of whichever answer was least far off
+    assert [m.key for m in ranked(rejected)] == ["boat", "dogs", "fees"]
 
 
 def test_an_index_is_built_once_for_the_same_titles_and_examples() -> None:

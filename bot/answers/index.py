@@ -7,7 +7,8 @@ Classes are weighted by their number of examples, so an answer with 200 examples
 crowd out one with 20. Fitting it on 160 answers and 9,000 examples takes a few seconds, so a
 published change is picked up by refitting it in the background (bot/answers/live.py).
 
-An answer's `confidence` is the classifier's softmax over the answers. Whether the bot answers is
+An answer's `confidence` is the classifier's softmax over the answers and «none of these» (a
+fixed margin: a question every answer rejects belongs to none of them). Whether the bot answers is
 decided from it by `bot.certainty`, with thresholds chosen on held-out questions
 (bench/calibrate.py). Only the vectorisers and the classifier's weights are kept after fitting:
 ranking a question costs its two TF-IDF transforms and one product with the weights.
@@ -41,6 +42,12 @@ _SEED = 0
 # calibration error on the calibration set's topic questions was 0.030 (6: 0.128; 10: 0.022) and
 # the threshold grid gave the most honest answers for the same topic figures (README).
 _SHARPNESS = 8.0
+# The margin of «none of these», a class of its own in the softmax beside the answers. The softmax
+# over the answers alone only compares them: a question on a subject the library does not cover,
+# which every answer's margin rejects, came out sure of whichever answer was least far off. With
+# this class it gets a low confidence, and the bot says it does not know. -inf: no such class.
+# Chosen on the calibration set with the thresholds of bot.certainty (README).
+_NONE_MARGIN = -0.4
 
 
 @dataclass(frozen=True)
@@ -92,8 +99,9 @@ class AnswerIndex:
             margins = self._classifier.decision_function(vector).ravel() * _SHARPNESS
             if len(self.keys) == 2:  # a binary classifier gives one margin, for the second class
                 margins = np.array([-margins[0], margins[0]])
-            confidence = np.exp(margins - margins.max())
-            confidence /= confidence.sum()
+            logits = np.append(margins, _NONE_MARGIN * _SHARPNESS)  # the last: «none of these»
+            shares = np.exp(logits - logits.max())
+            confidence = shares[:-1] / shares.sum()
         order = np.argsort(-confidence)[:limit]
         return [Match(self.keys[i], float(confidence[i])) for i in order]
 
