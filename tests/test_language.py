@@ -27,6 +27,7 @@ def _language(text: str) -> str | None:
         ("Jeg lurer på hva eiendomsskatten min blir i år", "nb"),
         ("korleis søkjer eg barnehageplass", "nn"),
         ("Kva kostar det å ha ungen i SFO? Eg finn det ikkje", "nn"),
+        ("har kommunen eit eige kor for pensjonistar?", "nn"),
         ("Where can I pay my property tax?", "en"),
         ("can you help me with the garbage please", "en"),
         ("Dzień dobry, gdzie mogę zapłacić podatek od nieruchomości?", "pl"),
@@ -40,6 +41,11 @@ def _language(text: str) -> str | None:
 )
 def test_the_language_of_a_sentence(text: str, language: str) -> None:
     assert _language(text) == language
+
+
+def test_a_bokmal_choir_is_not_nynorsk() -> None:
+    """«kor» is a choir in bokmål and «hvor» in nynorsk: «eget» weighs as much, so it is not nynorsk."""
+    assert _language("har kommunen et eget kor for pensjonister?") in (None, "nb")
 
 
 @pytest.mark.parametrize("text", ["ok", "takk", "ja", "nei", "søppel", "912 34 567", "SK-2026-00042", "/affirm", ""])

@@ -41,12 +41,12 @@ _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 NYNORSK = frozenset(
     "eg ikkje ikkj kva korleis kvifor kven kvar kor frå berre noko nokon nokre mykje heime vere "
     "vore kome kjem hjå sjå gjere gjer òg ein eit dykk dykkar sjølv veke skule søkje fekk seier "
-    "tenkjer høyrer kvart ynskjer ønskjer treng difor hjelpa heiter bur ho vert".split()
+    "tenkjer høyrer kvart ynskjer ønskjer treng difor hjelpa heiter bur ho vert eige eigen eigne".split()
 )
 BOKMAL = frozenset(
     "jeg ikke hva hvordan hvorfor hvem hvor fra bare noe noen mye hjemme være vært komme kommer "
     "hos gjøre gjør også dere deres selv uke skole søke fikk sier tenker hører hvert ønsker "
-    "trenger hvilken hvilket hvilke derfor hjelpe heter bor hun".split()
+    "trenger hvilken hvilket hvilke derfor hjelpe heter bor hun eget egen egne".split()
 )
 ENGLISH = frozenset(
     "the is are my i you your what how where when can could please do does to for and with "
