@@ -76,7 +76,7 @@ class Thresholds:
     intent: float = 0.4  # any other intent's confidence
     choice: float = 0.08  # a topic's confidence to be offered as a «Mente du …?» button …
     choice_share: float = 0.25  # … and at least this share of the best topic's
-    switch: float = 0.3  # a topic named in a follow-up («og barnehage da?») that switches to it
+    switch: float = 0.35  # a topic named in a follow-up («og barnehage da?») that switches to it
     # An `out_of_scope` reading from which a short message right after a topic answer is a new
     # question («hvordan får jeg fastlege?»), not a follow-up («who books it, me or you?»).
     new_question: float = 0.95

@@ -116,3 +116,8 @@ def database_url() -> str:
 def answer_refresh_seconds() -> float:
     """`Settings.answer_refresh_seconds` alone, for what runs several times per message."""
     return float(os.environ.get("ANSWER_REFRESH_SECONDS") or "10")
+
+
+def answer_index_dir() -> Path:
+    """Where fitted answer indexes are kept for every process on this machine (bot/answers/index_files.py)."""
+    return Path(os.environ.get("ANSWER_INDEX_DIR") or PROJECT_ROOT / "var" / "answer-index")

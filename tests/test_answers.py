@@ -323,7 +323,7 @@ def test_a_question_every_answer_rejects_is_sure_of_none_however_far_its_best_an
     def ranked(margins: list[float]) -> list[index.Match]:
         # The classifier's margins as the starter catalogue gives them: about -0.6 for the best
         # answer of a question on a subject it does not cover, +0.3 for a covered one (README).
-        monkeypatch.setattr(built._classifier, "decision_function", lambda _: np.array([margins]))
+        monkeypatch.setattr(built, "margins", lambda _: np.array(margins))
         return built.rank("et spørsmål")
 
     rejected, claimed = [-0.6, -0.9, -1.0], [0.3, -0.6, -0.9]

@@ -4,14 +4,17 @@ A linear classifier over every published answer's example questions and titles, 
 languages, on two kinds of features: character n-grams (2–5 letters inside words, which carry
 bokmål, nynorsk, dialect and misspelled compounds alike) and words and word pairs, TF-IDF weighted.
 Classes are weighted by their number of examples, so an answer with 200 examples does not
-crowd out one with 20. Fitting it on 160 answers and 9,000 examples takes a few seconds, so a
-published change is picked up by refitting it in the background (bot/answers/live.py).
+crowd out one with 20. Fitting it on 184 answers and 20,000 examples takes about 20 s, so a
+published change is picked up by refitting it in the background (bot/answers/live.py), and a
+fitted index is kept on disk (bot/answers/index_files.py): every other process on the machine,
+and every later start, loads it in well under a second instead of fitting it again.
 
 An answer's `confidence` is the classifier's softmax over the answers and «none of these» (a
 fixed margin: a question every answer rejects belongs to none of them). Whether the bot answers is
 decided from it by `bot.certainty`, with thresholds chosen on held-out questions
-(bench/calibrate.py). Only the vectorisers and the classifier's weights are kept after fitting:
-ranking a question costs its two TF-IDF transforms and one product with the weights.
+(bench/calibrate.py). Only the vocabularies, the IDF weights and the classifier's weights are kept
+after fitting: ranking a question costs counting its n-grams and one product with the weights of
+the n-grams it has.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import sklearn
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -48,6 +52,19 @@ _SHARPNESS = 8.0
 # this class it gets a low confidence, and the bot says it does not know. -inf: no such class.
 # Chosen on the calibration set with the thresholds of bot.certainty (README).
 _NONE_MARGIN = -0.4
+# The words' share beside the character n-grams in a question's vector.
+_WORD_WEIGHT = 0.5
+# Part of the fingerprint of an index kept on disk: raise it when a change here fits another index
+# from the same examples, so that no process loads one fitted the old way.
+FORMAT = 1
+
+
+def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """The two feature sets, unfitted: character n-grams inside words, and words and word pairs."""
+    return (
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True),
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
+    )
 
 
 @dataclass(frozen=True)
@@ -56,54 +73,116 @@ class Match:
     confidence: float  # 0–1, the classifier's share for this answer
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """What ranking needs of a fitted index, as plain data (bot/answers/index_files.py keeps it)."""
+
+    keys: list[str]
+    vocabularies: tuple[dict[str, int], dict[str, int]]  # n-gram → column, per feature set
+    idfs: tuple[np.ndarray, np.ndarray]
+    weights: np.ndarray  # columns × margins (C order: a question's columns are rows side by side)
+    intercept: np.ndarray  # one per margin: one per answer, or one for two answers (a binary classifier)
+
+
+def training_texts(docs: Iterable[AnswerDoc]) -> tuple[list[str], list[str], list[int]]:
+    """The answers that have any title or example, and every such text with its answer's position."""
+    keys: list[str] = []
+    texts: list[str] = []
+    owners: list[int] = []
+    for doc in docs:
+        questions = [*doc.title.values(), *(q for items in doc.examples.values() for q in items)]
+        questions = [q for q in questions if q.strip()]
+        if not questions:
+            continue
+        keys.append(doc.key)
+        texts += questions
+        owners += [len(keys) - 1] * len(questions)
+    return keys, texts, owners
+
+
+def fit(docs: Iterable[AnswerDoc]) -> Fitted:
+    """Fit the vectorizers and the classifier on the answers' titles and examples."""
+    keys, texts, owners = training_texts(docs)
+    chars, words = _vectorizers()
+    if not texts:
+        return Fitted([], ({}, {}), (np.zeros(0), np.zeros(0)), np.zeros((0, 0)), np.zeros(0))
+    matrix = _joined(chars.fit_transform(texts), words.fit_transform(texts))
+    char_columns, word_columns = ({gram: int(column) for gram, column in v.vocabulary_.items()} for v in (chars, words))
+    vocabularies = (char_columns, word_columns)
+    idfs = (np.asarray(chars.idf_, dtype=np.float64), np.asarray(words.idf_, dtype=np.float64))
+    if len(keys) == 1:
+        return Fitted(keys, vocabularies, idfs, np.zeros((matrix.shape[1], 0)), np.zeros(0))
+    classifier = LinearSVC(C=_C, class_weight="balanced", random_state=_SEED)
+    classifier.fit(matrix, np.asarray(owners, dtype=np.int64))
+    weights = np.ascontiguousarray(classifier.coef_.T, dtype=np.float64)
+    intercept = np.asarray(classifier.intercept_, dtype=np.float64)
+    return Fitted(keys, vocabularies, idfs, weights, intercept)
+
+
+def _joined(chars: sparse.spmatrix, words: sparse.spmatrix) -> sparse.csr_matrix:
+    return normalize(sparse.hstack([chars, _WORD_WEIGHT * words]).tocsr())
+
+
 class AnswerIndex:
     """Ranks answers by how likely a question is to be asking for them."""
 
-    def __init__(self, docs: Iterable[AnswerDoc]) -> None:
-        texts: list[str] = []
-        owners: list[int] = []
-        self.keys: list[str] = []
-        for doc in docs:
-            questions = [*doc.title.values(), *(q for items in doc.examples.values() for q in items)]
-            questions = [q for q in questions if q.strip()]
-            if not questions:
-                continue
-            self.keys.append(doc.key)
-            texts += questions
-            owners += [len(self.keys) - 1] * len(questions)
-        owner_of = np.asarray(owners, dtype=np.int64)
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True)
-        self._words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True)
-        self._classifier: LinearSVC | None = None
-        if texts:
-            matrix = self._vectors(texts, fit=True)
-            if len(self.keys) > 1:
-                self._classifier = LinearSVC(C=_C, class_weight="balanced", random_state=_SEED).fit(matrix, owner_of)
+    def __init__(self, docs: Iterable[AnswerDoc] | None = None, *, fitted: Fitted | None = None) -> None:
+        self.fitted = fitted if fitted is not None else fit(docs or [])
+        self.keys = self.fitted.keys
+        analyzers = tuple(vectorizer.build_analyzer() for vectorizer in _vectorizers())
+        self._analyzers: tuple[Callable[[str], list[str]], ...] = analyzers
+        self._offsets = (0, len(self.fitted.vocabularies[0]))
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def _vectors(self, texts: list[str], *, fit: bool = False) -> sparse.csr_matrix:
-        chars = self._chars.fit_transform(texts) if fit else self._chars.transform(texts)
-        words = self._words.fit_transform(texts) if fit else self._words.transform(texts)
-        return normalize(sparse.hstack([chars, 0.5 * words]).tocsr())
+    def vector(self, question: str) -> tuple[np.ndarray, np.ndarray]:
+        """The question's TF-IDF vector as (columns, values), as the fitted vectorizers would give it."""
+        columns: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        scales = (1.0, _WORD_WEIGHT)
+        parts = zip(self._analyzers, self.fitted.vocabularies, self.fitted.idfs, self._offsets, scales, strict=True)
+        for analyzer, vocabulary, idf, offset, scale in parts:
+            counts = Counter(column for gram in analyzer(question) if (column := vocabulary.get(gram)) is not None)
+            if not counts:
+                continue
+            found = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weight = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[found]
+            columns.append(found + offset)
+            values.append(weight * (scale / np.linalg.norm(weight)))
+        if not columns:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        joined = np.concatenate(values)
+        return np.concatenate(columns), joined / np.linalg.norm(joined)
+
+    def margins(self, question: str) -> np.ndarray:
+        """The classifier's margin for each answer (LinearSVC's decision_function)."""
+        columns, values = self.vector(question)
+        margins = self.fitted.intercept + values @ self.fitted.weights[columns]
+        if len(self.keys) == 2:  # a binary classifier gives one margin, for the second class
+            return np.array([-margins[0], margins[0]])
+        return margins
 
     def rank(self, question: str, limit: int = 5) -> list[Match]:
         """The likeliest answers, best first."""
         if not self.keys or not question.strip():
             return []
-        if self._classifier is None:
+        if len(self.keys) == 1:
             confidence = np.ones(1)
         else:
-            vector = self._vectors([question])
-            margins = self._classifier.decision_function(vector).ravel() * _SHARPNESS
-            if len(self.keys) == 2:  # a binary classifier gives one margin, for the second class
-                margins = np.array([-margins[0], margins[0]])
-            logits = np.append(margins, _NONE_MARGIN * _SHARPNESS)  # the last: «none of these»
+            logits = np.append(self.margins(question), _NONE_MARGIN) * _SHARPNESS  # the last: «none of these»
             shares = np.exp(logits - logits.max())
             confidence = shares[:-1] / shares.sum()
-        order = np.argsort(-confidence)[:limit]
+        order = np.argsort(-confidence, kind="stable")[:limit]
         return [Match(self.keys[i], float(confidence[i])) for i in order]
+
+
+def fingerprint(docs: Sequence[AnswerDoc]) -> str:
+    """Names the index `docs` give: their keys, titles and examples, and how this code fits them."""
+    content = [(d.key, d.title, d.examples) for d in sorted(docs, key=lambda d: d.key)]
+    fitting = {"format": FORMAT, "scikit-learn": sklearn.__version__, "C": _C, "seed": _SEED}
+    payload = json.dumps([fitting, content], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 _built: OrderedDict[str, AnswerIndex] = OrderedDict()
@@ -112,20 +191,22 @@ _KEPT = 2  # the index in use and the one being built beside it
 
 
 def index_for(docs: Iterable[AnswerDoc]) -> AnswerIndex:
-    """The index over `docs`, built once per process for the same titles and examples.
+    """The index over `docs`, built once per process, and once per machine, for the same titles and examples.
 
     A change that touches neither (a new text, a status that leaves the same answers published)
     reuses the index instead of spending seconds on an identical one; so do several databases
-    with the same library in one process (the tests).
+    with the same library in one process (the tests). Another process that fitted it already
+    left it on disk (bot/answers/index_files.py).
     """
+    from bot.answers import index_files
+
     docs = list(docs)
-    content = [(d.key, d.title, d.examples) for d in sorted(docs, key=lambda d: d.key)]
-    fingerprint = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    name = fingerprint(docs)
     with _built_lock:
-        found = _built.get(fingerprint)
+        found = _built.get(name)
         if found is None:
-            found = _built[fingerprint] = AnswerIndex(docs)
+            found = _built[name] = AnswerIndex(fitted=index_files.fitted(name, lambda: fit(docs)))
             while len(_built) > _KEPT:
                 _built.popitem(last=False)
-        _built.move_to_end(fingerprint)
+        _built.move_to_end(name)
         return found

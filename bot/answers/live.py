@@ -5,8 +5,9 @@ answers and an index over their examples. At most every `ANSWER_REFRESH_SECONDS`
 asks the database for the library's revision (one small query); when it has grown, the new
 published answers are read in a background thread while readers keep the snapshot they have. A
 process that ranks questions (a Rasa server) builds the new index there too, before it swaps the
-snapshot: about 8 s for 160 answers on two cores, or nothing when the change left every title and
-example as it was (`index.index_for`). So a published change reaches every process
+snapshot: about 20 s for the first process on the machine to fit it, half a second for the others
+to load it (`index.index_for`, `index_files`), or nothing when the change left every title and
+example as it was. So a published change reaches every process
 within the refresh interval plus that, and nothing waits for it. If the database cannot be
 reached, the process keeps answering from the snapshot it has.
 """
