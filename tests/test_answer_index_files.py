@@ -60,7 +60,7 @@ def test_a_fitted_index_is_fitted_once_and_loaded_after(
 ) -> None:
     fits: list[int] = []
 
-    def fit() -> index.Fitted:
+    def fit() -> index_files.Fitted:
         fits.append(1)
         return index.fit(docs)
 
@@ -78,12 +78,12 @@ def test_a_fitted_index_is_fitted_once_and_loaded_after(
 def test_two_processes_that_need_the_same_index_fit_it_once(tmp_path: Path, docs: list[AnswerDoc]) -> None:
     fits: list[int] = []
 
-    def slow_fit() -> index.Fitted:
+    def slow_fit() -> index_files.Fitted:
         fits.append(1)
         time.sleep(0.3)
         return index.fit(docs[:3])
 
-    found: list[index.Fitted] = []
+    found: list[index_files.Fitted] = []
     starts = [threading.Thread(target=lambda: found.append(index_files.fitted("x", slow_fit, tmp_path))) for _ in "ab"]
     for thread in starts:
         thread.start()

@@ -33,7 +33,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
+from bot.answers import index_files
 from bot.answers.document import AnswerDoc
+from bot.answers.index_files import Fitted
 
 # Chosen on tests/heldout/library/ (bench/library_retrieval.py): balanced class weights gained
 # five points of top-1 accuracy, C=0.5 one more over C=1.
@@ -71,17 +73,6 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
 class Match:
     key: str
     confidence: float  # 0–1, the classifier's share for this answer
-
-
-@dataclass(frozen=True)
-class Fitted:
-    """What ranking needs of a fitted index, as plain data (bot/answers/index_files.py keeps it)."""
-
-    keys: list[str]
-    vocabularies: tuple[dict[str, int], dict[str, int]]  # n-gram → column, per feature set
-    idfs: tuple[np.ndarray, np.ndarray]
-    weights: np.ndarray  # columns × margins (C order: a question's columns are rows side by side)
-    intercept: np.ndarray  # one per margin: one per answer, or one for two answers (a binary classifier)
 
 
 def training_texts(docs: Iterable[AnswerDoc]) -> tuple[list[str], list[str], list[int]]:
@@ -198,8 +189,6 @@ def index_for(docs: Iterable[AnswerDoc]) -> AnswerIndex:
     with the same library in one process (the tests). Another process that fitted it already
     left it on disk (bot/answers/index_files.py).
     """
-    from bot.answers import index_files
-
     docs = list(docs)
     name = fingerprint(docs)
     with _built_lock:

@@ -25,11 +25,11 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bot.answers.index import Fitted
 from bot.settings import answer_index_dir
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,17 @@ _WEIGHTS = "weights.npy"
 _ARRAYS = "arrays.npz"
 _TEXTS = "keys-and-vocabularies.json"
 _STALE_SECONDS = 3600  # a temporary folder this old was left by a process that died while writing
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What ranking needs of a fitted index (bot/answers/index.py), as plain data."""
+
+    keys: list[str]
+    vocabularies: tuple[dict[str, int], dict[str, int]]  # n-gram → column, per feature set
+    idfs: tuple[np.ndarray, np.ndarray]
+    weights: np.ndarray  # columns × margins (C order: a question's columns are rows side by side)
+    intercept: np.ndarray  # one per margin: one per answer, or one for two answers (a binary classifier)
 
 
 def fitted(name: str, fit: Callable[[], Fitted], folder: Path | None = None) -> Fitted:
