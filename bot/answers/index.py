@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
+from bot import tfidf
 from bot.answers import index_files
 from bot.answers.document import AnswerDoc
 from bot.answers.index_files import Fitted
@@ -134,13 +135,10 @@ class AnswerIndex:
         scales = (1.0, _WORD_WEIGHT)
         parts = zip(self._analyzers, self.fitted.vocabularies, self.fitted.idfs, self._offsets, scales, strict=True)
         for analyzer, vocabulary, idf, offset, scale in parts:
-            counts = Counter(column for gram in analyzer(question) if (column := vocabulary.get(gram)) is not None)
-            if not counts:
-                continue
-            found = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            weight = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[found]
-            columns.append(found + offset)
-            values.append(weight * (scale / np.linalg.norm(weight)))
+            found = tfidf.row(analyzer, vocabulary, idf, question)
+            if found is not None:
+                columns.append(found[0] + offset)
+                values.append(found[1] * scale)
         if not columns:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         joined = np.concatenate(values)

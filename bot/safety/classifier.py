@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import yaml
 
+from bot import tfidf
 from bot.safety.patterns import normalise
 
 if TYPE_CHECKING:
@@ -198,17 +199,10 @@ class SafetyClassifier:
         """What `pipeline.predict_proba([text])[0]` gives, without scikit-learn's per-call checks."""
         logits = self._intercept.copy()
         for features in self._features:
-            counts: dict[int, int] = {}
-            for gram in features.analyzer(text):
-                column = features.vocabulary.get(gram)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
-            if not counts:
-                continue
-            columns = np.fromiter(counts, dtype=np.int64)
-            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * features.idf[columns]
-            weights /= np.linalg.norm(weights)
-            logits += self._coef[:, columns + features.offset] @ weights
+            found = tfidf.row(features.analyzer, features.vocabulary, features.idf, text)
+            if found is not None:
+                columns, weights = found
+                logits += self._coef[:, columns + features.offset] @ weights
         exp = np.exp(logits - logits.max())
         return exp / exp.sum()
 
