@@ -7,10 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.opening_hours import WEEKDAYS, OpeningHours
 from bot.settings import get_settings
+from bot.yaml_files import read_yaml
 
 __all__ = ["WEEKDAYS", "Kommune", "OpeningHours", "answer_language", "get_kommune"]
 
@@ -46,7 +45,7 @@ class Kommune:
 
     @classmethod
     def load(cls, path: Path) -> Kommune:
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data: dict[str, Any] = read_yaml(path) or {}
         office = data.get("servicekontor") or {}
         language = data.get("malform", "nb")
         if language not in ("nb", "nn"):

@@ -26,6 +26,7 @@ import yaml
 from bot.kommune import Kommune
 from bot.readability import lix
 from bot.settings import PROJECT_ROOT, get_settings
+from bot.yaml_files import read_yaml
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 NOTICES_FILE = PROJECT_ROOT / "bot" / "channels" / "notices.yml"
@@ -61,7 +62,7 @@ class Answer:
 
 def answers(domain_file: Path = DOMAIN_FILE, notices_file: Path = NOTICES_FILE) -> list[Answer]:
     """Every text the bot can send a citizen, with its language."""
-    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
+    domain = read_yaml(domain_file)
     found = []
     for name, variants in domain["responses"].items():
         for index, variant in enumerate(variants):
@@ -70,7 +71,7 @@ def answers(domain_file: Path = DOMAIN_FILE, notices_file: Path = NOTICES_FILE) 
                 if condition.get("name") == "language":
                     language = str(condition["value"])
             found.append(Answer(f"{name}#{index}", language, variant["text"]))
-    notices = yaml.safe_load(notices_file.read_text(encoding="utf-8"))
+    notices = read_yaml(notices_file)
     for key, by_language in notices.items():
         found += [Answer(f"notice:{key}:{language}", language, text) for language, text in by_language.items()]
     return found + library_answers()

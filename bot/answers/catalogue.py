@@ -27,6 +27,7 @@ from bot.answers.models import Answer
 from bot.answers.vocabulary import CATALOGUE_ACTOR, LANGUAGES, LOCAL_TENANT, THEME_FILES, THEMES, AnswerStatus
 from bot.cases.service import store_errors
 from bot.db import session_scope
+from bot.yaml_files import read_yaml
 
 CATALOGUE = Path(__file__).resolve().parent.parent.parent / "data" / "answers"
 
@@ -72,7 +73,7 @@ def read(directory: Path = CATALOGUE) -> list[AnswerDoc]:
     """Every answer in the catalogue's files; a key used twice is an error."""
     docs: list[AnswerDoc] = []
     for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         theme = data.get("tema")
         if theme not in THEMES:
             raise CatalogueError(f"{path.name}: ukjent tema «{theme}»")

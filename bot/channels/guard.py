@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot import action_failures
@@ -41,6 +40,7 @@ from bot.pii import mask_data, mask_id_numbers
 from bot.safety import Assessment, assess
 from bot.sanitize import clean_text, has_visible_text
 from bot.settings import get_settings
+from bot.yaml_files import read_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ _CLEAN_FACTOR = 4
 
 @lru_cache(maxsize=1)
 def _notices() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(NOTICES_FILE.read_text(encoding="utf-8"))
+    return read_yaml(NOTICES_FILE)
 
 
 def notice(key: str, language: str = "nb", **values: Any) -> str:

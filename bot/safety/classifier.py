@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 
 from bot import tfidf
 from bot.safety.patterns import normalise
+from bot.yaml_files import read_yaml
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -51,7 +51,7 @@ _SENTENCES = re.compile(r"(?<=[.!?;\n])\s+|\s+(?:men|og så|and then|but)\s+")
 
 def own_negatives(path: Path = OWN_NEGATIVES) -> list[tuple[str, str]]:
     """(text, «none») for each message in the safety layer's own negatives (bot/safety/negatives.yml)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return [(str(text), NONE) for text in data.get("tekster") or []]
 
 
@@ -59,7 +59,7 @@ def load_examples(data_dir: Path = DATA_DIR) -> list[tuple[str, str]]:
     """(text, full intent) for every NLU example in the folder, e.g. («når blir søpla hentet», «faq/waste»)."""
     examples: list[tuple[str, str]] = []
     for path in sorted(data_dir.rglob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         for block in data.get("nlu") or []:
             intent = block.get("intent")
             if not intent:
