@@ -281,14 +281,10 @@ def misunderstanding(
     return reply
 
 
-def _without_follow_up(parse_data: dict[str, Any]) -> dict[str, Any]:
-    """The parse as it reads when `follow_up` is ruled out: the other intents' shares, rescaled."""
-    others = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != FOLLOW_UP_INTENT]
-    total = sum(float(r.get("confidence") or 0.0) for r in others)
-    if total <= 0.0:
-        return {**parse_data, "intent_ranking": []}
-    ranking = [{**r, "confidence": float(r.get("confidence") or 0.0) / total} for r in others]
-    return {**parse_data, "intent": ranking[0], "intent_ranking": ranking}
+def _as_question(parse_data: dict[str, Any]) -> dict[str, Any]:
+    """The parse as it reads when the message is taken as a question on a service: the library decides."""
+    question = {"name": FAQ_INTENT, "confidence": 1.0}
+    return {**parse_data, "intent": question, "intent_ranking": [question]}
 
 
 def follow_up(
@@ -296,17 +292,18 @@ def follow_up(
 ) -> Reply:
     """The answer to a short follow-up: the facet of the topic just answered.
 
-    With no topic answered yet there is nothing to follow up, so the message is read without the
-    follow-up reading: «hva gjør jeg hvis jeg ikke har bankid» (read as a follow-up for its «hva
-    gjør jeg hvis») gets its topic when the bot is sure of it; otherwise the bot asks what it is about.
+    With no topic answered yet there is nothing to follow up, so the message is read as a question
+    on a service: «hva gjør jeg hvis jeg ikke har bankid» and «jeg har fått veps under taket, hva
+    gjør jeg» (read as follow-ups for their «hva gjør jeg») get their answer when the library is sure
+    of it; otherwise the bot asks what it is about. (The safety layer has read the message before.)
     """
     reply = in_context(parse_data, events, thresholds)
     if reply:
         return reply
     if last_topic(events) is None:
-        alone = _without_follow_up(parse_data)
-        if (alone.get("intent") or {}).get("name") == FAQ_INTENT and sure_of_topic(alone, thresholds):
-            return answer_topic(ranked_topics(alone)[0][0])
+        question = _as_question(parse_data)
+        if sure_of_topic(question, thresholds):
+            return answer_topic(ranked_topics(question)[0][0])
     return Reply("utter_follow_up_no_topic")
 
 

@@ -65,6 +65,22 @@ def test_a_follow_up_reading_with_no_topic_before_it_gets_the_topic_it_names_whe
     assert replies.follow_up(unsure, events, TH).response == "utter_follow_up_no_topic"
 
 
+def test_a_first_message_read_as_a_follow_up_is_answered_when_the_library_is_sure() -> None:
+    """«jeg har fått veps under taket, hva gjør jeg»: DIET reads a follow-up and almost no question."""
+    events = [_user("follow_up")]
+    parse = _parse("jeg har fått veps under taket, hva gjør jeg", "follow_up", faq=0.01, subs={"faq/pests_rats": 0.9})
+    parse["intent_ranking"] = [{"name": "follow_up", "confidence": 0.75}, {"name": "urgent_health", "confidence": 0.08},
+                               {"name": "faq", "confidence": 0.01}]  # fmt: skip
+    assert replies.follow_up(parse, events, TH).topic == "faq/pests_rats"
+    close = _parse("hva gjør jeg med det", "follow_up", subs={"faq/pests_rats": 0.45, "faq/waste": 0.4})
+    assert replies.follow_up(close, events, TH).response == "utter_follow_up_no_topic"
+    after_topic = [_user("faq"), _answer("faq/waste"), _user("follow_up")]
+    reply = replies.follow_up(
+        _parse("hvor lang tid tar det?", "follow_up", subs={"faq/pests_rats": 0.9}), after_topic, TH
+    )
+    assert reply.topic == "faq/waste"  # after an answer, the same reading is a follow-up on it
+
+
 def test_a_follow_up_that_names_another_topic_switches_to_it() -> None:
     events = [_user("faq"), _answer("faq/kindergarten_apply"), _user("follow_up")]
     parse = _parse("og hva koster barnehage da?", "follow_up", faq=0.6, subs={"faq/kindergarten_fees": 0.9})
@@ -203,3 +219,18 @@ def test_words_naming_another_subject_after_an_answer_are_not_more_of_it() -> No
     # Asking, pointing back or asking for more stays on the topic just answered.
     for text in ("mer info", "tell me more", "is there a waiting list", "hva gjør jeg da", "og glass?"):
         assert replies.follow_up(_parse(text, "follow_up"), events, TH).topic == "faq/pregnancy_checkups", text
+
+
+def test_the_library_ranks_a_message_read_as_a_follow_up_but_not_a_greeting() -> None:
+    """A first message read as a follow-up is answered from the library's ranking, so it must have one."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.library import _may_ask_library
+
+    def message(ranking: list[tuple[str, float]]) -> Message:
+        items = [{"name": name, "confidence": c} for name, c in ranking]
+        return Message(data={"text": "…", "intent": items[0], "intent_ranking": items})
+
+    assert _may_ask_library(message([("follow_up", 0.75), ("urgent_health", 0.08), ("faq", 0.01)]))
+    assert _may_ask_library(message([("faq", 0.9), ("greet", 0.1)]))
+    assert not _may_ask_library(message([("greet", 0.98), ("faq", 0.01)]))

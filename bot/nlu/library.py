@@ -23,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.answers import live
 from bot.answers.selection import selection
+from bot.certainty import FOLLOW_UP_INTENT
 from bot.nlu.intents import RuleBasedIntentClassifier, override_intent
 from bot.nlu.tokenizer import question_text
 from bot.topics import FAQ_INTENT, topic_by_label
@@ -34,6 +35,8 @@ MIN_FAQ_CONFIDENCE = 0.05
 
 def _may_ask_library(message: Message) -> bool:
     ranking = message.get(INTENT_RANKING_KEY) or [message.get(INTENT) or {}]
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == FOLLOW_UP_INTENT:
+        return True  # as a first message it is read as a question (bot.replies.follow_up)
     return any(
         item.get(INTENT_NAME_KEY) in (FAQ_INTENT, "out_of_scope")
         and (item.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= MIN_FAQ_CONFIDENCE
