@@ -66,14 +66,14 @@ def test_a_follow_up_reading_with_no_topic_before_it_gets_the_topic_it_names_whe
 
 
 def test_a_first_message_read_as_a_follow_up_is_answered_when_the_library_is_sure() -> None:
-    """«jeg har fått veps under taket, hva gjør jeg»: DIET reads a follow-up and almost no question."""
+    """«… hva gjør jeg»: DIET reads a follow-up and almost no question; the library decides."""
     events = [_user("follow_up")]
     parse = _parse("jeg har fått veps under taket, hva gjør jeg", "follow_up", faq=0.01, subs={"faq/pests_rats": 0.9})
     parse["intent_ranking"] = [{"name": "follow_up", "confidence": 0.75}, {"name": "urgent_health", "confidence": 0.08},
                                {"name": "faq", "confidence": 0.01}]  # fmt: skip
     assert replies.follow_up(parse, events, TH).topic == "faq/pests_rats"
     close = _parse("hva gjør jeg med det", "follow_up", subs={"faq/pests_rats": 0.45, "faq/waste": 0.4})
-    assert replies.follow_up(close, events, TH).response == "utter_follow_up_no_topic"
+    assert replies.follow_up(close, events, TH).response == "utter_follow_up_no_topic"  # not «Mente du …?»
     after_topic = [_user("faq"), _answer("faq/waste"), _user("follow_up")]
     reply = replies.follow_up(
         _parse("hvor lang tid tar det?", "follow_up", subs={"faq/pests_rats": 0.9}), after_topic, TH
