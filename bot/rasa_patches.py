@@ -41,6 +41,10 @@ Patched (replaced) attributes, each with why and the test that compares it with 
   (`_get_prev_action_sub_state`, `_remove_rule_only_features`, `_substitute_rule_only_user_input`,
   `_clean_state`), which the version check holds to 3.6.21. `tests/test_dialogue_states.py`
 
+- `RulePolicy._get_possible_keys` → `bot.speedups._possible_rule_keys`: stops matching rules
+  against the history after the longest rule's length, where every rule fits.
+  `tests/test_speedups.py::test_rule_policy_finds_the_rules_rasa_finds`
+
 Private methods overridden in a subclass (no patch, but the same check that they exist):
 `TemplatedNaturalLanguageGenerator._random_response_for` and `._response_variables`
 (`bot.nlg.KommuneNLG`; `tests/test_nlg.py`).
@@ -76,6 +80,7 @@ class Patch:
 def _patches() -> list[Patch]:
     from rasa.core import run
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.tracker_store import FailSafeTrackerStore
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.domain import Domain
@@ -94,6 +99,7 @@ def _patches() -> list[Patch]:
         Patch(RemoteAction, "run", lambda: action_failures._run),
         Patch(FailSafeTrackerStore, "__init__", lambda: failsafe.raise_errors_through_failsafe(original_init)),
         Patch(Domain, "states_for_tracker_history", lambda: dialogue_states.states_for_tracker_history),
+        Patch(RulePolicy, "_get_possible_keys", lambda: speedups._possible_rule_keys),
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -144,3 +145,38 @@ def test_sparing_langdetect_changes_no_language(monkeypatch: pytest.MonkeyPatch)
     without = [detect(text) for text in questions]
     assert len(questions) > 1000
     assert with_shortcut == without
+
+
+def _other_language_examples() -> list[str]:
+    found: list[str] = []
+    for item in yaml.safe_load((ROOT / "data" / "nlu" / "languages.yml").read_text(encoding="utf-8"))["nlu"]:
+        found += [line[2:].strip() for line in item.get("examples", "").splitlines() if line.startswith("- ")]
+    return found
+
+
+def test_the_array_detector_gives_langdetects_own_probabilities() -> None:
+    """bot/nlu/langdetect_arrays.py: the same languages and probabilities, bit for bit, as
+    langdetect's Detector, on messages in many languages and scripts, and the same error on none."""
+    from langdetect import DetectorFactory, detector_factory
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from bot.nlu.langdetect_arrays import ArrayDetector
+
+    language._langdetect("Loading the profiles.")
+    factory = detector_factory._factory
+    assert DetectorFactory.seed == 0
+
+    def guesses(detector: Any, text: str) -> list[tuple[str, float]] | str:
+        detector.append(text)
+        try:
+            return [(guess.lang, guess.prob) for guess in detector.get_probabilities()]
+        except LangDetectException as error:
+            return f"error: {error}"
+
+    texts = _other_language_examples() + _held_out_library_questions()[::6] + ["123 456", "ok", "?!"]
+    ours = [guesses(ArrayDetector(factory), text) for text in texts]
+    theirs = [guesses(factory.create(), text) for text in texts]
+    assert len(texts) > 300
+    assert {code for found in theirs if isinstance(found, list) for code, _ in found[:1]} >= {"en", "pl", "ar", "so"}
+    assert any(isinstance(found, str) for found in theirs)
+    assert ours == theirs

@@ -111,3 +111,42 @@ def test_graph_runner_gives_what_dask_gives(agent: Any, monkeypatch: pytest.Monk
         return compared
 
     assert asyncio.run(converse()) >= len(texts)
+
+
+def _rule_policy(agent: Any) -> Any:
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    runner = agent.processor.graph_runner
+    found = [runner._instantiated_nodes[node]._component for node in runner._graph_schema.nodes]
+    return next(component for component in found if isinstance(component, RulePolicy))
+
+
+def test_rule_policy_finds_the_rules_rasa_finds(agent: Any, domain: Any) -> None:
+    """`speedups._possible_rule_keys` against Rasa's `_get_possible_keys`: the trained rules, after
+    every event of every rule and story, and in one long conversation of all of them in a row."""
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from tests.test_dialogue_states import _conversations
+
+    assert RulePolicy._get_possible_keys is speedups._possible_rule_keys
+    rasas = rasa_patches.original(RulePolicy, "_get_possible_keys")
+    policy = _rule_policy(agent)
+    conversations = list(_conversations(domain))
+    long_one = [event for events in conversations for event in events]
+    compared, found, longest_history = 0, 0, 0
+    for events in [*conversations, long_one]:
+        tracker = DialogueStateTracker("rules", domain.slots)
+        for event in events:
+            tracker.update(event)
+            for use_text in (False, True):
+                states = policy._prediction_states(
+                    tracker, domain, use_text, rule_only_data=policy._get_rule_only_data()
+                )
+                longest_history = max(longest_history, len(states))
+                for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+                    ours = speedups._possible_rule_keys(policy, lookup, states)
+                    assert ours == rasas(policy, lookup, states), (event, use_text)
+                    compared += 1
+                    found += bool(ours)
+    assert compared > 5000 and found > 500 and longest_history > 100

@@ -117,13 +117,15 @@ def _langdetect(text: str) -> tuple[str, float] | None:
     from langdetect import DetectorFactory, detector_factory
     from langdetect.lang_detect_exception import LangDetectException
 
+    from bot.nlu.langdetect_arrays import ArrayDetector
+
     with _lock:
         if not _factory_ready:
             DetectorFactory.seed = 0
             detector_factory.init_factory()
             _factory_ready = True
         try:
-            detector = detector_factory._factory.create()  # type: ignore[union-attr]
+            detector = ArrayDetector(detector_factory._factory)
             detector.append(text)
             best = detector.get_probabilities()[0]
         except (LangDetectException, IndexError):
