@@ -135,6 +135,14 @@ _CASE_WORDS = re.compile(
 )
 
 
+# Words that ask how something sent in is going, without naming it: «når får jeg svar», «sjekk status».
+_STATUS_WORDS = re.compile(
+    r"\b(?:svar\w*|status|behandl\w*|saksbehandl\w*|handsam\w*|venter|ventar|nytt|oppdater\w*|sjekk\w*|"
+    r"sett på|sjå på|reply|replied|answer\w*|caseworker|process\w*|update\w*|news|waiting|check\w*|looked at)\b",
+    re.IGNORECASE,
+)
+
+
 def _names_a_case(parse_data: dict[str, Any], text: str) -> bool:
     entities = parse_data.get("entities") or []
     return any(e.get("entity") == "case_reference" for e in entities) or bool(_CASE_WORDS.search(text))
@@ -221,6 +229,8 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
         return None
     if name == CASE_STATUS_INTENT and facet_of(text) is Facet.PROCESSING_TIME and not _names_a_case(parse_data, text):
         return FOLLOW_UP_INTENT  # «hvor lang tid tar det?»: how long a service takes, not a case's status
+    if name == CASE_STATUS_INTENT and not (_names_a_case(parse_data, text) or _STATUS_WORDS.search(text)):
+        return FALLBACK_INTENT  # names no case and asks for no status: not a status lookup
     if name == FAQ_INTENT:
         return None if sure_of_topic(parse_data, thresholds) else FALLBACK_INTENT
     if name in SAFETY_INTENTS:
