@@ -24,12 +24,14 @@ RulePolicy finds the rules that fit a conversation by matching each rule against
 conversation's dialogue states, from the latest one back, and it goes on for every state of the
 history, although a rule of four states never fails beyond its fourth (`_is_rule_applicable` then
 returns True). With 40-80 events of history that was 12 % of the server's time under load, and
-it grew with the history. `_possible_rule_keys` stops after the longest rule's length.
+it grew with the history. `_possible_rule_keys` stops after the longest rule's length, and tries
+against the latest state only the rules that ask for its previous action and intent (or for none).
 """
 
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any
 
@@ -43,8 +45,10 @@ from rasa.core import run
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.constants import DIAGNOSTIC_DATA, DOCS_BASE_URL
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import State
 from rasa.shared.core.events import Event
+from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.tensorflow import models
 
@@ -123,13 +127,72 @@ async def _load_agent_then_freeze(*args: Any, **kwargs: Any) -> Any:
     return agent
 
 
+@dataclass(frozen=True)
+class _RuleIndex:
+    """A RulePolicy lookup's keys by what their latest state asks of the conversation's latest one."""
+
+    lookup: dict[str, str]  # held, so that its id is not reused while the index is kept
+    keys: frozenset[str]
+    longest: int
+    by_action: dict[tuple[str | None, str | None], frozenset[str]]
+
+
+def _required(rule_state: State, sub_state: str, feature: str) -> str | None:
+    """The value a rule's state requires, or None where Rasa's `_does_rule_match_state` lets any pass."""
+    value = rule_state.get(sub_state, {}).get(feature)
+    return value if isinstance(value, str) and value and value != SHOULD_NOT_BE_SET else None
+
+
+def _rule_index(policy: RulePolicy, lookup: dict[str, str]) -> _RuleIndex:
+    index = _rule_indexes.get(id(lookup))
+    if index is not None and index.lookup is lookup and lookup.keys() == index.keys:
+        return index
+    groups: dict[tuple[str | None, str | None], set[str]] = {}
+    for key in lookup:
+        latest = policy._rule_key_to_state(key)[-1]
+        action = _required(latest, PREVIOUS_ACTION, ACTION_NAME)
+        # Without a previous action a rule fits a conversation's first state whatever the intent.
+        intent = _required(latest, USER, INTENT) if action else None
+        groups.setdefault((action, intent), set()).add(key)
+    index = _RuleIndex(
+        lookup,
+        frozenset(lookup),
+        max((len(policy._rule_key_to_state(key)) for key in lookup), default=0),
+        {group: frozenset(keys) for group, keys in groups.items()},
+    )
+    if len(_rule_indexes) >= 8:  # a policy has two lookups; a reloaded model brings new ones
+        _rule_indexes.clear()
+    _rule_indexes[id(lookup)] = index
+    return index
+
+
+_rule_indexes: dict[int, _RuleIndex] = {}
+
+
 def _possible_rule_keys(self: RulePolicy, lookup: dict[str, str], states: list[State]) -> set[str]:
-    """`RulePolicy._get_possible_keys`, without the states older than the longest rule, which
-    every rule fits (Rasa's `_is_rule_applicable` returns True for them)."""
-    possible_keys = set(lookup.keys())
-    longest = max((len(self._rule_key_to_state(key)) for key in possible_keys), default=0)
-    for turn_index, state in enumerate(reversed(states)):
-        if turn_index >= longest or not possible_keys:
+    """`RulePolicy._get_possible_keys` with the same answer for less work.
+
+    Only the rules whose latest state asks for the previous action and intent the conversation's
+    latest state has (or asks for none) are tried against it: `_does_rule_match_state` fails all
+    the others. And the states older than the longest rule are skipped: every rule fits them
+    (`_is_rule_applicable` returns True beyond a rule's length).
+    """
+    index = _rule_index(self, lookup)
+    if not states:
+        return set(index.keys)
+    latest = states[-1]
+    action = latest.get(PREVIOUS_ACTION, {}).get(ACTION_NAME)
+    intent = latest.get(USER, {}).get(INTENT)
+    by_action = index.by_action
+    empty: frozenset[str] = frozenset()
+    candidates = by_action.get((None, None), empty)
+    if isinstance(action, str):
+        candidates = candidates | by_action.get((action, None), empty)
+        if isinstance(intent, str):
+            candidates = candidates | by_action.get((action, intent), empty)
+    possible_keys = {key for key in candidates if self._is_rule_applicable(key, 0, latest)}
+    for turn_index, state in enumerate(reversed(states[:-1]), start=1):
+        if turn_index >= index.longest or not possible_keys:
             break
         possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, turn_index, state)}
     return possible_keys

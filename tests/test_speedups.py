@@ -121,9 +121,24 @@ def _rule_policy(agent: Any) -> Any:
     return next(component for component in found if isinstance(component, RulePolicy))
 
 
+def _loosened(lookup: dict[str, str]) -> dict[str, str]:
+    """The rules again with the latest state asking for no intent, or for no previous action (as at
+    a conversation's start): the kinds of rule `_possible_rule_keys` must never leave out."""
+    import json
+
+    loosened = {}
+    for key, action in lookup.items():
+        for left_out in ("user", "prev_action"):
+            states = [dict(state) for state in json.loads(key)]
+            states[-1].pop(left_out, None)
+            loosened[json.dumps(states)] = action
+    return loosened
+
+
 def test_rule_policy_finds_the_rules_rasa_finds(agent: Any, domain: Any) -> None:
-    """`speedups._possible_rule_keys` against Rasa's `_get_possible_keys`: the trained rules, after
-    every event of every rule and story, and in one long conversation of all of them in a row."""
+    """`speedups._possible_rule_keys` against Rasa's `_get_possible_keys`: the trained rules and
+    looser ones, after every event of every rule and story, and in one long conversation of all
+    of them in a row."""
     from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -134,7 +149,8 @@ def test_rule_policy_finds_the_rules_rasa_finds(agent: Any, domain: Any) -> None
     policy = _rule_policy(agent)
     conversations = list(_conversations(domain))
     long_one = [event for events in conversations for event in events]
-    compared, found, longest_history = 0, 0, 0
+    lookups = [policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH], _loosened(policy.lookup[RULES])]
+    compared, found, longest_history, matched = 0, 0, 0, []
     for events in [*conversations, long_one]:
         tracker = DialogueStateTracker("rules", domain.slots)
         for event in events:
@@ -144,9 +160,15 @@ def test_rule_policy_finds_the_rules_rasa_finds(agent: Any, domain: Any) -> None
                     tracker, domain, use_text, rule_only_data=policy._get_rule_only_data()
                 )
                 longest_history = max(longest_history, len(states))
-                for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+                for lookup in lookups:
                     ours = speedups._possible_rule_keys(policy, lookup, states)
                     assert ours == rasas(policy, lookup, states), (event, use_text)
                     compared += 1
                     found += bool(ours)
+                    if ours and lookup is lookups[0]:
+                        matched = states
     assert compared > 5000 and found > 500 and longest_history > 100
+    changed = dict(lookups[0])
+    before = speedups._possible_rule_keys(policy, changed, matched)
+    changed.pop(next(iter(before)))  # a lookup changed since its index was built
+    assert speedups._possible_rule_keys(policy, changed, matched) == rasas(policy, changed, matched) != before
