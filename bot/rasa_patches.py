@@ -41,8 +41,9 @@ Patched (replaced) attributes, each with why and the test that compares it with 
   (`_get_prev_action_sub_state`, `_remove_rule_only_features`, `_substitute_rule_only_user_input`,
   `_clean_state`), which the version check holds to 3.6.21. `tests/test_dialogue_states.py`
 
-- `RulePolicy._get_possible_keys` → `bot.speedups._possible_rule_keys`: stops matching rules
-  against the history after the longest rule's length, where every rule fits.
+- `RulePolicy._get_possible_keys` → `bot.speedups._possible_rule_keys`: tries against the latest
+  state only the rules that ask for its previous action and intent (or for none), and stops
+  matching rules against the history after the longest rule's length, where every rule fits.
   `tests/test_speedups.py::test_rule_policy_finds_the_rules_rasa_finds`
 
 Private methods overridden in a subclass (no patch, but the same check that they exist):

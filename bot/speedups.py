@@ -23,8 +23,9 @@ out of the collector's sight; what each message creates is still collected as be
 RulePolicy finds the rules that fit a conversation by matching each rule against the
 conversation's dialogue states, from the latest one back, and it goes on for every state of the
 history, although a rule of four states never fails beyond its fourth (`_is_rule_applicable` then
-returns True). With 40-80 events of history that was 12 % of the server's time under load, and
-it grew with the history. `_possible_rule_keys` stops after the longest rule's length, and tries
+returns True), and it tries every rule against the latest state, where most fail at once. With
+40-80 events of history RulePolicy took 12 % of the server's time under load, half of it in this
+matching, which grew with the history. `_possible_rule_keys` stops after the longest rule's length, and tries
 against the latest state only the rules that ask for its previous action and intent (or for none).
 """
 

@@ -92,7 +92,7 @@ def test_a_status_reading_without_a_case_that_asks_how_long_is_a_follow_up(text:
 @pytest.mark.parametrize(
     "text,expected",
     [
-        # DIET read these as case_status (0.61 for the first, in a long conversation of the benchmark)
+        # the first: DIET said case_status (0.61) in a long conversation of the benchmark
         ("im 19 and want to get tested for chlamydia without going to my fastlege", "nlu_fallback"),
         ("jeg vil bytte fastlege", "nlu_fallback"),
         ("eg ventar framleis på svar", None),

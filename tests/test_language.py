@@ -156,7 +156,8 @@ def _other_language_examples() -> list[str]:
 
 def test_the_array_detector_gives_langdetects_own_probabilities() -> None:
     """bot/nlu/langdetect_arrays.py: the same languages and probabilities, bit for bit, as
-    langdetect's Detector, on messages in many languages and scripts, and the same error on none."""
+    langdetect's Detector, on messages in many languages and scripts, and the same error where
+    a text has nothing to go on."""
     from langdetect import DetectorFactory, detector_factory
     from langdetect.lang_detect_exception import LangDetectException
 
