@@ -327,8 +327,12 @@ def oversized_request(port: int, path: str, *, chunked: bool, total: int = 50_00
                 sock.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n" if chunked else piece)
                 sent += len(piece)
             answer = sock.recv(65_536)
-        except OSError:  # the server closed the connection on us
-            pass
+        except OSError:  # the server answered and closed while we were still sending
+            # Its answer may wait in our receive buffer: a reset stops sending, not reading it.
+            try:
+                answer = sock.recv(65_536)
+            except OSError:
+                pass
     return answer.split(b"\r\n", 1)[0].decode("latin-1"), sent
 
 
