@@ -227,10 +227,11 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
         return NO_QUESTION_INTENT if name != NO_QUESTION_INTENT else None
     if name in UNSURE_INTENTS:
         return None
-    if name == CASE_STATUS_INTENT and facet_of(text) is Facet.PROCESSING_TIME and not _names_a_case(parse_data, text):
-        return FOLLOW_UP_INTENT  # «hvor lang tid tar det?»: how long a service takes, not a case's status
-    if name == CASE_STATUS_INTENT and not (_names_a_case(parse_data, text) or _STATUS_WORDS.search(text)):
-        return FALLBACK_INTENT  # names no case and asks for no status: not a status lookup
+    if name == CASE_STATUS_INTENT and not _names_a_case(parse_data, text):
+        if facet_of(text) is Facet.PROCESSING_TIME:
+            return FOLLOW_UP_INTENT  # «hvor lang tid tar det?»: how long a service takes, not a case's status
+        if not _STATUS_WORDS.search(text):
+            return FALLBACK_INTENT  # names no case and asks for no status: not a status lookup
     if name == FAQ_INTENT:
         return None if sure_of_topic(parse_data, thresholds) else FALLBACK_INTENT
     if name in SAFETY_INTENTS:

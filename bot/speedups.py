@@ -149,8 +149,11 @@ def _rule_index(policy: RulePolicy, lookup: dict[str, str]) -> _RuleIndex:
     if index is not None and index.lookup is lookup and lookup.keys() == index.keys:
         return index
     groups: dict[tuple[str | None, str | None], set[str]] = {}
+    longest = 0
     for key in lookup:
-        latest = policy._rule_key_to_state(key)[-1]
+        rule_states = policy._rule_key_to_state(key)
+        longest = max(longest, len(rule_states))
+        latest = rule_states[-1]
         action = _required(latest, PREVIOUS_ACTION, ACTION_NAME)
         # Without a previous action a rule fits a conversation's first state whatever the intent.
         intent = _required(latest, USER, INTENT) if action else None
@@ -158,7 +161,7 @@ def _rule_index(policy: RulePolicy, lookup: dict[str, str]) -> _RuleIndex:
     index = _RuleIndex(
         lookup,
         frozenset(lookup),
-        max((len(policy._rule_key_to_state(key)) for key in lookup), default=0),
+        longest,
         {group: frozenset(keys) for group, keys in groups.items()},
     )
     if len(_rule_indexes) >= 8:  # a policy has two lookups; a reloaded model brings new ones
