@@ -58,14 +58,18 @@ class SafetyFirst:
 class QuestionsAnswered:
     """Mixed into a form's validation: a question the bot is sure of, typed where the form asks for
     a name, a contact or a case reference, gets its answer, and the form asks again
-    (`replies.answers_instead_of_detail`)."""
+    (`replies.answers_instead_of_detail`); at the second question in a row it stops asking, and
+    the form's submit action sends or looks up nothing (`form_set_aside`)."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
         if replies.answers_instead_of_detail(requested, tracker.latest_message or {}):
             dispatcher.utter_message(response="utter_faq")
             invalid = replies.DETAIL_SLOTS[requested]
-            return [SlotSet(requested, None), *([SlotSet(invalid, False)] if invalid else [])]
+            asked_again = [SlotSet(requested, None), *([SlotSet(invalid, False)] if invalid else [])]
+            if replies.questions_in_a_row_in_form(tracker.events) >= replies.QUESTIONS_BEFORE_LEAVING_FORM:
+                return [*asked_again, SlotSet("form_set_aside", True), SlotSet("requested_slot", None)]
+            return asked_again
         return await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
 
 
@@ -110,6 +114,8 @@ class ActionSubmitTicket(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reset = [SlotSet(slot, None) for slot in TICKET_FORM_SLOTS] + [SlotSet("contact_invalid", None)]
+        if tracker.get_slot("form_set_aside"):
+            return [SlotSet("ticket_outcome", "set_aside"), SlotSet("form_set_aside", None), *reset]
         if tracker.get_slot("ticket_consent") != "yes":
             return [SlotSet("ticket_outcome", "no_consent"), *reset]
         new = cases.NewTicket(
@@ -157,6 +163,14 @@ class ActionCheckStatus(Action):
         return "action_check_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reset = [
+            SlotSet("status_reference", None),
+            SlotSet("status_contact", None),
+            SlotSet("status_reference_invalid", None),
+            SlotSet("status_contact_invalid", None),
+        ]
+        if tracker.get_slot("form_set_aside"):
+            return [SlotSet("case_status_result", "set_aside"), SlotSet("form_set_aside", None), *reset]
         reference = tracker.get_slot("status_reference") or ""
         contact = tracker.get_slot("status_contact") or ""
         client = (tracker.latest_message.get("metadata") or {}).get(CLIENT_METADATA_KEY)
@@ -169,13 +183,7 @@ class ActionCheckStatus(Action):
         except cases.CaseStoreError:
             logger.exception("Status lookup failed")
             result = "error"
-        return [
-            SlotSet("case_status_result", result),
-            SlotSet("status_reference", None),
-            SlotSet("status_contact", None),
-            SlotSet("status_reference_invalid", None),
-            SlotSet("status_contact_invalid", None),
-        ]
+        return [SlotSet("case_status_result", result), *reset]
 
 
 def _say(dispatcher: CollectingDispatcher, reply: replies.Reply, language: str) -> list[EventType]:

@@ -148,12 +148,48 @@ def answers_instead_of_detail(requested_slot: str | None, parse_data: dict[str, 
     return requested_slot in DETAIL_SLOTS and _intent(parse_data) == FAQ_INTENT
 
 
+# A form that asked for a detail answers a question instead and asks again. After this many
+# questions in a row the citizen has moved on: the form stops asking, and sends or looks up nothing.
+QUESTIONS_BEFORE_LEAVING_FORM = 2
+
+
+def questions_in_a_row_in_form(events: Sequence[dict[str, Any]]) -> int:
+    """How many of the citizen's latest messages in the active form, in a row, it answered as
+    questions instead of taking the detail it asked for, counting the latest message as one.
+
+    Called when the latest message is such a question; a message the bot gave a topic answer
+    (`utter_faq`) after counts, and the count starts over at the form's start.
+    """
+    events = list(events)
+    start = max((i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name")), default=-1)
+    answered: list[bool] = []
+    for event in events[start + 1 :]:
+        if event.get("event") == "user":
+            answered.append(False)
+        elif (
+            answered
+            and event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == "utter_faq"
+        ):
+            answered[-1] = True
+    count = 1
+    for was_answered in reversed(answered[:-1]):
+        if not was_answered:
+            break
+        count += 1
+    return count
+
+
+def _gives(event: dict[str, Any], response: str) -> bool:
+    return event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response
+
+
 def said_since_last_message(events: Sequence[dict[str, Any]], response: str) -> bool:
     """Whether the bot gave `response` after the citizen's latest message."""
     for event in reversed(list(events)):
         if event.get("event") == "user":
             return False
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+        if _gives(event, response):
             return True
     return False
 

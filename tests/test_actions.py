@@ -143,6 +143,17 @@ def test_no_consent_stores_nothing(db_url: str) -> None:
     assert "ticket_reference" not in _slots(events)
 
 
+def test_a_form_set_aside_for_questions_stores_nothing_and_says_so(db_url: str) -> None:
+    events, _ = _run(ActionSubmitTicket(), _tracker({**SUBMITTED, "form_set_aside": True}))
+    slots = _slots(events)
+    assert slots["ticket_outcome"] == "set_aside" and slots["form_set_aside"] is None
+    assert "ticket_reference" not in slots
+    assert all(slots[s] is None for s in ("ticket_summary", "contact_name", "contact_method", "ticket_consent"))
+    lookup = {"status_reference": "SK-2026-00001", "status_contact": "kari@example.no", "form_set_aside": True}
+    looked, _ = _run(ActionCheckStatus(), _tracker(lookup))
+    assert _slots(looked)["case_status_result"] == "set_aside" and _slots(looked)["form_set_aside"] is None
+
+
 def test_database_down_never_claims_a_ticket(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     events, _ = _run(ActionSubmitTicket(), _tracker(SUBMITTED))
@@ -384,6 +395,39 @@ def test_a_sure_question_where_a_form_asks_for_a_detail_is_answered_and_asked_ag
     assert _slots(events) == {asked: None, **({marker: False} if marker else {})}
 
 
+_FORM_STARTS = {"event": "active_loop", "name": "ticket_form"}
+
+
+def _turn(intent: str, *responses: str) -> list[dict]:
+    """A message of the citizen's, and the responses the bot gave after it."""
+    user = {"event": "user", "text": intent, "parse_data": {"intent": {"name": intent}}}
+    return [user, *({"event": "bot", "metadata": {"utter_action": response}} for response in responses)]
+
+
+@pytest.mark.parametrize(
+    "earlier,leaves",
+    [
+        ([_FORM_STARTS], False),  # the first question: answered, and the form asks again
+        ([_FORM_STARTS, *_turn("faq", "utter_faq", "utter_ask_contact_name")], True),  # the second in a row
+        ([_FORM_STARTS, *_turn("faq", "utter_faq"), *_turn("inform", "utter_ask_contact_method")], False),
+        ([*_turn("faq", "utter_faq"), _FORM_STARTS], False),  # a question before the form does not count
+    ],
+)
+def test_the_second_question_in_a_row_where_a_form_asks_for_a_detail_sets_the_form_aside(
+    earlier: list[dict], leaves: bool
+) -> None:
+    events = [*earlier, *_turn("faq")]
+    parse = {"intent": {"name": "faq", "confidence": 0.9}}
+    tracker = _tracker({"requested_slot": "contact_name"}, events=events, text="Når har dere åpent?", parse=parse)
+    result, dispatcher = _run(ValidateTicketForm(), tracker)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_faq"]
+    slots = _slots(result)
+    assert slots["contact_name"] is None
+    assert (slots.get("form_set_aside"), "requested_slot" in slots) == ((True, True) if leaves else (None, False))
+    if leaves:
+        assert slots["requested_slot"] is None  # Rasa's form ends on it, and its submit rule follows
+
+
 def _typed_where_asked(slot: str, text: str, intent: str) -> Tracker:
     """The tracker as the form hands it to validation: the text extracted as the asked slot."""
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
@@ -417,8 +461,16 @@ def test_a_question_as_the_summary_is_the_summary() -> None:
         ("How do I apply for a parking permit for the street", None),
         ("kan dere ringe meg?", None),
         ("12345", None),
+        ("takk", None),
+        ("Tusen takk!", None),
+        ("hei", None),
+        ("ok", None),
+        ("nei", None),
+        ("thank you", None),
+        ("Jo Nesbø", "Jo Nesbø"),
+        ("Heidi Takle", "Heidi Takle"),
     ],
 )
-def test_a_question_or_a_sentence_is_no_name(typed: str, name: str | None) -> None:
+def test_a_question_a_sentence_or_a_thanks_is_no_name(typed: str, name: str | None) -> None:
     result = ValidateTicketForm().validate_contact_name(typed, CollectingDispatcher(), _tracker(), DOMAIN)
     assert result == {"contact_name": name}

@@ -103,6 +103,28 @@ def test_an_emergency_inside_the_ticket_form_gets_the_numbers_before_the_next_qu
     assert texts[-1] == "Hva heter du?"
 
 
+def test_a_form_stops_asking_when_the_citizen_asks_questions_instead_and_sends_nothing(stacks: dict) -> None:
+    chat = _chat(stacks)
+    chat.say("jeg vil snakke med en person")
+    assert chat.say("søpla er ikke hentet") == "Hva heter du?"
+    assert chat.say("takk") == "Hva heter du?"  # a thanks is no name
+    first = chat.say("når har dere åpent?")
+    assert OPENS in first and first.endswith("Hva heter du?"), first
+    second = chat.say("hvordan melder jeg flytting?")
+    assert "Folkeregisteret" in second and "Jeg sender ikke saken du begynte på" in second, second
+    assert "Hva heter du" not in second
+    assert "Hva gjelder saken" in chat.say("snakk med en person")  # a new start, from the beginning
+    with get_engine(stacks["db_a"]).connect() as connection:
+        tickets = connection.execute(
+            sa.text("SELECT count(*) FROM sk_tickets WHERE conversation_id = :c"), {"c": chat.sender}
+        ).scalar_one()
+    assert tickets == 0
+    status = _chat(stacks)
+    status.say("what is the status of my case?")
+    status.say("when are you open?")
+    assert "I will not check your case now" in status.say("how do I report a move?")
+
+
 def test_an_unknown_question_gets_an_honest_answer_with_who_knows(stacks: dict) -> None:
     answer = _chat(stacks).say("kan jeg ha bikuber i hagen?")
     assert "Det vet jeg dessverre ikke" in answer

@@ -90,15 +90,25 @@ def find_contact(text: str) -> Contact:
 
 _NAME_LEAD_IN = re.compile(r"(?i)^(jeg heter|eg heiter|jeg er|mitt navn er|navnet mitt er)\s+")
 _MAX_NAME_WORDS = 6
+# What citizens say to the chat rather than give a name when asked for one: a thanks, a greeting,
+# a yes or no. «Hva heter du?» – «takk» made a ticket from «takk».
+_NOT_A_NAME = re.compile(
+    r"(?i)^(?:(?:tusen |mange )?takk(?: skal du ha| for hjelpa?| for hjelpen)?|takker|hei(?: hei)?|hallo|heisann|"
+    r"god (?:morgen|dag|kveld)|ja|jepp|nei|ok|okei|okay|greit|fint|flott|supert?|hade|ha det|"
+    r"thanks?(?: you)?|thx|hi|hello|hey|yes|yeah|no|nope|fine|great|bye|goodbye|hm+|eh+)[\s.!,]*$"
+)
 
 
 def contact_name(text: str) -> str | None:
     """The name a citizen typed when asked for it, or None when the text cannot be one.
 
     A question («How do I apply for a parking permit for the street») is no name, nor is a
-    sentence of more than six words; «Jeg heter Kari Nordmann» is «Kari Nordmann».
+    sentence of more than six words, nor a thanks, a greeting, a yes or a no; «Jeg heter Kari
+    Nordmann» is «Kari Nordmann».
     """
     name = _NAME_LEAD_IN.sub("", " ".join(clean_text(text or "").split()))
     if not re.search(r"[^\W\d_]", name) or name.endswith("?") or len(name.split()) > _MAX_NAME_WORDS:
+        return None
+    if _NOT_A_NAME.match(name):
         return None
     return name[:100]
