@@ -55,6 +55,15 @@ def test_one_word_answers_keep_the_conversations_language(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text,language",
+    [("I need help", "en"), ("help me please", "en"), ("i dag", None), ("for her", None), ("to timer", None)],
+)
+def test_a_short_message_is_english_when_every_word_is_and_one_is_english_only(text: str, language: str | None) -> None:
+    guess = detect(text)
+    assert (guess.language if guess else None) == language
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "ka e åpningstidene dokkers",  # dialect with no written-standard marker

@@ -54,6 +54,8 @@ ENGLISH = frozenset(
     "get got about pay apply me someone somebody call not working doesnt dont isnt job price "
     "people just stop here again time some any our we they he she his her was were been cant can't login log".split()
 )
+# Words of ENGLISH that Norwegian writes too («i dag», «for barn», «to timer», «her», «login»).
+SHARED_WITH_NORWEGIAN = frozenset("i is for her time to me and hi job login log".split())
 # Norwegian function words that no language langdetect confuses with Norwegian uses the same way.
 NORWEGIAN_COMMON = frozenset(
     "er det og på til med som har kan ikke ikkje jeg eg ein eit vi meg deg seg sant hei takk nei "
@@ -185,9 +187,11 @@ def detect(text: str) -> Guess | None:
     if norwegian:
         return Guess(norwegian)
     letters = sum(len(w) for w in words)
-    if len(words) < 3 or letters < 12:
-        return None  # «ok», «takk», «søppel»: keep the conversation's language
     english = sum(1 for w in words if w in ENGLISH)
+    if len(words) < 3 or letters < 12:
+        if len(words) >= 2 and english == len(words) and not SHARED_WITH_NORWEGIAN.issuperset(words):
+            return Guess("en")  # «I need help», «help me please»: every word English, one only English
+        return None  # «ok», «takk», «søppel», «i dag»: keep the conversation's language
     if english >= 2 and not re.search(r"[æøå]", text, re.I):
         return Guess("en")
     if english >= 1 and len(words) <= 4:
