@@ -148,6 +148,10 @@ def answers_instead_of_detail(requested_slot: str | None, parse_data: dict[str, 
     return requested_slot in DETAIL_SLOTS and _intent(parse_data) == FAQ_INTENT
 
 
+def _gives(event: dict[str, Any], response: str) -> bool:
+    return event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response
+
+
 # A form that asked for a detail answers a question instead and asks again. After this many
 # questions in a row the citizen has moved on: the form stops asking, and sends or looks up nothing.
 QUESTIONS_BEFORE_LEAVING_FORM = 2
@@ -166,11 +170,7 @@ def questions_in_a_row_in_form(events: Sequence[dict[str, Any]]) -> int:
     for event in events[start + 1 :]:
         if event.get("event") == "user":
             answered.append(False)
-        elif (
-            answered
-            and event.get("event") == "bot"
-            and (event.get("metadata") or {}).get("utter_action") == "utter_faq"
-        ):
+        elif answered and _gives(event, "utter_faq"):
             answered[-1] = True
     count = 1
     for was_answered in reversed(answered[:-1]):
@@ -178,10 +178,6 @@ def questions_in_a_row_in_form(events: Sequence[dict[str, Any]]) -> int:
             break
         count += 1
     return count
-
-
-def _gives(event: dict[str, Any], response: str) -> bool:
-    return event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response
 
 
 def said_since_last_message(events: Sequence[dict[str, Any]], response: str) -> bool:
