@@ -309,3 +309,42 @@ def test_a_server_that_did_not_write_the_conversation_reads_the_same_recent_hist
         assert len(expected) < len(whole) / 3
 
     asyncio.run(scenario())
+
+
+def test_two_servers_taking_turns_catch_up_on_each_others_rows_and_see_the_same_history(
+    db_url: str, domain: Domain
+) -> None:
+    """Two servers behind a load balancer, each message to the other: each reads only the rows the
+    other wrote and replays them on the tracker it saved. The tracker is the one Rasa would rebuild
+    from the history kept, its state is a fresh read's, and the history holds the conversation's
+    latest events (at least `HISTORY_EVENTS`), through slot resets, forms, a restart and long
+    stretches of slots."""
+
+    async def scenario() -> None:
+        servers = [CachedSQLTrackerStore(domain=domain, host=db_url) for _ in range(2)]
+        sender = f"turns-{uuid.uuid4().hex[:8]}"
+        whole: list[dict] = []  # type: ignore[type-arg]
+        replayed = 0
+        for turns in range(1, 100):
+            server = servers[turns % 2]
+            kept = server._cache[sender].tracker if sender in server._cache else None
+            tracker = await server.retrieve(sender) or DialogueStateTracker(sender, domain.slots)
+            replayed += kept is not None and tracker is kept
+            events = [e.as_dict() for e in tracker.events]
+            rebuilt = DialogueStateTracker.from_dict(sender, events, domain.slots)
+            fresh = await CachedSQLTrackerStore(domain=domain, host=db_url).retrieve(sender)
+            if fresh:
+                for seen in (tracker, rebuilt):
+                    assert seen.current_slot_values() == fresh.current_slot_values(), turns
+                    assert seen.active_loop_name == fresh.active_loop_name, turns
+                    assert seen.latest_message.text == fresh.latest_message.text, turns
+            offset = len(whole) - len(events)  # the tail: the longest end of the history that ends the whole
+            tail = next(events[i:] for i in range(len(events) + 1) if events[i:] == whole[offset + i :])
+            assert len(tail) >= min(len(whole), HISTORY_EVENTS), turns
+            for event in _eventful_conversation(turns)[len(whole) :]:
+                tracker.update(event)
+                whole.append(event.as_dict())
+            await server.save(tracker)
+        assert replayed > 60  # most turns replayed the other server's rows on the tracker saved
+
+    asyncio.run(scenario())
