@@ -84,6 +84,10 @@ TARGETS = {
 # one uncovered question, now marked (2026-12-06, a model trained on this machine): library 92/99
 # and 0/99 wrong, uncovered 64/70, the rest the same. A lower topic threshold for a best answer far
 # ahead of the next gained no topic answer on the calibration set and lost honest ones: not taken.
+# Forms that stop at the second question in a row, requests for help without a subject read as
+# greetings and 18 safety negatives on noise at night (2026-12-06, evening, a model trained on
+# this machine): library 92/99 and 0/99 wrong, uncovered 64/70, no question 42/44, follow-ups
+# 46/50, topics 181/192, 92/92, 116/124.
 FLOORS = {
     **TARGETS,
     "library: no wrong answer": 91 / 93,
