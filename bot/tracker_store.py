@@ -205,8 +205,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         rows, and replaying them on the tracker this server saved last, costs what that one turn
         costs; reading the recent history and rebuilding the tracker from it cost more with every
         turn until the history was cut (bench/: about 3 ms more a message after turn 10, with two
-        Rasa processes). The result is what `_read_history` and Rasa's replay would give: the
-        same events, and a tracker updated with the same events in the same order.
+        Rasa processes). The result is what this server would hold had it written those rows
+        itself (`_write_new_events`: the same history, cut only when it has doubled), with a
+        tracker updated by the same events in the same order as Rasa's rebuild from them.
         """
         stale = self._cache.get(sender_id)
         if stale is None or stale.latest_id is None or latest_id is None or latest_id <= stale.latest_id:
