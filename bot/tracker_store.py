@@ -216,17 +216,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if not rows or len(rows) > HISTORY_EVENTS or rows[-1][0] != latest_id:
             return None  # far behind (or rows gone): read the history afresh
         new = [json.loads(data) for _, data in rows]
-        combined = stale.events + new
-        session = _latest_session(combined)
-        events = recent_history(session)
+        events, size, whole = _continued(stale, new, sum(len(data) for _, data in rows))
         with self._guard:
             tracker, stale.tracker = stale.tracker, None
-        if events is session and len(session) == len(combined):
-            if tracker is not None:
-                for event in deserialise_events(new):
-                    tracker.update(event)
-            return _Entry(latest_id, events, stale.size + sum(len(data) for _, data in rows), tracker)
-        return _Entry(latest_id, events, _json_size(events))  # a new session, or the history was cut
+        if not whole or tracker is None:
+            return _Entry(latest_id, events, size)  # a new session, or the history was cut: rebuilt
+        for event in deserialise_events(new):
+            tracker.update(event)
+        return _Entry(latest_id, events, size, tracker)
 
     def _read_history(self, connection: Any, sender_id: str) -> tuple[list[dict[str, Any]], int]:
         """`recent_history` of the latest session, and its size as stored JSON.
@@ -294,20 +291,25 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if entry is None:
             self._forget(sender_id)  # read it afresh next time
             return
-        session = _latest_session(entry.events + new_dicts)
-        events = recent_history(session)
-        if len(events) == len(entry.events) + len(new_dicts):  # nothing cut: add the new rows' size
-            size = entry.size + sum(len(row["data"]) for row in new_rows)
-        else:
-            size = _json_size(events)
+        events, size, whole = _continued(entry, new_dicts, sum(len(row["data"]) for row in new_rows))
         # The tracker may hold older sessions, or more history, than the cached events; it is kept
         # only when the two agree, so that `retrieve` returns what it would have rebuilt.
         same = (
-            events is session
+            whole
             and len(events) == len(tracker.events)
             and (not events or events[0]["event"] == tracker.events[0].type_name)
         )
         self._remember(sender_id, _Entry(latest_id, events, size, tracker if same else None))
+
+
+def _continued(entry: _Entry, new: list[dict[str, Any]], new_bytes: int) -> tuple[list[dict[str, Any]], int, bool]:
+    """The cached events followed by `new`, as Rasa gets them (the latest session, its recent
+    history), their size as stored JSON, and whether that is all of them, nothing cut."""
+    combined = entry.events + new
+    events = recent_history(_latest_session(combined))
+    if len(events) == len(combined):
+        return events, entry.size + new_bytes, True
+    return events, _json_size(events), False
 
 
 def _mark_stored(tracker: DialogueStateTracker, events: int, latest_id: int | None) -> None:
