@@ -88,15 +88,21 @@ TARGETS = {
 # greetings and 18 safety negatives on noise at night (2026-12-06, evening, a model trained on
 # this machine): library 92/99 and 0/99 wrong, uncovered 64/70, no question 42/44, follow-ups
 # 46/50, topics 181/192, 92/92, 116/124.
+# With 553 library examples for the answers the topic misses showed confused, and DIET's
+# greetings to the office, status questions, bulky-waste pickup and 15 lone words out of
+# `no_question` (2026-12-06, night; steered by these misses, README): library 93/99 and 0/99
+# wrong, uncovered 64/70, no question 42/44, follow-ups 45/50, topics 187/192, 92/92, 121/124.
+# The trainings on the way, as the data grew, gave 182–187, 91–92, 118–122: the topic floors
+# are the lowest of those less two.
 FLOORS = {
     **TARGETS,
     "library: no wrong answer": 91 / 93,
     "library: the right answer": 80 / 93,
     "uncovered: honest answers": 57 / 70,
     "follow-ups on the right topic": 41 / 50,
-    "topic answers [nb]": 170 / 192,
-    "topic answers [nn]": 82 / 92,
-    "topic answers [en]": 107 / 124,
+    "topic answers [nb]": 180 / 192,
+    "topic answers [nn]": 89 / 92,
+    "topic answers [en]": 116 / 124,
 }
 
 
