@@ -158,7 +158,9 @@ class SafetyClassifier:
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import FeatureUnion, make_pipeline
 
-        examples = [*examples, *own_negatives()]
+        # Without repeats, as Rasa's TrainingData keeps them, so that `rasa train` and a fit from
+        # the files give the same classifier.
+        examples = list(dict.fromkeys([*examples, *own_negatives()]))
         texts = [normalise(text) for text, _ in examples]
         labels = [intent if intent in SAFETY_INTENTS else NONE for _, intent in examples]
         features = FeatureUnion(_vectorizers())

@@ -26,7 +26,7 @@ from tests.live import Chat, free_port, start_actions, start_desk, start_rasa, w
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "editor"
 QUESTION = "hvordan leier jeg båtplass?"
-UNKNOWN = "finnes det plass til snekka mi et sted"  # the catalogue's examples do not make the bot sure of this one
+UNKNOWN = "er det plass til jolla mi ved bryggene"  # the catalogue's examples do not make the bot sure of this one
 NEW_TEXT = "Båtplass leier du hos havnekontoret vårt. Ring oss på {telefon}, så setter vi deg på listen."
 HEAVY_TEXT = (
     "Kommunens havneadministrasjon administrerer utleieordningen for småbåthavnens fortøyningsplasser, "
