@@ -47,9 +47,18 @@ class Topic:
         return title(self.doc, language)
 
     def link(self) -> str:
-        """The topic's page: the first web address in its answer, else the municipality's website."""
-        found = _WEB_ADDRESS.search(answer_text(self.doc, "nb"))
-        return found.group(0) if found else get_kommune().links.get("nettside", "")
+        """The topic's page: the municipality's own page its answer links to, else the answer's first
+        web address, else the municipality's website.
+
+        A follow-up («hva koster det?») sends the citizen there, so the municipality's page comes
+        before a national one the answer also names (the drawings of a house are ordered, and paid
+        for, on the municipality's page, not on Kartverket's free map).
+        """
+        kommune = get_kommune()
+        found = _WEB_ADDRESS.findall(answer_text(self.doc, "nb"))
+        own = set(kommune.links.values())
+        fallback = found[0] if found else kommune.links.get("nettside", "")
+        return next((address for address in found if address in own), fallback)
 
 
 class _LibraryTopics(Mapping[str, Topic]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.answers import catalogue, store
+from bot.answers.render import answer_text
 from bot.answers.vocabulary import AnswerStatus
 from bot.kommune import get_kommune
 from bot.topics import TOPICS, answer_key, label, topic_by_label, topic_key
@@ -26,6 +27,11 @@ def test_labels_follow_the_language_and_pages_come_from_the_answer_or_kommune_ym
     assert label("faq/no_such_answer") == "Annet"
     assert TOPICS["faq/waste"].link() == get_kommune().links["avfall"]
     assert "skatteetaten.no" in TOPICS["faq/moving"].link()
+    # The municipality's own page, not the national one its answer names first (Kartverket's free map).
+    documents, own_page = TOPICS["faq/property_documents"], get_kommune().links["eiendomsdokumenter"]
+    text = answer_text(documents.doc, "nb")
+    assert text.index("kartverket") < text.index(own_page)
+    assert documents.link() == own_page
     assert all(topic.link() for topic in TOPICS.values())
     assert "faq/no_such_answer" not in TOPICS and answer_key("human_handoff") is None
 
