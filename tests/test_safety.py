@@ -170,6 +170,15 @@ def test_a_saved_classifier_scores_as_it_did_before_saving(trained: SafetyClassi
         assert loaded.scores(text) == pytest.approx(trained.scores(text), abs=1e-12)
 
 
+def test_a_repeated_example_does_not_change_the_classifier() -> None:
+    """Rasa's TrainingData drops repeated examples; the classifier fitted from the files must do the same."""
+    examples = load_examples()[::20]
+    once = SafetyClassifier.train(examples)
+    repeated = SafetyClassifier.train([*examples, *examples[:5]])
+    for text in SCORED:
+        assert repeated.scores(text) == pytest.approx(once.scores(text), abs=1e-9)
+
+
 def test_the_model_carries_the_classifier_trained_on_its_data(agent: Any, trained: SafetyClassifier) -> None:
     """`rasa train` stores the classifier (bot/nlu/safety.py); loading the model puts it in use."""
     from bot.safety.classifier import get_classifier
