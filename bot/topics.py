@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from bot.answers import live, store
-from bot.answers.document import AnswerDoc
-from bot.answers.render import answer_text, title
+from bot.answers.document import PLACEHOLDER, AnswerDoc
+from bot.answers.render import answer_text, in_language, title
 from bot.answers.store import AnswerNotFound
 from bot.cases.service import CaseStoreError
 from bot.kommune import get_kommune
@@ -47,18 +47,21 @@ class Topic:
         return title(self.doc, language)
 
     def link(self) -> str:
-        """The topic's page: the municipality's own page its answer links to, else the answer's first
-        web address, else the municipality's website.
+        """The topic's page: the municipality's page its answer links to (its first `{lenke_…}`),
+        else its first web address, else the municipality's website.
 
         A follow-up («hva koster det?») sends the citizen there, so the municipality's page comes
         before a national one the answer also names (the drawings of a house are ordered, and paid
         for, on the municipality's page, not on Kartverket's free map).
         """
         kommune = get_kommune()
-        found = _WEB_ADDRESS.findall(answer_text(self.doc, "nb"))
-        own = set(kommune.links.values())
-        fallback = found[0] if found else kommune.links.get("nettside", "")
-        return next((address for address in found if address in own), fallback)
+        values = kommune.placeholders("nb")
+        names = PLACEHOLDER.findall(in_language(self.doc.text, "nb"))
+        own = next((values[name] for name in names if name.startswith("lenke_") and values.get(name)), None)
+        if own:
+            return own
+        found = _WEB_ADDRESS.search(answer_text(self.doc, "nb"))
+        return found.group(0) if found else kommune.links.get("nettside", "")
 
 
 class _LibraryTopics(Mapping[str, Topic]):
