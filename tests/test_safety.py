@@ -32,6 +32,24 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
         ("fastlegen er stengt i helgen", SafetyKind.URGENT_HEALTH),
         ("ungen har 40 i feber og det er natt", SafetyKind.URGENT_HEALTH),
         ("kolsen til far er mye verre i dag", SafetyKind.URGENT_HEALTH),
+        # Situations two sets written apart from the data found missed (2026-12-07), in other words.
+        ("bilen til naboen står i full fyr", SafetyKind.EMERGENCY),
+        ("en dame har ligget på benken i en time uten å røre seg", SafetyKind.EMERGENCY),
+        ("a man is following me and I am alone", SafetyKind.EMERGENCY),
+        ("halsen min lukker seg etter rekene og epipennen hjelper ikke", SafetyKind.EMERGENCY),
+        ("vi har gått oss vill på fjellet og det blir mørkt", SafetyKind.EMERGENCY),
+        ("gassflaska under grillen lekker", SafetyKind.EMERGENCY),
+        ("han fikk hjertestans for fem minutter siden", SafetyKind.EMERGENCY),
+        ("jeg har gitt bort tingene mine", SafetyKind.SUICIDE_RISK),
+        ("I won't be here tomorrow", SafetyKind.SUICIDE_RISK),
+        ("jeg står på brua nå og vil bare forsvinne", SafetyKind.SUICIDE_RISK),
+        ("babyen på 5 uker har 38,4", SafetyKind.URGENT_HEALTH),
+        ("fikk brannblemmer på handa av stekepanna", SafetyKind.URGENT_HEALTH),
+        ("en bil har kjørt av veien og det sitter noen fast i bilen", SafetyKind.EMERGENCY),
+        ("far har demens og har gått ut i bare tøfler, det er minus 8", SafetyKind.EMERGENCY),
+        ("det ryker svart fra taket på garasjen", SafetyKind.EMERGENCY),
+        ("vi vet ikke hvor vi er, det er mørkt og kaldt", SafetyKind.EMERGENCY),
+        ("jeg står på taket og vil hoppe", SafetyKind.SUICIDE_RISK),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -57,6 +75,27 @@ def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None
 )
 def test_ordinary_questions_are_no_safety_case(text: str) -> None:
     assert safety.assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "det var brann i søppelkassa ved skolen i forrige måned, er den byttet?",
+        "bestefar hadde hjertestans i fjor og trenger trygghetsalarm",
+        "sønnen min var i en slåsskamp for to uker siden, kan jeg snakke med rektor",
+        "jeg drukner i papirer til søknaden om startlån",
+        # idioms and services named by an alarm word
+        "dere tar livet av meg med denne saksbehandlingen",
+        "jeg holder på å dø av latter",
+        "when is the fire station open day",
+        "har kommunen regler for brann alarm i utleieboliger",
+    ],
+)
+def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:
+    normalised = patterns.normalise(text)
+    assert not any(
+        p.search(normalised) for p in (patterns.EMERGENCY_RE, patterns.SUICIDE_RISK_RE, patterns.URGENT_HEALTH_RE)
+    )
 
 
 def test_no_pattern_matches_an_ordinary_training_example() -> None:

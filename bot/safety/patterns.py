@@ -261,21 +261,36 @@ ACUTE = _any(
     r"sykt",
 )
 
+# A fire, a fight or a heart attack told of as over («i forrige måned», «i fjor», «for to år siden»)
+# is background to a question, not an emergency now; «for fem minutter siden» is now.
+PAST = (
+    r"(?!.{0,40}\b(?:(?:år|uker?|veker?|måneder?|månader?|dager|dagar) (?:siden|sidan)|i fjor|i fjar|i forrige|"
+    r"forrige (?:uke|veke|måned|månad|år|helg)|i går|last (?:week|month|year)|(?:years?|months?|weeks?) ago|"
+    r"yesterday)\b)"
+)
+
 EMERGENCY = [
     # Fire, smoke, gas
     r"\bdet brenn(?:er)?\b",
     r"\bbrenn(?:er)? (?:i|hos|på|oppe|nede|inne|ute)\b",
-    r"\bbrann\b(?![-–])(?!.{0,40}\b(?:siden|sidan|i fjor|i fjar|years? ago)\b)",
+    r"\bbrann\b(?![-–])(?! ?(?:alarm|øv|vern|stasjon|vesen|tilsyn|sikker|forebygg|instruks|dør|teppe|slukk|regl|krav))"
+    + PAST,
     r"\bstår i (?:brann|flammer)\b",
     r"\bflamm(?:er|ane|ene)\b",
     r"\brøyk(?:en)?\s+"
     + _any("i", "fra", "frå", "ut", "kjem", "kommer", "siver", "overalt", "under", "inne", "ifra", "velter", "fyller"),
     r"\b(?:mye|masse|tykk|svart|mykje|full av) røyk\b",
+    r"\bryk(?:er|te|a)? (?:veldig |ganske |kraftig )?(?:mye|masse|svart|tett|kraftig|mykje)\b|"
+    r"\bryk(?:er|te|a)? (?:\w+ )?(?:fra|frå|ut av) "
+    r"(?:taket|vinduet|huset|garasjen|bilen|panseret|døra|veggen|kjelleren|loftet)\b",
     r"\brøyklukt\b",
     r"\bbrannalarmen (?:går|gikk|ula|uler|piper)\b",
     r"\bgass\w*lukt\b|\bgasslokt\b|\bluk\w* (?:av )?(?:gass|gas|brent|svidd)\b|\bgasslekk\w*\b",
     r"\b(?:on fire|catch(?:ing)? fire|caught fire|is burning|are burning|house fire|in flames)\b",
-    r"\bfire\b(?=.{0,40}(?:!|help|house|flat|building|kitchen|smoke|burning|room|car|in my|in the))",
+    r"\bfire\b(?! (?:station|brigade|department|service|safety|inspection|drill|alarm|extinguisher|ban|exit|door|"
+    r"officer|fighter|works|place|wood|pit|risk|regulation))"
+    r"(?=.{0,40}(?:!|help|house|flat|building|kitchen|smoke|burning|room|car|in my|in the))",
+    r"\b(?:i full fyr|står i fyr|stod i fyr|tok fyr|tatt fyr|tek fyr|teke fyr|tok eld|tatt eld|fått fyr)\b",
     r"\bsmoke (?:coming|in|from|everywhere|pouring|alarm (?:is )?going)\b",
     r"\bsmell(?:s|ing)? (?:of )?(?:gas|smoke|burning)\b|\bgas leak\b",
     # Breathing, consciousness, choking
@@ -290,6 +305,8 @@ EMERGENCY = [
     rf"\b(?:beveger|bevegar|rører|rører|rør) (?:seg|sæ) {NOT}\b|\b{NOT} (?:beveger|rører) (?:seg|sæ)\b",
     rf"\b(?:svarer|svarar|svare|reagerer|reagerar|våkner|vaknar|vakne) {NOT} (?:når|på|lenger|meir|mer|opp)\b",
     rf"\b(?:vil|vill) {NOT} (?:våkne|vakne)\b",
+    r"\b(?:uten|utan|uta) å (?:røre|rør|bevege|bevega|røre på) (?:seg|sæ)\b|\bwithout moving\b",
+    r"\b(?:ikke|ikkje|itj|ikkj) (?:rørt|bevegd|beveget|rørt på) (?:seg|sæ)\b|\bhas(?:n'?t| not) moved\b",
     r"\bfår (?:ikke|ikkje|itj) kontakt med\b",
     r"\b(?:satt|sett|sitter|sit|satte) (?:seg )?(?:noe|noko|mat|ein|en|et|eit)? ?(?:fast )?i (?:halsen|vrangstrupen)\b",
     r"\bkvel(?:es|t|e|ast)\b|\bsetter (?:seg )?i halsen\b",
@@ -301,8 +318,10 @@ EMERGENCY = [
     # Heart, stroke, seizures, allergy
     r"\b(?:vondt|vont|smerter|smerte|trykk|trykkende|press|klemming|stikking) (?:i|over) "
     r"(?:brystet|bryste|brystkassa|brystkassen|bringa|bringen|hjertet|hjartet)\b",
-    r"\bbrystsmert\w*\b|\bhjerteinfarkt\b|\bhjarteinfarkt\b|\bhjertestans\b|\bhjartestans\b|\bhjerteattakk\b",
-    r"\b(?:fått|fått et|fått eit|har fått|hatt) (?:hjerne)?slag\b|\bhjerneslag\b|\b(?:er|e) (?:hjerne)?slag\b",
+    r"\bbrystsmert\w*\b|\bhjerteattakk\b",
+    rf"\b(?:hjerteinfarkt|hjarteinfarkt|hjertestans|hjartestans)\b{PAST}",
+    r"(?:\b(?:fått|fått et|fått eit|har fått|hatt) (?:hjerne)?slag\b|\bhjerneslag\b|\b(?:er|e) (?:hjerne)?slag\b)"
+    + PAST,
     r"\b(?:munnen|munnviken|munnvik|ansiktet|andletet|fjeset) (?:henger|heng)\b|\bhengende munnvik\b",
     r"\bhenger i (?:munnen|ansiktet|munnviken)\b|\bsnakk(?:er|ar) (?:rart|utydelig|uklart|sludrete|utydeleg)\b",
     r"\blam(?:met|ma)? i (?:armen|beinet|ansiktet|andletet|den ene siden)\b|\bklarer ikke (?:å )?løfte armen\b",
@@ -311,9 +330,11 @@ EMERGENCY = [
     r"\b(?:tunga|tungen|halsen|ansiktet|andletet|leppene) (?:hovner|hovnar|hovna|hovnet|svulmer)\b",
     r"\bhoven (?:i|opp i) (?:halsen|tunga|tungen|ansiktet|leppene)\b",
     r"\bchest pain\w*\b|\bpain in (?:my|his|her) chest\b|\bheart attack\b|\bcardiac arrest\b",
-    r"\bstroke\b|\bface (?:is )?drooping\b|\bslurred speech\b",
+    rf"\bstroke\b{PAST}|\bface (?:is )?drooping\b|\bslurred speech\b",
     r"\bseizure\b|\bconvulsi\w*\b|\banaphyla\w*\b|\b(?:throat|tongue|lips|face) (?:is |are )?swell\w*\b",
     r"\b(?:severe|bad|serious) allergic reaction\b",
+    r"\bthroat (?:is )?(?:closing|tightening|swelling)\b|\bepi-?pen\b|\badrenalinpenn\w*\b|\bepipenn\w*\b",
+    r"\bhalsen (?:snører|snører seg|snører seg sammen|lukker seg|lukkar seg|tetner|tettnar)\b",
     # Bleeding and injuries
     r"\bblø(?:r|de|ing)? (?:mye|kraftig|masse|voldsomt|fælt|som bare|veldig|så mye|mykje|sykt|helt vilt|kraftig)\b",
     rf"\bblø\w*\b.{{0,40}}\b(?:slutter|stopper|stoppar|sluttar|går|vil) {NOT}\b",
@@ -328,13 +349,28 @@ EMERGENCY = [
     rf"\b{SWALLOWED}\b.{{0,40}}\b{HARMFUL}",
     r"\b(?:alt for|for|too) mange (?:piller|tabletter|tablettar|pillar)\b|\btoo many (?:pills|tablets)\b",
     # Drowning, accidents, falls from height, the cold
-    r"\bdrukn\w*\b|\bdrowning\b|\bdrowned\b|\bunder vann\b|\bunder water\b|\bgjennom isen\b|\bthrough the ice\b",
+    r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))",
+    r"\bdrowning\b|\bdrowned\b|\bunder vann\b|\bunder water\b|\bgjennom isen\b|\bthrough the ice\b",
     r"\bfalt (?:i|uti) (?:vannet|vatnet|sjøen|elva|havet)\b|\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
     r"ul[yu]kke\b(?!.{0,40}\b(?:i fjor|i fjar|siden|sidan|last year))|ul[yu]kka\b",
-    r"\bkrasj\w*\b|\bkollisjon\b|\bfrontkollisjon\b|\bpåkjør\w*\b|\bkjørt (?:på|ned|over)\b",
+    r"\bkrasj\w*\b|\bkollisjon\b|\bfrontkollisjon\b|\bkjørt (?:på|ned|over)\b",
+    rf"\bpåkjør\w*\b{PAST}",
     r"\b(?:car )?crash\b|\b(?:an|a|car|bad|serious|terrible|traffic) accident\b(?!.{0,40}\blast year\b)",
     r"\b(?:hit|run over) by a (?:car|bus|truck|train)\b",
+    r"\b(?:kjørt|kjørte|kjøre|kjører|køyrt|køyrde|køyre|køyrer) av (?:veien|vegen)\b",
+    r"\bvelt(?:a|et|er|e) (?:med )?bil\w*\b",
+    r"\bbil\w* (?:har )?(?:velta|veltet|velter|ligger på taket|ligg på taket)\b|\bgone off the road\b|\boverturned\b",
+    r"\b(?:sitter|sit|sitt|er) (?:folk |noen |nokon |han |ho |hun |de |dei )?fast "
+    r"(?:i|inni|inne i) (?:bilen|bil|vraket)\b|"
+    r"\b(?:sitter|sit) (?:folk |noen |nokon )?fast inni\b|\bstuck (?:in|inside) the car\b",
     r"\bfalt (?:ned )?(?:fra|frå|av|ned fra) (?:taket|stigen|balkongen|vinduet|høyden|stillaset|hesten)\b",
+    r"\b(?:lost|stuck|stranded) (?:on|in) (?:the |a )?(?:mountain|mountains|fjell|snowstorm|storm)\b|\bavalanche\b",
+    r"\bgått (?:oss|meg|seg) (?:bort|vill)\b|\bgått (?:oss|meg|seg) fast\b",
+    r"\bsnøskred\b(?!.{0,30}(?:fare|varsel|kurs))|\bskred(?:et)? (?:har )?(?:gått|gikk|tok)\b|"
+    r"\b(?:tatt|teken|tekne) av (?:snø)?skred\w*\b|\bunder (?:eit |et )?(?:snø)?skred\w*\b",
+    r"\bfinn(?:er)? (?:ikke|ikkje|itj) (?:veien|vegen) (?:ned|tilbake)\b",
+    r"\b(?:propan\w*|gassflask\w*|gassbeholder\w*|gasstank\w*|gas bottle|gas tank|gas cylinder)\b.{0,40}"
+    r"\b(?:lekk\w*|leak\w*|fres\w*|hiss\w*)",
     r"\bfast under\b|\bklemt fast\b|\btrapped\b|\bunderkjølt\b|\bnedkjølt\b|\bhypotherm\w*\b",
     # Violence, threats, crime in progress
     r"\b(?:slår|slo|slått|banker|banka|sparker|sparka|dreper|drep|kveler|kvelar|angriper|skader|lugger|truer) "
@@ -345,19 +381,29 @@ EMERGENCY = [
     r"\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b",
     r"\binnbrudd\b.{0,40}\b(?:nå|no|akkurat|pågår|inne|her)\b|\bbryt(?:er|ar|e) (?:seg|sæ) inn\b",
     r"\bbr(?:øt|utt|aut) (?:seg|sæ) inn\b|\bnoen (?:er )?inne i (?:huset|leiligheten|huset mitt|leiligheta)\b",
-    r"\b(?:ranet|raner|ransforsøk|et ran|overfall|overfalt|slåsskamp|slosskamp|slagsmål)\b",
+    rf"\b(?:ranet|raner|ransforsøk|et ran|overfall|overfalt|slåsskamp|slosskamp|slagsmål)\b{PAST}",
     r"\bskrik\w*\b.{0,40}\b(?:hjelp|slår|smell|dunk|slag)\b|\b(?:hører|høyrer|hør) .{0,30}skrik\w*\b",
     r"\bskrik(?:er|ar) (?:om|etter) hjelp\b|\bredd for (?:livet|mannen min|kona mi|samboeren|ham|han|henne)\b",
     r"\b(?:hitting|beating|hits|beats|attacking|attacked|assaulted|assaulting|stabbing|strangling|choking) "
     r"(?:me|her|him|us|my|the)\b",
     r"\b(?:breaking|broke|broken) in(?:to)?\b.{0,30}\b(?:now|right now|house|flat|home)\b|\bbreak-in\b",
     r"\bburglar\w*\b|\b(?:threaten(?:ing|s|ed)?) (?:me|us|to kill)\b|\bwith a (?:knife|gun)\b|\bhas a (?:knife|gun)\b",
+    r"\b(?:is |keeps |been )?(?:following|stalking) (?:me|us)\b|\bfølg(?:er|jer|de) etter (?:meg|mæ|oss)\b",
+    r"\bforfølg(?:er|jer|t|de) (?:meg|mæ|oss)\b|\b(?:fulgt|følgt|følgd) etter (?:meg|mæ|oss)\b",
     r"\bdomestic violence\b|\brobbed\b|\brobbery\b|\bscreaming\b|\bsomeone is in my (?:house|flat|home)\b",
     # A missing child or vulnerable person
     rf"\b{CHILD}(?: min| mi| mitt| mine| vår| på \d+)? (?:er |e )?(?:borte|forsvunne\w*|savnet|sakna|kommet bort)\b",
     rf"\b(?:finn(?:er)?|finne) (?:henne|han|ham|ho|dem|ungen|barnet|gutten|jenta) {NOT}\b",
     rf"\b(?:finn(?:er)?|finne) {NOT} (?:igjen )?(?:ungen|barnet|gutten|guten|jenta|sønnen|sonen|datteren|"
     r"dottera|barna|ungane|babyen|henne|han|ham|ho|mor|far|mamma|pappa)\b",
+    r"\b(?:har|hadde|he|ha) (?:ikke|ikkje|itj) (?:kommet|kome|komme|kommi) (?:tilbake|hjem|heim)\b|"
+    r"\bog (?:ikke|ikkje) (?:komme|kome|kom) tilbake\b|\b(?:hvem|kven|kem) kan (?:lete|leite|lette)\b",
+    r"\b(?:gått|gikk|gjekk|vandret|vandra|gått seg) (?:ut|av gårde|hjemmefra|heimanfrå|bort)\b.{0,80}"
+    r"\b(?:minus|kuldegrader|bare tøfler|berre tøflar|i tøfler|nattkjole|pysjamas|mørket)\b",
+    r"\b(?:ikke|ikkje|itj) (?:vet|veit|vett|vite) (?:hvor|kor|kvar) (?:jeg|eg|æ|vi|me) er\b(?! \w+ert\b)|"
+    r"\b(?:vet|veit) (?:ikke|ikkje|itj) (?:hvor|kor|kvar) (?:jeg|eg|æ|vi|me) er\b(?! \w+ert\b)|"
+    r"\bikke vet hvor er jeg\b|"
+    r"\bdon'?t know where (?:i am|we are)\b",
     r"\b(?:child|kid|son|daughter|baby|toddler) is missing\b|\bcan'?t find my (?:child|kid|son|daughter|baby)\b",
     # Explicit calls for help
     r"\bambulans(?:e|en)\b|\bambulance\b|\bring(?:e|er)? (?:110|112|113)\b|\bcall (?:110|112|113|the police)\b",
@@ -372,15 +418,20 @@ EMERGENCY = [
 
 SUICIDE_RISK = [
     r"\bselvmord\w*\b|\bsjølvmord\w*\b|\bsjølmord\w*\b|\bsjelvmord\w*\b|\bsuicid\w*\b",
-    r"\bta(?:r)? livet\b|\btek livet\b|\bta (?:mitt|sitt) eget liv\b|\bta mitt eige liv\b",
+    r"(?<!dere )(?<!dette )(?<!det )(?<!dokker )(?<!dykk )\bta(?:r)? livet\b|"
+    r"\btek livet\b|\bta (?:mitt|sitt) eget liv\b|\bta mitt eige liv\b",
     rf"\b(?:vil|ønsker|orker|orke|orka|gidder) {NOT} (?:å )?(?:leve|lev)\b",
     rf"\b{NOT} (?:vil|ønsker|orker) (?:å )?leve\b",
     r"\b(?:vil|ønsker å|ønskjer å|lyst (?:til )?å|tenker på å|tenkjer på å) (?:bare |berre )?(?:dø|døy|døden)\b",
-    r"\bvil bare dø\b|\b(?:æ|eg|jeg) vil dø\b|\bvil døy\b|\bpå å dø\b|\bhelst (?:være|vere) død\b",
+    r"\bvil bare dø\b|\b(?:æ|eg|jeg) vil dø\b|\bvil døy\b|"
+    r"\bpå å dø\b(?! av (?:latter|kjedsomhet|sjenanse|skam|nysgjerrighet))|"
+    r"\bhelst (?:være|vere) død\b",
     r"\b(?:gjøre|gjere|gjer) slutt på (?:det|alt|livet|meg selv)\b|\bavslutte livet\b|\bende livet\b",
     r"\b(?:ingen|ikke noe|ikkje noko|ser ingen) (?:vits|mening|meining)\b.{0,20}\bleve\b|\bdrepe meg\b|\bdrepe seg\b",
     r"\bskad\w* (?:meg|mæ|seg|sæ) (?:selv|sjølv|sjøl|sjæl)\b|\bselvskad\w*\b|\bsjølvskad\w*\b",
     r"\b(?:kutter|skjærer|risper|brenner) (?:meg|mæ|seg) (?:selv |sjølv )?(?!på|i (?:fingeren|handa|hånda))",
+    r"\b(?:vil|skal|tenker å|tenkjer å|kommer til å) hoppe\b.{0,40}\b(?:brua|broen|taket|stupet|fjellet|kanten)\b|"
+    r"\b(?:brua|broen|taket|stupet|kanten)\b.{0,40}\b(?:vil|skal|tenker å|tenkjer å) hoppe\b|"
     r"\bhenge (?:meg|seg)\b|\bhoppe (?:foran|fra|frå|ut fra|ut frå|ned fra)\b",
     r"\b(?:bedre|betre) (?:for alle )?(?:uten|utan) meg\b|\bingen (?:vil |kommer til å )?(?:savne|sakne) meg\b",
     r"\bsamla?(?:et|a)? (?:opp |saman |sammen )?(?:på )?(?:tabletter|piller|pillar|tablettar)\b",
@@ -390,6 +441,21 @@ SUICIDE_RISK = [
     r"\b(?:want|wants|wanna) to die\b|\b(?:don'?t|do not|doesn'?t) want to (?:live|be alive|wake up)\b",
     r"\bbetter off without me\b|\bno reason to live\b|\bself[- ]harm\w*\b|\bnobody would miss me\b",
     r"\bthinking (?:about|of) (?:jumping|dying)\b",
+    r"\b(?:gitt|gjeve|gjevi|gett|gav|ga) bort (?:alle )?"
+    r"(?:tingene|sakene|eiendelene|dyra|hunden|katten)(?: mine| mi)?\b",
+    r"\b(?:gave|given|giving) away (?:all )?(?:my|his|her) (?:things|stuff|belongings|pets?|dog|cat)\b",
+    r"\bavskjedsbrev\w*\b|\bfarewell (?:letter|note)\b|\bsuicide note\b",
+    r"\b(?:ingen|nobody|no one) (?:trenger|treng|må|needs to|has to|should) (?:å )?"
+    r"(?:lete|leite|look) (?:etter|for) (?:meg|me)\b",
+    r"\b(?:ikke|ikkje|itj) (?:let|leit|lete|leite) etter (?:meg|mæ)\b|\bdon'?t look for me\b",
+    r"\b(?:won'?t|will not|not going to) be (?:here|around|alive) (?:tomorrow|anymore|much longer|after tonight)\b",
+    r"\b(?:ikke|ikkje|itj) (?:være|vere|vær|ver) her (?:i morgen|i morgon|lenger|lenge til)\b",
+    r"\b(?:vil|ville|har lyst til å) (?:bare |berre |bære )?forsvinn\w*\b|\bwant to disappear\b",
+    r"\beasier if i (?:don'?t|didn'?t|never) wake\b|\b(?:have|got|bought) (?:the|a) rope\b",
+    r"\b(?:står|sitter|stå|sitt) (?:på|ved) (?:brua|broen|brukanten|taket|kanten|stupet)\b.{0,60}\b(?:nå|no|nu)\b",
+    r"\btakk for alt\b.{0,80}\bsiste (?:gang|gong|melding)\b",
+    r"\b(?:ikke|ikkje|itj) (?:skal )?(?:bo|bu) (?:noe sted|noen sted|nokon stad|nån plass) lenger\b|"
+    r"\bnot (?:going to )?live anywhere anymore\b",
 ]
 
 URGENT_HEALTH = [
@@ -403,6 +469,8 @@ URGENT_HEALTH = [
     r"\bfastlegen\b.{0,40}\b(?:stengt|stengd|ferie|fri|helg|helga|natt|kveld)\b",
     r"\bfeber\w*\b|\bfebe\b|\bfeberen\b|(?<!yellow )\bfever\w*\b|\bhigh temperature\b|\bkokvarm\b|\bglovarm\b",
     r"\b(?:39|40|41)(?:[,.]\d)? ?(?:grader|i feber|i temp|°)",
+    r"\b(?:har|hadde|på|målt|måler|målte) (?:3[89]|4[01])[,.]\d\b",
+    r"\b(?:temp|tempen|temperatur|temperaturen|temperature|fever)(?: of| is| på| er| e)? (?:3[89]|4[01])\b",
     rf"\b(?:brukket|brekt|knekt|brukke|brekke|broten|brotne|brote|brekte|knekke|knekka) {BODY}",
     rf"\b{BODY} (?:er |e |ble |kan være |kan vere )?(?:brukket|brekt|knekt|broten|brote|ute av ledd)\b",
     rf"\b{BODY} (?:er |ble |har )?(?:helt )?(?:hoven|hovent|hovna|hovnet|hovner|hovnar)\b",
@@ -420,7 +488,7 @@ URGENT_HEALTH = [
     r"\bmå sy\w*\b|\bsting\b|\bsy (?:det|såret|kuttet)\b|\b(?:dypt|stygt|stort|djupt) (?:kutt|sår)\b",
     r"\b(?:hundebitt|bitt av|bite av|beten av|huggorm\w*|hoggorm\w*|ormebitt|flåttbitt)\b",
     r"\b(?:brent|brant|brende|brente|skålda|skåldet|skålla|skoldet|skolda) (?:meg|seg|handa|hånden|armen|fingrene)\b",
-    r"\bbrannskad\w*\b|\bskåld\w*\b|\bskold\w*\b|\bblemmer\b",
+    r"\bbrannskad\w*\b|\bskåld\w*\b|\bskold\w*\b|\bblemmer\b|\bbrannblem\w*\b|\bbrannsår\w*\b",
     r"\b(?:akutt|plutselig|plutseleg|brått) (?:syk|sjuk|dårlig|dårleg|vondt|smerte|smerter|fått)\b|\bblitt akutt\b",
     r"\b(?:syk|sjuk|dårlig|dårleg) (?:i natt|i kveld|i helga|i helgen|på natta|og det er helg)\b",
     rf"\b{CHILD}(?: min| mi| mitt)? (?:har )?(?:høy feber|feber|kastet opp|kaster opp|utslett|vondt|pusteproblem)",
