@@ -88,6 +88,13 @@ class Thresholds:
 THRESHOLDS = Thresholds()
 
 _EMAIL = re.compile(r"^[^\s@]{1,64}@[^\s@]{1,255}\.\w+$")
+# A number or date behind the word that names it, as copied from a letter or a form: «Fødselsdato
+# 04.07.1956», «Fakturanummer 700123984», «Kundenr: 4471» (not «økonomiplan 2026-2029»).
+_LABELLED_NUMBER = re.compile(
+    r"^(?:[^\W\d_]{0,20}(?:nr|nummer|numer|dato|number|no|date)|tlf|telefon|tel|mob|mobil|phone|født|fødd|born|"
+    r"ref|konto|orgnr|gnr|bnr)\.?:?\s*\d[\d\s+().,:/%-]*$",
+    re.IGNORECASE,
+)
 _NUMBERISH = re.compile(r"^[\d\s+().,:/%-]*\d[\d\s+().,:/%-]*(?:kr|kroner|nok)?\.?$", re.IGNORECASE)
 _DATE_WORDS = re.compile(
     r"^(?:(?:på |neste |i |om )?(?:mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag|"
@@ -166,6 +173,8 @@ def shape_without_question(text: str) -> str | None:
         return "address"
     if _DATE_WORDS.match(text):
         return "date"
+    if _LABELLED_NUMBER.match(text):
+        return "number"
     if (_NAME.match(text) and " " in text) or _INTRODUCTION.match(text):
         return "name"
     if _WORD.match(text):

@@ -25,19 +25,23 @@ class Facet(str, enum.Enum):
     MORE = "more"
 
 
-# Checked in this order: «hvor lang tid» is processing time, not «hvor» (where).
+# Checked in this order: «hvor lang tid» is processing time, not «hvor» (where), and «hvor lenge før
+# må jeg søke» is a deadline, not a processing time.
 _FACET_WORDS: list[tuple[Facet, str]] = [
+    (Facet.DEADLINE, r"lenge før|lenge i forveien|lenge i forvegen|how long before|how far in advance|in advance"),
     (
         Facet.PROCESSING_TIME,
         r"lang tid|ka tid får|kor lenge|hvor lenge|hvor fort|kor fort|saksbehandlingstid|sakshandsamingstid|"
-        r"ventetid|hvor mange dager|kor mange dagar|\bta[rk] det\b|\btek det\b|går det (?:fort|raskt)|fortere|"
+        r"ventetid|venteliste|ventelista|ventelisten|waiting list|"
+        r"hvor mange dager|kor mange dagar|\bta[rk] det\b|\btek det\b|går det (?:fort|raskt)|fortere|"
         r"raskare|raskere|forvente svar|rekne med svar|når får (?:jeg|eg|æ|i|man) svar|når kjem svaret|svar samme dag|"
         r"når kommer svaret|når blir det klart|how long|how soon|how quickly|how fast|take long|how many days|"
         r"faster|when will i (?:hear|get)|waiting time|processing time",
     ),
     (
         Facet.DEADLINE,
-        r"frist|for seint|for sent|innen når|innan når|senest|siste dag|\brekk|løpende opptak|løpande opptak|"
+        r"frist|for seint|til når|til kva tid|til ka tid|until when|"
+        r"for sent|innen når|innan når|senest|siste dag|\brekk|løpende opptak|løpande opptak|"
         r"deadline|too late|by when|last day|still apply|extension|when must|when do i have to|"
         r"når må (?:jeg|eg|æ|i|det)|kor tid må|når stenger det",
     ),
@@ -58,12 +62,14 @@ _FACET_WORDS: list[tuple[Facet, str]] = [
     (
         Facet.DOCUMENTS,
         r"ha med|ta med|hva trenger|kva treng|ka treng|trenger (?:jeg|eg|æ)|treng (?:eg|æ)|legitimasjon|\bleg\b|"
-        r"papir|dokument|vedlegg|attest|legge ved|leggje ved|førerkort|førarkort|bankkort|\bbilde|\bpass\b|"
+        r"papirer|papira|papirene|dokument|vedlegg|attest|legge ved|leggje ved|førerkort|førarkort|bankkort|"
+        r"\bbilde\b|\bbilder\b|\bpass\b|"
         r"bring|what do i need|documents?|papers|\bid\b|identification|passport|driving licen|attachment|proof",
     ),
     (
         Facet.HOW_TO_APPLY,
-        r"søk|søknad|skjema|på nett|nettet|digitalt|e-post|epost|hvordan|korleis|koss|åssen|hva må (?:jeg|man)|"
+        r"søk|søknad|skjema|på nett|på papir|papirskjema|on paper|paper form|"
+        r"nettet|digitalt|e-post|epost|hvordan|korleis|koss|åssen|hva må (?:jeg|man)|"
         r"kva må (?:eg|ein)|ka må (?:æ|i)|første steg|fylle|lenke|\blink\b|melder jeg|melde fra|"
         r"apply|application|\bform\b|online|how do i|how can i|sign up|register|first step",
     ),

@@ -27,6 +27,14 @@ from bot.follow_up import Facet, facet_of
         ("må jeg ha med noe?", Facet.DOCUMENTS),
         ("trenger jeg legitimasjon", Facet.DOCUMENTS),
         ("og glass?", Facet.MORE),
+        # a waste fraction, not documents or a picture
+        ("og papir?", Facet.MORE),
+        ("og bildekk?", Facet.MORE),
+        ("hvilke papirer trenger dere?", Facet.DOCUMENTS),
+        ("kan æ søk på papir?", Facet.HOW_TO_APPLY),
+        ("hvor lang er ventelista?", Facet.PROCESSING_TIME),
+        ("hvor lenge før må jeg søke?", Facet.DEADLINE),
+        ("til når?", Facet.DEADLINE),
         ("kan du si mer", Facet.MORE),
     ],
 )
