@@ -92,6 +92,9 @@ TARGETS = {
 # greetings to the office, status questions, bulky-waste pickup and 15 lone words out of
 # `no_question` (2026-12-06, night; steered by these misses, README): library 93/99 and 0/99
 # wrong, uncovered 64/70, no question 42/44, follow-ups 45/50, topics 187/192, 92/92, 121/124.
+# With the safety layer's round on two sets written apart, 20 `out_of_scope` questions on national
+# services and the facet words fixed (2026-12-07, README): library 93/99 and 0/99 wrong, uncovered
+# 64/70, no question 43/44, follow-ups 47/50, topics 187/192, 91/92, 122/124.
 # The trainings on the way, as the data grew, gave 182–187, 91–92, 118–122: the topic floors
 # are the lowest of those less two.
 FLOORS = {
