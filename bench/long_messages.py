@@ -30,10 +30,10 @@ import structlog
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.library_retrieval import heldout  # noqa: E402
 from bot import certainty, replies, safety  # noqa: E402
 from bot.pii import mask_id_numbers  # noqa: E402
 from bot.sanitize import clean_text  # noqa: E402
+from tests.library_eval import STEERED, read_questions  # noqa: E402
 
 MODEL = ROOT / "models" / "servicekontor.tar.gz"
 # Fragments that start a pattern and then fail: each repetition is a new starting point.
@@ -88,7 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-model", action="store_true", help="the text steps only, not the model's parse")
     args = parser.parse_args()
-    ordinary = [question for question, _, _ in heldout()]
+    ordinary = [question.text for question in read_questions(STEERED)]
     sets = {
         "held-out questions": ordinary,
         "hostile, 2,000 characters": adversarial(2000),
