@@ -18,6 +18,13 @@ from bot.safety.classifier import SAFETY_INTENTS, SafetyClassifier, load_example
 DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
 
 
+def _a_pattern_matches(text: str) -> bool:
+    normalised = patterns.normalise(text)
+    return any(
+        p.search(normalised) for p in (patterns.EMERGENCY_RE, patterns.SUICIDE_RISK_RE, patterns.URGENT_HEALTH_RE)
+    )
+
+
 @pytest.mark.parametrize(
     "text,kind",
     [
@@ -92,22 +99,13 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:
-    normalised = patterns.normalise(text)
-    assert not any(
-        p.search(normalised) for p in (patterns.EMERGENCY_RE, patterns.SUICIDE_RISK_RE, patterns.URGENT_HEALTH_RE)
-    )
+    assert not _a_pattern_matches(text)
 
 
 def test_no_pattern_matches_an_ordinary_training_example() -> None:
     """Every example of an ordinary intent in data/nlu: a pattern that matches one is too broad."""
     matched = [
-        (text, label)
-        for text, label in load_examples(DATA)
-        if label not in SAFETY_INTENTS
-        and any(
-            p.search(patterns.normalise(text))
-            for p in (patterns.EMERGENCY_RE, patterns.SUICIDE_RISK_RE, patterns.URGENT_HEALTH_RE)
-        )
+        (text, label) for text, label in load_examples(DATA) if label not in SAFETY_INTENTS and _a_pattern_matches(text)
     ]
     assert not matched
 
