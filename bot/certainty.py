@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.follow_up import Facet, facet_of
+from bot.follow_up import Facet, asks_only_a_facet, facet_of
 from bot.pii import MASK
 from bot.safety import SAFETY_INTENTS
 from bot.topics import FAQ_INTENT, TOPICS, topic_by_label
@@ -241,6 +241,10 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
             return FOLLOW_UP_INTENT  # «hvor lang tid tar det?»: how long a service takes, not a case's status
         if not _STATUS_WORDS.search(text):
             return FALLBACK_INTENT  # names no case and asks for no status: not a status lookup
+    if name == FAQ_INTENT and asks_only_a_facet(text):
+        # «når har de åpent?» names no service: after the library's answer on the recycling station
+        # it asks about that station, not about the service office's hours (bot.replies.follow_up).
+        return FOLLOW_UP_INTENT
     if name == FAQ_INTENT:
         return None if sure_of_topic(parse_data, thresholds) else FALLBACK_INTENT
     if name in SAFETY_INTENTS:

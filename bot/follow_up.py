@@ -57,7 +57,7 @@ _FACET_WORDS: list[tuple[Facet, str]] = [
         r"pensjonist|student|ufør|forsørger|aldersgrense|statsborger|kvalifiser|over 18|alle søke|"
         r"må (?:jeg|eg|æ|man|ein) (?:bo|bu|være|vere)|annen kommune|anna kommune|"
         r"who can|who gets|eligib|apply to me|can i get|qualif|pensioner|age limit|live in|students|"
-        r"citizen",
+        r"citizen|lag og foreninger|lag og organisasjonar|lag og organisasjoner|clubs",
     ),
     (
         Facet.DOCUMENTS,
@@ -76,10 +76,35 @@ _FACET_WORDS: list[tuple[Facet, str]] = [
     (
         Facet.WHERE,
         r"hvor|\bkor\b|kvar|hvilket sted|adresse|address|langt unna|etasje|sentrum|nærheten|møte opp|"
-        r"komme innom|buss dit|where|\bfar\b|get there",
+        r"komme innom|buss dit|where|\bfar\b|get there|holder til|holde til|held til|"
+        r"åpningstid\w*|opningstid\w*|åpent|\bope\b|\bopen\b|opening hours",
     ),
 ]
 _FACETS = [(facet, re.compile(rf"(?:{words})", re.IGNORECASE)) for facet, words in _FACET_WORDS]
+# The whole words a facet's words are part of: «kostar» goes, not «kost» leaving «ar».
+_FACET_SPANS = [re.compile(rf"\w*(?:{words})\w*", re.IGNORECASE) for _, words in _FACET_WORDS]
+
+
+# Words that ask nothing of their own: what is left of «hvilke dokumenter trenger jeg?» once its
+# facet words are gone.
+_FUNCTION_WORDS = frozenset(
+    "hva kva ka hvilke hvilken kva for kor hvor er e det den de dei dem jeg eg æ i je vi me man ein en et eit "
+    "kan må skal bør får vil kunne da så og å for til med om på av no nå der her noe noko nåkka "
+    "what which is are it there the a an do does i we can must should need to for of on at then "
+    "and so any what's når kor tid when they them their this that these har ha have has "
+    "helg helga helgen helgene helgane lørdag lørdager søndag søndager kveld kvelden kveldane kveldene "
+    "sommer sommaren sommeren jul julen jula påske påsken påska weekend weekends evening evenings".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def asks_only_a_facet(text: str) -> bool:
+    """Whether the message asks for a facet and names nothing else: «hvilke dokumenter trenger jeg?»."""
+    rest = text or ""
+    for pattern in _FACET_SPANS:
+        rest = pattern.sub(" ", rest)
+    words = [w for w in _WORD.findall(rest.lower()) if w not in _FUNCTION_WORDS]
+    return facet_of(text) is not Facet.MORE and not words
 
 
 def facet_of(text: str) -> Facet:

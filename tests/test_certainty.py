@@ -40,6 +40,22 @@ def test_a_likely_topic_with_a_lead_is_answered() -> None:
 
 
 @pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("når har de åpent i helga?", "follow_up"),  # the place just answered, not the service office
+        ("kva dokument treng eg?", "follow_up"),
+        ("når har dere åpent?", None),  # «dere»: the service office
+        ("når har biblioteket åpent?", None),  # names its own service
+    ],
+)
+def test_a_question_read_as_a_topic_that_names_nothing_but_a_facet_is_a_follow_up(
+    text: str, expected: str | None
+) -> None:
+    parse = _parse(text, 0.99, {"faq/opening_hours": 0.95, "faq/library": 0.05})
+    assert decide(parse, thresholds=TH) == expected
+
+
+@pytest.mark.parametrize(
     "faq,subs",
     [
         (0.95, {"faq/kindergarten_fees": 0.5, "faq/kindergarten_apply": 0.45}),  # torn between two topics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.follow_up import Facet, facet_of
+from bot.follow_up import Facet, asks_only_a_facet, facet_of
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,22 @@ def test_every_facet_has_a_response_in_the_domain() -> None:
 
     domain = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8"))
     assert {f"utter_follow_up_{facet.value}" for facet in Facet} <= set(domain["responses"])
+
+
+@pytest.mark.parametrize(
+    "text,only",
+    [
+        ("hvilke dokumenter trenger jeg?", True),
+        ("kva tid er det ope der?", True),
+        ("hva koster det?", True),
+        ("when are they open?", True),
+        ("og barnehage da?", False),  # names a topic of its own
+        ("hva koster det å sende inn en byggesøknad?", False),
+        ("kan jeg klage?", False),  # no facet: the complaint answer may be the one
+        ("og glass?", False),
+    ],
+)
+def test_a_follow_up_asks_only_a_facet_when_nothing_but_facet_words_and_small_words_are_left(
+    text: str, only: bool
+) -> None:
+    assert asks_only_a_facet(text) is only

@@ -88,6 +88,19 @@ def test_a_follow_up_that_names_another_topic_switches_to_it() -> None:
     assert (reply.response, reply.topic) == ("utter_faq/kindergarten_fees", "faq/kindergarten_fees")
 
 
+def test_a_follow_up_that_only_asks_for_a_facet_stays_on_the_topic_whatever_the_library_names() -> None:
+    """«hvilke dokumenter trenger jeg?» after support contact asks for its papers, not for access to documents."""
+    events = [_user("faq"), _answer("faq/support_contact"), _user("follow_up")]
+    for text, facet in (
+        ("Hvilke dokumenter trenger jeg?", "documents"),
+        ("Hva er åpningstidene?", "where"),
+        ("Er det gratis for lag og foreninger?", "price"),
+    ):
+        parse = _parse(text, "follow_up", faq=0.6, subs={"faq/public_records": 0.9})
+        reply = replies.follow_up(parse, events, TH)
+        assert (reply.response, reply.topic) == (f"utter_follow_up_{facet}", "faq/support_contact"), text
+
+
 def test_a_follow_up_without_a_topic_asks_which_service() -> None:
     assert replies.follow_up(_parse("hva koster det", "follow_up"), [_user("follow_up")], TH).response == (
         "utter_follow_up_no_topic"

@@ -57,6 +57,27 @@ def _a_pattern_matches(text: str) -> bool:
         ("det ryker svart fra taket på garasjen", SafetyKind.EMERGENCY),
         ("vi vet ikke hvor vi er, det er mørkt og kaldt", SafetyKind.EMERGENCY),
         ("jeg står på taket og vil hoppe", SafetyKind.SUICIDE_RISK),
+        # «siden» alone is now, not over: only a time span before it makes it past.
+        ("det skjedde en ulykke ved skolen for fem minutter siden", SafetyKind.EMERGENCY),
+        ("there was a car accident a minute ago, two people are hurt", SafetyKind.EMERGENCY),
+        # Situations a third set written apart from the data found missed (2026-12-07), in other words.
+        ("jeg hører noen går nede i stua og jeg er alene hjemme", SafetyKind.EMERGENCY),
+        ("to biler kolliderte i krysset og en mann sitter fast", SafetyKind.EMERGENCY),
+        ("he dived off the jetty and hasn't come back up", SafetyKind.EMERGENCY),
+        ("naboen sier han skal drepe meg", SafetyKind.EMERGENCY),
+        ("står på broen", SafetyKind.SUICIDE_RISK),
+        ("eg har kjøpt tau og veit kva eg skal gjere", SafetyKind.SUICIDE_RISK),
+        ("ingen kjem til å sakna meg", SafetyKind.SUICIDE_RISK),
+        ("dette er siste gang dere hører fra meg", SafetyKind.SUICIDE_RISK),
+        ("she gave all her things away last week and said goodbye", SafetyKind.SUICIDE_RISK),
+        ("jeg har kuttet meg i håndleddet", SafetyKind.SUICIDE_RISK),
+        ("fått utslett over hele kroppen etter penicillinen", SafetyKind.URGENT_HEALTH),
+        ("jeg har gått tom for insulin og apoteket er stengt", SafetyKind.URGENT_HEALTH),
+        ("ran out of my heart medication over the holiday", SafetyKind.URGENT_HEALTH),
+        ("bilen trillet ut i sjøen fra fergeleiet og synker", SafetyKind.EMERGENCY),
+        ("orker ikkje meir, det er ikkje noko vits lenger", SafetyKind.SUICIDE_RISK),
+        ("he texted me that tonight is his last", SafetyKind.SUICIDE_RISK),
+        ("fikk klor i øyet da jeg vasket badet og det svir", SafetyKind.URGENT_HEALTH),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -91,6 +112,15 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "bestefar hadde hjertestans i fjor og trenger trygghetsalarm",
         "sønnen min var i en slåsskamp for to uker siden, kan jeg snakke med rektor",
         "jeg drukner i papirer til søknaden om startlån",
+        "etter en trafikkulykke for lenge siden har jeg vondt i ryggen",
+        "I had a bad accident two years ago and need help at home",
+        "skolen vil ha et program mot vold blant elevene",
+        "vi vil ha kurs i selvmordsforebygging for de ansatte",
+        "etter drukningsulykka for tre år siden kom det livbøyer på stranda",
+        "appen kræsja da jeg skulle betale parkering",
+        "jeg holder på å dø av kjedsomhet i ferien",
+        "far har gått seg bort noen ganger før, finnes det GPS-klokker for eldre",
+        "det er ikke noe vits å søke lenger når fristen har gått ut"
         # idioms and services named by an alarm word
         "dere tar livet av meg med denne saksbehandlingen",
         "jeg holder på å dø av latter",

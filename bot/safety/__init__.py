@@ -73,9 +73,14 @@ def _assess(text: str) -> Assessment | None:
     from bot.safety.classifier import get_classifier  # scikit-learn only where it is used
 
     scores = get_classifier().scores(text)
+    found = {kind for kind in SafetyKind if _PATTERNS[kind].search(text)}
     for kind in SafetyKind:  # most serious first
-        if _PATTERNS[kind].search(text):
+        if kind in found:
             return Assessment(kind, True, 1.0)
+        # A person who does not answer or a knife at the door, named by a pattern, needs 112 and
+        # the emergency answer; the classifier's guess at despair does not outrank it.
+        if kind == SafetyKind.SUICIDE_RISK and SafetyKind.EMERGENCY in found:
+            continue
         if scores.get(kind.intent, 0.0) >= CLASSIFIER_THRESHOLD:
             return Assessment(kind, False, scores[kind.intent])
     return None

@@ -264,7 +264,7 @@ ACUTE = _any(
 # A fire, a fight or a heart attack told of as over («i forrige måned», «i fjor», «for to år siden»)
 # is background to a question, not an emergency now; «for fem minutter siden» is now.
 PAST = (
-    r"(?!.{0,40}\b(?:(?:år|uker?|veker?|måneder?|månader?|dager|dagar) (?:siden|sidan)|i fjor|i fjar|i forrige|"
+    r"(?!.{0,40}\b(?:(?:år|uker?|veker?|måneder?|månader?|dager|dagar|lenge) (?:siden|sidan)|i fjor|i fjar|i forrige|"
     r"forrige (?:uke|veke|måned|månad|år|helg)|i går|last (?:week|month|year)|(?:years?|months?|weeks?) ago|"
     r"yesterday)\b)"
 )
@@ -349,13 +349,17 @@ EMERGENCY = [
     rf"\b{SWALLOWED}\b.{{0,40}}\b{HARMFUL}",
     r"\b(?:alt for|for|too) mange (?:piller|tabletter|tablettar|pillar)\b|\btoo many (?:pills|tablets)\b",
     # Drowning, accidents, falls from height, the cold
-    r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))",
+    r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))" + PAST,
     r"\bdrowning\b|\bdrowned\b|\bunder vann\b|\bunder water\b|\bgjennom isen\b|\bthrough the ice\b",
     r"\bfalt (?:i|uti) (?:vannet|vatnet|sjøen|elva|havet)\b|\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
-    r"ul[yu]kke\b(?!.{0,40}\b(?:i fjor|i fjar|siden|sidan|last year))|ul[yu]kka\b",
+    rf"ul[yu]kk(?:e|a)\b{PAST}",
+    rf"\b(?:kollider\w*|kjørt i hverandre|kjørte i hverandre|køyrt i kvarandre|køyrde i kvarandre|"
+    rf"(?<!appen )(?<!appa )(?<!nettsida )(?<!sida )kræsj\w*|frontkræsj\w*)\b{PAST}",
+    r"\b(?:hasn'?t|has not|didn'?t|did not|haven'?t) (?:come|came|surfaced) (?:back )?up\b|"
+    r"\b(?:ikke|ikkje|itj) (?:kommet|kome|kommi|komme) opp (?:igjen|att|igjæn)\b",
     r"\bkrasj\w*\b|\bkollisjon\b|\bfrontkollisjon\b|\bkjørt (?:på|ned|over)\b",
     rf"\bpåkjør\w*\b{PAST}",
-    r"\b(?:car )?crash\b|\b(?:an|a|car|bad|serious|terrible|traffic) accident\b(?!.{0,40}\blast year\b)",
+    r"\b(?:car )?crash\b|\b(?:an|a|car|bad|serious|terrible|traffic) accident\b" + PAST,
     r"\b(?:hit|run over) by a (?:car|bus|truck|train)\b",
     r"\b(?:kjørt|kjørte|kjøre|kjører|køyrt|køyrde|køyre|køyrer) av (?:veien|vegen)\b",
     r"\bvelt(?:a|et|er|e) (?:med )?bil\w*\b",
@@ -365,7 +369,11 @@ EMERGENCY = [
     r"\b(?:sitter|sit) (?:folk |noen |nokon )?fast inni\b|\bstuck (?:in|inside) the car\b",
     r"\bfalt (?:ned )?(?:fra|frå|av|ned fra) (?:taket|stigen|balkongen|vinduet|høyden|stillaset|hesten)\b",
     r"\b(?:lost|stuck|stranded) (?:on|in) (?:the |a )?(?:mountain|mountains|fjell|snowstorm|storm)\b|\bavalanche\b",
-    r"\bgått (?:oss|meg|seg) (?:bort|vill)\b|\bgått (?:oss|meg|seg) fast\b",
+    r"\bgått (?:oss|meg|seg) (?:bort|vill|fast)\b(?!.{0,30}\b(?:ganger|gonger|før|tidligere|tidlegare)\b)",
+    r"\b(?:bil\w*|båt\w*)\b.{0,40}\b(?:synker|søkk|søkker|sank|har sunket|er under vann)\b|"
+    r"\b(?:kjørt|køyrt|kjørte|køyrde|rulla|rullet) (?:rett )?(?:ut )?(?:i|uti) "
+    r"(?:havna|havnen|sjøen|vannet|vatnet|elva|fjorden)\b|"
+    r"\bcar (?:is |went |drove |has gone )?(?:in|into) the (?:water|sea|harbou?r|river|lake|fjord)\b|\bsinking\b",
     r"\bsnøskred\b(?!.{0,30}(?:fare|varsel|kurs))|\bskred(?:et)? (?:har )?(?:gått|gikk|tok)\b|"
     r"\b(?:tatt|teken|tekne) av (?:snø)?skred\w*\b|\bunder (?:eit |et )?(?:snø)?skred\w*\b",
     r"\bfinn(?:er)? (?:ikke|ikkje|itj) (?:veien|vegen) (?:ned|tilbake)\b",
@@ -376,8 +384,15 @@ EMERGENCY = [
     r"\b(?:slår|slo|slått|banker|banka|sparker|sparka|dreper|drep|kveler|kvelar|angriper|skader|lugger|truer) "
     r"(?:meg|oss|henne|han|ham|ho|kona|kona si|mora|moren|barna|ungane|ungene|sønnen|dottera|datteren|mamma|"
     r"pappa|naboen|nabokona|mæ|dæ|sæ)\b",
-    r"\bvold\b|\bvolden\b|\bvoldelig\b|\bvaldeleg\b|\bvoldtekt\w*\b|\bvoldt(?:att|ok|atte)\b|\bmishandl\w*\b",
+    r"(?<!mot )(?<!forebygge )\bvold\b|"
+    r"\bvolden\b|\bvoldelig\b|\bvaldeleg\b|\bvoldtekt\w*\b|\bvoldt(?:att|ok|atte)\b|\bmishandl\w*\b",
     r"\btru(?:er|ar|et|a|sler) (?:meg|oss|med å drepe|med kniv|med våpen|å drepe)\b|\btrusl\w*\b.{0,20}\bdrepe\b",
+    r"\b(?:han|hun|ho|hu|de|dei|noen|nokon|nån) (?:\w+ ){0,2}(?:drepe|drepa|drep|slå ihjel) (?:meg|mæ|oss)\b",
+    r"\b(?:hører|høyrer|hører at|høyrer at) (?:det er )?(?:noen|nokon|nån|folk) (?:\w+ ){0,3}"
+    r"(?:gå|går|gjeng|inne|i huset|nede|i første|i kjelleren|på loftet|prøver|prøvar|rister|ristar)\b|"
+    r"\blåst (?:meg|mæ|oss) inne\b|"
+    r"\bgjem(?:mer|t|te|de|a) (?:meg|mæ|oss)\b|\b(?:hear|heard) someone (?:in|inside|walking|downstairs|trying)\b|"
+    r"\bhiding (?:in|from)\b",
     r"\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b",
     r"\binnbrudd\b.{0,40}\b(?:nå|no|akkurat|pågår|inne|her)\b|\bbryt(?:er|ar|e) (?:seg|sæ) inn\b",
     r"\bbr(?:øt|utt|aut) (?:seg|sæ) inn\b|\bnoen (?:er )?inne i (?:huset|leiligheten|huset mitt|leiligheta)\b",
@@ -417,17 +432,19 @@ EMERGENCY = [
 ]
 
 SUICIDE_RISK = [
-    r"\bselvmord\w*\b|\bsjølvmord\w*\b|\bsjølmord\w*\b|\bsjelvmord\w*\b|\bsuicid\w*\b",
+    r"\bselvmord(?!sforebygg|sførebygg)\w*\b|\bsjølvmord\w*\b|\bsjølmord\w*\b|\bsjelvmord\w*\b|\bsuicid\w*\b",
     r"(?<!dere )(?<!dette )(?<!det )(?<!dokker )(?<!dykk )\bta(?:r)? livet\b|"
     r"\btek livet\b|\bta (?:mitt|sitt) eget liv\b|\bta mitt eige liv\b",
     rf"\b(?:vil|ønsker|orker|orke|orka|gidder) {NOT} (?:å )?(?:leve|lev)\b",
     rf"\b{NOT} (?:vil|ønsker|orker) (?:å )?leve\b",
     r"\b(?:vil|ønsker å|ønskjer å|lyst (?:til )?å|tenker på å|tenkjer på å) (?:bare |berre )?(?:dø|døy|døden)\b",
     r"\bvil bare dø\b|\b(?:æ|eg|jeg) vil dø\b|\bvil døy\b|"
-    r"\bpå å dø\b(?! av (?:latter|kjedsomhet|sjenanse|skam|nysgjerrighet))|"
+    r"\bpå å (?:dø|døy)\b(?! av (?:latter|kjedsomhe\w*|keisemd|sjenanse|skam|nysgjerrighet|nyfikenheit))|"
     r"\bhelst (?:være|vere) død\b",
     r"\b(?:gjøre|gjere|gjer) slutt på (?:det|alt|livet|meg selv)\b|\bavslutte livet\b|\bende livet\b",
-    r"\b(?:ingen|ikke noe|ikkje noko|ser ingen) (?:vits|mening|meining)\b.{0,20}\bleve\b|\bdrepe meg\b|\bdrepe seg\b",
+    r"\b(?:ingen|ikke noe|ikkje noko|ser ingen) (?:vits|mening|meining)\b.{0,20}\bleve\b|\bdrepe seg\b|"
+    r"\bdrepe meg (?:selv|sjølv|sjøl|sjæl)\b|\b(?:jeg|eg|æ|je) (?:\w+ ){0,3}drepe meg\b|"
+    r"\b(?:lyst til|tenkt på|tenker på|tenkjer på) å drepe meg\b",
     r"\bskad\w* (?:meg|mæ|seg|sæ) (?:selv|sjølv|sjøl|sjæl)\b|\bselvskad\w*\b|\bsjølvskad\w*\b",
     r"\b(?:kutter|skjærer|risper|brenner) (?:meg|mæ|seg) (?:selv |sjølv )?(?!på|i (?:fingeren|handa|hånda))",
     r"\b(?:vil|skal|tenker å|tenkjer å|kommer til å) hoppe\b.{0,40}\b(?:brua|broen|taket|stupet|fjellet|kanten)\b|"
@@ -450,15 +467,39 @@ SUICIDE_RISK = [
     r"\b(?:ikke|ikkje|itj) (?:let|leit|lete|leite) etter (?:meg|mæ)\b|\bdon'?t look for me\b",
     r"\b(?:won'?t|will not|not going to) be (?:here|around|alive) (?:tomorrow|anymore|much longer|after tonight)\b",
     r"\b(?:ikke|ikkje|itj) (?:være|vere|vær|ver) her (?:i morgen|i morgon|lenger|lenge til)\b",
-    r"\b(?:vil|ville|har lyst til å) (?:bare |berre |bære )?forsvinn\w*\b|\bwant to disappear\b",
+    r"\b(?:vil|ville|har lyst til å|skal|ska|ska bare) (?:bare |berre |bære )?forsvinn\w*\b|\bwant to disappear\b|"
+    r"\bforsvinn\w* for godt\b",
+    r"\b(?:ikke|ikkje|itj|ittj|ikkj) (?:noe|noko|no|nå|nåkka) vits (?:lenger|lengre|meir|mer|i noe|i noko)\b(?! å)",
+    r"\b(?:i natt|i kveld|i dag) er (?:min|hans|hennes|mi) siste\b|\b(?:tonight|today) is (?:my|his|her|their) last\b",
     r"\beasier if i (?:don'?t|didn'?t|never) wake\b|\b(?:have|got|bought) (?:the|a) rope\b",
     r"\b(?:står|sitter|stå|sitt) (?:på|ved) (?:brua|broen|brukanten|taket|kanten|stupet)\b.{0,60}\b(?:nå|no|nu)\b",
     r"\btakk for alt\b.{0,80}\bsiste (?:gang|gong|melding)\b",
+    r"\bsiste (?:gang|gong) (?:du|dere|dokker|de|dykk|jeg|eg|vi|me|noen|nokon) (?:\w+ )?"
+    r"(?:hører|høyrer|høre|ser|sjå|høyre) (?:fra|frå|ifra|ifrå)? ?(?:meg|mæ|ham|han|henne|ho|oss)\b|"
+    r"\blast time (?:you|anyone)(?:'ll| will)? hear from me\b",
+    # Said alone, «står på brua» is the whole message: no bus stop, no view, nothing else asked.
+    r"^(?:jeg |eg |æ |e |je )?(?:står|stå|sitter|sit|sitt) (?:på|ved|oppå) "
+    r"(?:brua|broen|brukanten|taket|kanten|stupet)[.! ]*$",
+    r"\b(?:gave|given|giving) (?:all )?(?:my|his|her|their) (?:things|stuff|belongings) away\b",
+    r"\b(?:funnet|funne|fann|fant|kjøpt|kjøpte|kjøpa|henta|hentet) (?:meg )?(?:et |eit |ett )?tau\b",
+    r"\bingen (?:\w+ ){0,3}(?:savne|sakne|sakna|savna) (?:meg|mæ)\b",
+    r"\b(?:skåret|skar|kuttet|kutta|kutter|risset|rispet|risper) (?:meg|mæ|seg|sæ) (?:i |på )?"
+    r"(?:håndleddet|handleddet|håndledda|(?:armen|armane|armene|låret|lårene) igjen)\b",
     r"\b(?:ikke|ikkje|itj) (?:skal )?(?:bo|bu) (?:noe sted|noen sted|nokon stad|nån plass) lenger\b|"
     r"\bnot (?:going to )?live anywhere anymore\b",
 ]
 
 URGENT_HEALTH = [
+    r"\b(?:klor|rengjøring\w*|vaskemiddel\w*|kjemikal\w*|\blut\b|syre|cleaning|bleach|chemical\w*|acid)\b.{0,60}"
+    r"\b(?:i øyet|i auget|i øynene|i augo|in (?:my|his|her|the) eyes?)\b|"
+    r"\b(?:i øyet|i auget|i øynene|in (?:my|his|her) eyes?)\b.{0,60}"
+    r"\b(?:klor|vaskemiddel\w*|kjemikal\w*|bleach|chemical)",
+    r"\butslett\b.{0,60}\b(?:antibiotika|penicillin|medisin\w*|tablett\w*|pille\w*|vaksine\w*)|"
+    r"\b(?:antibiotika|penicillin|medisin\w*)\b.{0,60}\butslett\b|\brash\b.{0,60}\b(?:antibiotics|penicillin|medicine)\b",
+    r"\b(?:tom|gått tom|går tom|gikk tom|slapp opp|sluppet opp|sloppe opp) for (?:\w+ )?"
+    r"(?:medisin\w*|insulin\w*|tablett\w*|piller\w*|epilepsi\w*|medikament\w*|astmamedisin\w*)\b|"
+    r"\b(?:ran|run|running) out of (?:my |his |her )?(?:\w+ )?"
+    r"(?:meds|medication|medicine|insulin|pills|tablets|inhaler)\b",
     r"\blegevakt\w*\b|\blegevagt\w*\b|\blegevak\b|\bleegevakt\w*\b|\blegevatk\w*\b|\blegvakt\w*\b",
     r"\b116 ?117\b",
     r"\b(?:trenger|treng|trengs|må ha|må få|trenge|behov for) (?:en |ein |akutt )?(?:lege|doktor|legehjelp)\b",
