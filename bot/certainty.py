@@ -150,6 +150,14 @@ _STATUS_WORDS = re.compile(
 )
 
 
+# How or where to send something not yet sent: «hvor sender jeg søknaden?», «how do I submit it?».
+_HOW_TO_SEND = re.compile(
+    r"\b(?:hvor|hvordan|kvar|korleis|kor|koss|åssen|where|how)\b.{0,20}"
+    r"\b(?:sender|send|søker|søkjer|leverer|leverar|submit|apply|hand in)\b(?!.{0,40}\b(?:sendte|sent|sendt|levert)\b)",
+    re.IGNORECASE,
+)
+
+
 def _names_a_case(parse_data: dict[str, Any], text: str) -> bool:
     entities = parse_data.get("entities") or []
     return any(e.get("entity") == "case_reference" for e in entities) or bool(_CASE_WORDS.search(text))
@@ -236,6 +244,8 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
         return NO_QUESTION_INTENT if name != NO_QUESTION_INTENT else None
     if name in UNSURE_INTENTS:
         return None
+    if name == CASE_STATUS_INTENT and _HOW_TO_SEND.search(text) and not _STATUS_WORDS.search(text):
+        return FOLLOW_UP_INTENT  # «hvor sender jeg søknaden?» asks how to apply, not how a case is going
     if name == CASE_STATUS_INTENT and not _names_a_case(parse_data, text):
         if facet_of(text) is Facet.PROCESSING_TIME:
             return FOLLOW_UP_INTENT  # «hvor lang tid tar det?»: how long a service takes, not a case's status

@@ -98,6 +98,9 @@ def test_a_weak_other_intent_becomes_nlu_fallback_and_a_strong_one_stays() -> No
         ("hvor lang tid tar saken min?", None),  # names the citizen's case
         ("how long until I hear back from you about my application?", None),
         ("i sent it in two weeks ago and havent heard anything", None),  # no time facet: a status question
+        ("hvor sender jeg søknaden?", "follow_up"),  # how to apply, not how a sent one is going
+        ("where do I submit the form?", "follow_up"),
+        ("hvor er søknaden jeg sendte?", None),
     ],
 )
 def test_a_status_reading_without_a_case_that_asks_how_long_is_a_follow_up(text: str, expected: str | None) -> None:

@@ -78,6 +78,10 @@ def _a_pattern_matches(text: str) -> bool:
         ("orker ikkje meir, det er ikkje noko vits lenger", SafetyKind.SUICIDE_RISK),
         ("he texted me that tonight is his last", SafetyKind.SUICIDE_RISK),
         ("fikk klor i øyet da jeg vasket badet og det svir", SafetyKind.URGENT_HEALTH),
+        ("det velter svart røyk ut under panseret", SafetyKind.EMERGENCY),
+        ("eg tør ikkje gå heim, eksen står ved inngangen", SafetyKind.EMERGENCY),
+        ("han sa dere klarer dere fint uten meg og gikk", SafetyKind.SUICIDE_RISK),
+        ("jeg har tenkt å kjøre inn i fjellveggen i kveld", SafetyKind.SUICIDE_RISK),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -120,7 +124,9 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "appen kræsja da jeg skulle betale parkering",
         "jeg holder på å dø av kjedsomhet i ferien",
         "far har gått seg bort noen ganger før, finnes det GPS-klokker for eldre",
-        "det er ikke noe vits å søke lenger når fristen har gått ut"
+        "det er ikke noe vits å søke lenger når fristen har gått ut",
+        "the fire hydrant by the school is leaking",
+        "mor tør ikke gå ut om kvelden fordi gatelyset er ødelagt"
         # idioms and services named by an alarm word
         "dere tar livet av meg med denne saksbehandlingen",
         "jeg holder på å dø av latter",

@@ -284,11 +284,12 @@ EMERGENCY = [
     r"\bryk(?:er|te|a)? (?:\w+ )?(?:fra|frå|ut av) "
     r"(?:taket|vinduet|huset|garasjen|bilen|panseret|døra|veggen|kjelleren|loftet)\b",
     r"\brøyklukt\b",
+    r"\b(?:svart|røyk|flammer|flammar|eld)\b.{0,20}\b(?:fra|frå|ut av|under|oppå) (?:panseret|motoren|motorrommet)\b",
     r"\bbrannalarmen (?:går|gikk|ula|uler|piper)\b",
     r"\bgass\w*lukt\b|\bgasslokt\b|\bluk\w* (?:av )?(?:gass|gas|brent|svidd)\b|\bgasslekk\w*\b",
     r"\b(?:on fire|catch(?:ing)? fire|caught fire|is burning|are burning|house fire|in flames)\b",
     r"\bfire\b(?! (?:station|brigade|department|service|safety|inspection|drill|alarm|extinguisher|ban|exit|door|"
-    r"officer|fighter|works|place|wood|pit|risk|regulation))"
+    r"officer|fighter|works|place|wood|pit|risk|regulation|hydrant))"
     r"(?=.{0,40}(?:!|help|house|flat|building|kitchen|smoke|burning|room|car|in my|in the))",
     r"\b(?:i full fyr|står i fyr|stod i fyr|tok fyr|tatt fyr|tek fyr|teke fyr|tok eld|tatt eld|fått fyr)\b",
     r"\bsmoke (?:coming|in|from|everywhere|pouring|alarm (?:is )?going)\b",
@@ -393,6 +394,8 @@ EMERGENCY = [
     r"\blåst (?:meg|mæ|oss) inne\b|"
     r"\bgjem(?:mer|t|te|de|a) (?:meg|mæ|oss)\b|\b(?:hear|heard) someone (?:in|inside|walking|downstairs|trying)\b|"
     r"\bhiding (?:in|from)\b",
+    r"\b(?:tør|tørr|tørs) (?:ikke|ikkje|itj|ikkj) (?:å )?(?:gå|dra|reise|kome|komme) (?:hjem|heim)\b|"
+    r"\b(?:skal|ska) (?:jeg|eg|æ|du) få (?:svi|juling|bank|deng)\b|\bi'?m (?:scared|afraid) to go home\b",
     r"\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b",
     r"\binnbrudd\b.{0,40}\b(?:nå|no|akkurat|pågår|inne|her)\b|\bbryt(?:er|ar|e) (?:seg|sæ) inn\b",
     r"\bbr(?:øt|utt|aut) (?:seg|sæ) inn\b|\bnoen (?:er )?inne i (?:huset|leiligheten|huset mitt|leiligheta)\b",
@@ -483,6 +486,12 @@ SUICIDE_RISK = [
     r"\b(?:gave|given|giving) (?:all )?(?:my|his|her|their) (?:things|stuff|belongings) away\b",
     r"\b(?:funnet|funne|fann|fant|kjøpt|kjøpte|kjøpa|henta|hentet) (?:meg )?(?:et |eit |ett )?tau\b",
     r"\bingen (?:\w+ ){0,3}(?:savne|sakne|sakna|savna) (?:meg|mæ)\b",
+    r"\b(?:tok|tatt|teke|tek|tar) med (?:seg|sæ|meg|mæ) (?:et |eit )?tauet?\b|"
+    r"\b(?:klare|klarer|klarar) (?:dere|dokker|dykk|oss|seg|dei|de) (?:fint |bra |godt )?(?:uten|utan) "
+    r"(?:meg|mæ|han|ham|henne|ho)\b",
+    r"\b(?:tenkt|tænkt|tenker|tenkjer|vil|skal|ska) (?:å |og )?(?:kjøre|kjør|køyre|køyr) (?:bilen )?(?:rett )?"
+    r"(?:i|inn i|ut i|utfor) "
+    r"(?:fjellveggen|fjellet|veggen|et tre|eit tre|fjorden|sjøen|møtende|ein trailer|en trailer)\b",
     r"\b(?:skåret|skar|kuttet|kutta|kutter|risset|rispet|risper) (?:meg|mæ|seg|sæ) (?:i |på )?"
     r"(?:håndleddet|handleddet|håndledda|(?:armen|armane|armene|låret|lårene) igjen)\b",
     r"\b(?:ikke|ikkje|itj) (?:skal )?(?:bo|bu) (?:noe sted|noen sted|nokon stad|nån plass) lenger\b|"
