@@ -88,10 +88,10 @@ _FACET_SPANS = [re.compile(rf"\w*(?:{words})\w*", re.IGNORECASE) for _, words in
 # Words that ask nothing of their own: what is left of «hvilke dokumenter trenger jeg?» once its
 # facet words are gone.
 _FUNCTION_WORDS = frozenset(
-    "hva kva ka hvilke hvilken kva for kor hvor er e det den de dei dem jeg eg æ i je vi me man ein en et eit "
+    "hva kva ka hvilke hvilken kor hvor er e det den de dei dem jeg eg æ i je vi me man ein en et eit "
     "kan må skal bør får vil kunne da så og å for til med om på av no nå der her noe noko nåkka "
     "what which is are it there the a an do does i we can must should need to for of on at then "
-    "and so any what's når kor tid when they them their this that these har ha have has "
+    "and so any what's når tid when they them their this that these har ha have has "
     "helg helga helgen helgene helgane lørdag lørdager søndag søndager kveld kvelden kveldane kveldene "
     "sommer sommaren sommeren jul julen jula påske påsken påska weekend weekends evening evenings".split()
 )

@@ -126,7 +126,8 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "far har gått seg bort noen ganger før, finnes det GPS-klokker for eldre",
         "det er ikke noe vits å søke lenger når fristen har gått ut",
         "the fire hydrant by the school is leaking",
-        "mor tør ikke gå ut om kvelden fordi gatelyset er ødelagt"
+        "mor tør ikke gå ut om kvelden fordi gatelyset er ødelagt",
+        "i dag er min siste dag på jobb før permisjonen"
         # idioms and services named by an alarm word
         "dere tar livet av meg med denne saksbehandlingen",
         "jeg holder på å dø av latter",
@@ -186,6 +187,26 @@ def test_in_a_message_that_asks_something_the_context_is_read_with_the_question(
 def test_the_most_serious_kind_wins() -> None:
     found = safety.assess("jeg har tatt alle tablettene fordi jeg ikke vil leve mer")
     assert found is not None and found.kind == SafetyKind.SUICIDE_RISK
+
+
+def test_an_emergency_a_pattern_names_is_not_outranked_by_the_classifiers_guess_at_suicide_risk(
+    monkeypatch: Any,
+) -> None:
+    """A mother on the floor who does not answer needs 112 and the emergency answer, not the suicide one."""
+
+    class Despairing:
+        def scores(self, text: str) -> dict[str, float]:
+            return {"suicide_risk": 0.99, "emergency": 0.0, "urgent_health": 0.0}
+
+    monkeypatch.setattr("bot.safety.classifier.get_classifier", lambda: Despairing())
+    safety._assess.cache_clear()
+    try:
+        found = safety.assess("mamma ligger på gulvet og svarer ikke når jeg roper")
+        assert found is not None and (found.kind, found.by_pattern) == (SafetyKind.EMERGENCY, True)
+        found = safety.assess("jeg orker ikke mer av dette")  # no pattern: the classifier decides
+        assert found is not None and (found.kind, found.by_pattern) == (SafetyKind.SUICIDE_RISK, False)
+    finally:
+        safety._assess.cache_clear()
 
 
 def test_every_safety_intent_has_training_examples_in_every_language_group() -> None:

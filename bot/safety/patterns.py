@@ -473,7 +473,9 @@ SUICIDE_RISK = [
     r"\b(?:vil|ville|har lyst til å|skal|ska|ska bare) (?:bare |berre |bære )?forsvinn\w*\b|\bwant to disappear\b|"
     r"\bforsvinn\w* for godt\b",
     r"\b(?:ikke|ikkje|itj|ittj|ikkj) (?:noe|noko|no|nå|nåkka) vits (?:lenger|lengre|meir|mer|i noe|i noko)\b(?! å)",
-    r"\b(?:i natt|i kveld|i dag) er (?:min|hans|hennes|mi) siste\b|\b(?:tonight|today) is (?:my|his|her|their) last\b",
+    # «i dag er min siste» said as the end, not «min siste dag på jobb»
+    r"\b(?:(?:i natt|i kveld|i dag) er (?:min|hans|hennes|mi) siste|(?:tonight|today) is (?:my|his|her|their) last)"
+    r"(?: natt| dag| kveld| night| day)?(?=\s*(?:[.!,;]|$|og |and ))",
     r"\beasier if i (?:don'?t|didn'?t|never) wake\b|\b(?:have|got|bought) (?:the|a) rope\b",
     r"\b(?:står|sitter|stå|sitt) (?:på|ved) (?:brua|broen|brukanten|taket|kanten|stupet)\b.{0,60}\b(?:nå|no|nu)\b",
     r"\btakk for alt\b.{0,80}\bsiste (?:gang|gong|melding)\b",
