@@ -21,6 +21,7 @@ class Facet(str, enum.Enum):
     ELIGIBILITY = "eligibility"
     HOW_TO_APPLY = "how_to_apply"
     WHERE = "where"
+    HOURS = "hours"
     DOCUMENTS = "documents"
     MORE = "more"
 
@@ -28,6 +29,7 @@ class Facet(str, enum.Enum):
 # Checked in this order: «hvor lang tid» is processing time, not «hvor» (where), and «hvor lenge før
 # må jeg søke» is a deadline, not a processing time.
 _FACET_WORDS: list[tuple[Facet, str]] = [
+    (Facet.HOURS, r"åpningstid\w*|opningstid\w*|\båpent\b|\bope\b|\bopen\b|opening hours|opening times"),
     (Facet.DEADLINE, r"lenge før|lenge i forveien|lenge i forvegen|how long before|how far in advance|in advance"),
     (
         Facet.PROCESSING_TIME,
@@ -76,8 +78,7 @@ _FACET_WORDS: list[tuple[Facet, str]] = [
     (
         Facet.WHERE,
         r"hvor|\bkor\b|kvar|hvilket sted|adresse|address|langt unna|etasje|sentrum|nærheten|møte opp|"
-        r"komme innom|buss dit|where|\bfar\b|get there|holder til|holde til|held til|"
-        r"åpningstid\w*|opningstid\w*|åpent|\bope\b|\bopen\b|opening hours",
+        r"komme innom|buss dit|where|\bfar\b|get there|holder til|holde til|held til",
     ),
 ]
 _FACETS = [(facet, re.compile(rf"(?:{words})", re.IGNORECASE)) for facet, words in _FACET_WORDS]

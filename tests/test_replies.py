@@ -93,7 +93,7 @@ def test_a_follow_up_that_only_asks_for_a_facet_stays_on_the_topic_whatever_the_
     events = [_user("faq"), _answer("faq/support_contact"), _user("follow_up")]
     for text, facet in (
         ("Hvilke dokumenter trenger jeg?", "documents"),
-        ("Hva er åpningstidene?", "where"),
+        ("Hva er åpningstidene?", "hours"),
         ("Er det gratis for lag og foreninger?", "price"),
     ):
         parse = _parse(text, "follow_up", faq=0.6, subs={"faq/public_records": 0.9})
