@@ -99,13 +99,21 @@ _FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# A question that names nothing but a facet is short; the cap also keeps `_FACET_SPANS` linear, since
+# «\w*» before the words costs time quadratic in the length of one long word (the NLU runs this on
+# every question, up to the length cap).
+_MAX_FACET_ONLY_CHARS = 200
+
+
 def asks_only_a_facet(text: str) -> bool:
     """Whether the message asks for a facet and names nothing else: «hvilke dokumenter trenger jeg?»."""
+    if len(text or "") > _MAX_FACET_ONLY_CHARS or facet_of(text) is Facet.MORE:
+        return False
     rest = text or ""
     for pattern in _FACET_SPANS:
         rest = pattern.sub(" ", rest)
     words = [w for w in _WORD.findall(rest.lower()) if w not in _FUNCTION_WORDS]
-    return facet_of(text) is not Facet.MORE and not words
+    return not words
 
 
 def facet_of(text: str) -> Facet:

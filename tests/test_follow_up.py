@@ -71,3 +71,7 @@ def test_a_follow_up_asks_only_a_facet_when_nothing_but_facet_words_and_small_wo
     text: str, only: bool
 ) -> None:
     assert asks_only_a_facet(text) is only
+
+
+def test_a_long_message_is_never_a_question_on_a_facet_alone() -> None:
+    assert not asks_only_a_facet("hva koster det? " + "x" * 8000)
