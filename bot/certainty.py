@@ -32,6 +32,7 @@ from typing import Any
 from bot.follow_up import Facet, asks_only_a_facet, facet_of
 from bot.pii import MASK
 from bot.safety import SAFETY_INTENTS
+from bot.safety.classifier import asks_question
 from bot.topics import FAQ_INTENT, TOPICS, topic_by_label
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -118,7 +119,7 @@ _QUESTION_WORD = re.compile(
     r"\b(?:hva|kva|ka|hvordan|korleis|koss|når|kor|hvor|hvorfor|kvifor|kan|what|how|when|where|why|can)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"^[A-ZÆØÅÉ][a-zæøåéäöü]+(?:[- ][A-ZÆØÅÉ][a-zæøåéäöü]+){0,2}$")
+_NAME = re.compile(r"^[A-ZÆØÅÉ][a-zæøåéäöü]+(?:[- ][A-ZÆØÅÉ][a-zæøåéäöü]+){0,3}$")
 # A name introduced and nothing more: «mitt navn er Sigrid Haugland», «eg heiter Torbjørn Vik»,
 # «my name is Ahmed Yusuf Hassan». The name may be typed in lower case; up to four name words.
 _INTRODUCTION = re.compile(
@@ -150,10 +151,22 @@ _STATUS_WORDS = re.compile(
 )
 
 
-# How or where to send something not yet sent: «hvor sender jeg søknaden?», «how do I submit it?».
+# «takk, men hvem ringer jeg?»: a thanks, then the question that matters.
+_THANKS_BUT = re.compile(
+    r"^(?:tusen |mange )?(?:takk|takker|thanks|thank you|thx)\b[\s,.!]*(?:men|but)\s+(?P<rest>.+)$", re.IGNORECASE
+)
+# «hva om de sier nei?», «what if they say yes?»: a question on a condition, not a yes or a no.
+_CONDITIONAL = re.compile(
+    r"^(?:hva om|kva om|ka om|hva hvis|kva viss|ka viss|what if|og hvis|og om|and if)\b", re.IGNORECASE
+)
+
+
+# How or where to send something not yet sent: «hvor sender jeg søknaden?», «how do I submit it?»,
+# «må naboene få beskjed før jeg sender søknaden?».
 _HOW_TO_SEND = re.compile(
     r"\b(?:hvor|hvordan|kvar|korleis|kor|koss|åssen|where|how)\b.{0,20}"
-    r"\b(?:sender|send|søker|søkjer|leverer|leverar|submit|apply|hand in)\b(?!.{0,40}\b(?:sendte|sent|sendt|levert)\b)",
+    r"\b(?:sender|send|søker|søkjer|leverer|leverar|submit|apply|hand in)\b(?!.{0,40}\b(?:sendte|sent|sendt|levert)\b)|"
+    r"\b(?:før|innan|innen|before) (?:jeg|eg|æ|vi|me|i|we) (?:sender|send|søker|søkjer|leverer|submit|apply)\b",
     re.IGNORECASE,
 )
 
@@ -244,6 +257,11 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
         return NO_QUESTION_INTENT if name != NO_QUESTION_INTENT else None
     if name in UNSURE_INTENTS:
         return None
+    if name in ("affirm", "deny") and _CONDITIONAL.search(text.strip()):
+        return FOLLOW_UP_INTENT  # DIET read «nei» in «hva om de sier nei?» as a no
+    thanked = _THANKS_BUT.match(text.strip())
+    if name in SIGN_OFF_INTENTS and thanked and asks_question(thanked.group("rest")):
+        return FOLLOW_UP_INTENT  # the question after the thanks is what the citizen wants answered
     if name == CASE_STATUS_INTENT and _HOW_TO_SEND.search(text) and not _STATUS_WORDS.search(text):
         return FOLLOW_UP_INTENT  # «hvor sender jeg søknaden?» asks how to apply, not how a case is going
     if name == CASE_STATUS_INTENT and not _names_a_case(parse_data, text):

@@ -22,14 +22,16 @@ class Facet(str, enum.Enum):
     HOW_TO_APPLY = "how_to_apply"
     WHERE = "where"
     HOURS = "hours"
+    COMPLAINT = "complaint"
     DOCUMENTS = "documents"
     MORE = "more"
 
 
-# Checked in this order: «hvor lang tid» is processing time, not «hvor» (where), and «hvor lenge før
-# må jeg søke» is a deadline, not a processing time.
+# Checked in this order: «hvor lang tid» is processing time, not «hvor» (where), «hvor lenge før
+# må jeg søke» is a deadline, not a processing time, and «klagefrist» is how to appeal.
 _FACET_WORDS: list[tuple[Facet, str]] = [
     (Facet.HOURS, r"åpningstid\w*|opningstid\w*|\båpent\b|\bope\b|\bopen\b|opening hours|opening times"),
+    (Facet.COMPLAINT, r"\bklag\w*|\banke\b|\banke på\b|\bcomplain\w*|\bappeal\w*"),
     (Facet.DEADLINE, r"lenge før|lenge i forveien|lenge i forvegen|how long before|how far in advance|in advance"),
     (
         Facet.PROCESSING_TIME,
@@ -49,7 +51,7 @@ _FACET_WORDS: list[tuple[Facet, str]] = [
     ),
     (
         Facet.PRICE,
-        r"kost|pris|gratis|betal|gebyr|avgift|\bkr\b|kroner|dyrt|egenandel|eigendel|eigenandel|rabatt|"
+        r"kost|pris|gratis|betal|gebyr|avgift|\bkr\b|kroner|dyrt|egenandel|eigendel|eigenandel|rabatt|moderasjon|"
         r"hvor mye|kor mykje|kor mye|kor mykkje|cost|price|\bfree\b|\bpay\b|\bfee\b|how much|charge|"
         r"discount|expensive",
     ),

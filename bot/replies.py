@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answers.vocabulary import FEEDBACK_INTENT
+from bot.answers.vocabulary import FEEDBACK_INTENT, PARTS
 from bot.certainty import (
     FOLLOW_UP_INTENT,
     NO_QUESTION_INTENT,
@@ -34,13 +34,16 @@ from bot.certainty import (
 from bot.follow_up import Facet, asks_only_a_facet, facet_of
 from bot.safety import BY_PATTERN
 from bot.safety.classifier import asks_something
-from bot.topics import FAQ_INTENT, TOPICS
+from bot.topics import FAQ_INTENT, TOPICS, topic_key
 
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope", NO_QUESTION_INTENT})
 # User intents after which «hva koster det?» still belongs to the topic answered before them.
 _KEEPS_TOPIC = frozenset(
     {FOLLOW_UP_INTENT, "thanks", "affirm", "deny", "greet", "switch_language", FAQ_INTENT, FEEDBACK_INTENT}
 )
+# Safety answers that stand for a topic of the library: after «ring legevakten på 116 117»,
+# «hva koster det?» or «må jeg ringe først?» asks about the legevakt (when that answer is published).
+_TOPIC_OF_RESPONSE = {"utter_urgent_health": topic_key("out_of_hours_clinic")}
 MAX_CHOICES = 3
 MISSES_BEFORE_OFFER = 3
 _ELLIPTIC = re.compile(
@@ -118,6 +121,7 @@ def last_topic(events: Sequence[dict[str, Any]]) -> str | None:
             action = str(metadata.get("utter_action") or "")
             if not key and action.startswith("utter_faq/"):
                 key = action[len("utter_") :]
+            key = key or _TOPIC_OF_RESPONSE.get(action)
             if key in TOPICS:
                 return key
         elif kind == "user":
@@ -221,7 +225,9 @@ def _is_elliptic(text: str) -> bool:
 
 def _brings_new_subject(text: str) -> bool:
     match = _NEW_SUBJECT.match(text.strip())
-    return bool(match) and bool(_HAS_WORD.search(match.group(1))) and not _OWN.search(match.group(1))
+    if not match or not _HAS_WORD.search(match.group(1)) or _OWN.search(match.group(1)):
+        return False
+    return facet_of(match.group(1)) is Facet.MORE  # «og for pensjonister, blir det dyrt?» asks who, of the same
 
 
 def _points_back(text: str) -> bool:
@@ -235,8 +241,24 @@ def _names_something_else(text: str) -> bool:
     return not (asks_something(text) or _is_elliptic(text) or _points_back(text) or _MORE.search(text))
 
 
+# The library's answer on appeals in general: «kan jeg klage?» after an answer with no part on appeals.
+COMPLAINT_TOPIC = topic_key("complaint")
+_PART_OF_FACET = {facet: part for part, facet in PARTS.items()}
+
+
 def follow_up_reply(topic: str, text: str) -> Reply:
-    return Reply(f"utter_follow_up_{facet_of(text).value}", topic=topic)
+    """That facet of the topic: its part, or where to find it (the NLG chooses, bot/nlg.py).
+
+    «Kan jeg klage?» after an answer that says nothing on appeals gets the answer on appeals in
+    general, with its deadline («som regel tre uker»), rather than only a link; an answer whose
+    rules differ (six weeks for property tax) has a part of its own for it.
+    """
+    facet = facet_of(text)
+    if facet is Facet.COMPLAINT and topic != COMPLAINT_TOPIC and COMPLAINT_TOPIC in TOPICS:
+        answer = TOPICS.get(topic)
+        if answer is None or _PART_OF_FACET[facet.value] not in answer.doc.parts:
+            return answer_topic(COMPLAINT_TOPIC)
+    return Reply(f"utter_follow_up_{facet.value}", topic=topic)
 
 
 def answer_topic(topic: str) -> Reply:

@@ -91,6 +91,25 @@ def test_a_weak_other_intent_becomes_nlu_fallback_and_a_strong_one_stays() -> No
 
 
 @pytest.mark.parametrize(
+    "text,intent,expected",
+    [
+        ("hva om de sier nei?", "deny", "follow_up"),
+        ("what if they say yes?", "affirm", "follow_up"),
+        ("og hvis jeg ikke vil?", "deny", "follow_up"),
+        ("nei takk", "deny", None),
+        ("ja, hva om det", "affirm", None),  # a yes first
+        ("takk, men hvem ringer jeg?", "thanks", "follow_up"),
+        ("thanks, but how much is it?", "thanks", "follow_up"),
+        ("takk, men det var alt", "thanks", None),
+    ],
+)
+def test_a_question_on_a_condition_or_after_a_thanks_is_a_follow_up(
+    text: str, intent: str, expected: str | None
+) -> None:
+    assert decide(_parse(text, 0.01, {}, intent=intent, confidence=0.9), thresholds=TH) == expected
+
+
+@pytest.mark.parametrize(
     "text,expected",
     [
         ("how fast do you usually answer?", "follow_up"),  # how long a service takes
@@ -101,6 +120,7 @@ def test_a_weak_other_intent_becomes_nlu_fallback_and_a_strong_one_stays() -> No
         ("hvor sender jeg søknaden?", "follow_up"),  # how to apply, not how a sent one is going
         ("where do I submit the form?", "follow_up"),
         ("hvor er søknaden jeg sendte?", None),
+        ("og må naboene få beskjed før jeg sender søknaden?", "follow_up"),
     ],
 )
 def test_a_status_reading_without_a_case_that_asks_how_long_is_a_follow_up(text: str, expected: str | None) -> None:
@@ -138,6 +158,7 @@ def test_a_case_reference_keeps_the_status_lookup() -> None:
     "text,shape",
     [
         ("Ola Nordmann", "name"),
+        ("Ole Johan Haugen-Berg", "name"),  # four name words
         ("jeg heter Kari Nordmann", "name"),
         ("Hei, mitt navn er Per Olav Berg.", "name"),
         ("eg heiter Ingrid", "name"),

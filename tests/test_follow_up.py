@@ -39,6 +39,10 @@ from bot.follow_up import Facet, asks_only_a_facet, facet_of
         ("hvor lenge før må jeg søke?", Facet.DEADLINE),
         ("til når?", Facet.DEADLINE),
         ("kan du si mer", Facet.MORE),
+        ("kan jeg klage?", Facet.COMPLAINT),
+        ("er det søskenmoderasjon?", Facet.PRICE),
+        ("kva er klagefristen?", Facet.COMPLAINT),
+        ("can I appeal?", Facet.COMPLAINT),
     ],
 )
 def test_facet_of_a_follow_up(text: str, facet: Facet) -> None:
@@ -63,7 +67,8 @@ def test_every_facet_has_a_response_in_the_domain() -> None:
         ("when are they open?", True),
         ("og barnehage da?", False),  # names a topic of its own
         ("hva koster det å sende inn en byggesøknad?", False),
-        ("kan jeg klage?", False),  # no facet: the complaint answer may be the one
+        ("kan jeg klage?", True),  # the part on appeals, else the answer on appeals (bot.replies)
+        ("kan jeg klage på naboen?", False),
         ("og glass?", False),
     ],
 )

@@ -108,6 +108,16 @@ def test_the_topic_answer_is_the_one_the_library_chose_in_the_conversations_lang
     assert deadline is not None and deadline["text"].startswith("Fristene står på siden om «Båtplass»: https://x.no")
 
 
+def test_can_i_appeal_gets_the_answers_own_part_on_appeals(db_url: str) -> None:
+    from bot.answers import store
+    from tests.test_answers import _doc
+
+    appeal = {"nb": "Fristen for å klage er seks uker.", "en": "The deadline to appeal is six weeks."}
+    store.create(_doc("a1", parts={"klage": appeal}), "kari")
+    response = _answer("utter_follow_up_complaint", [SlotSet("language", "en")], topic_key="faq/a1")
+    assert response is not None and response["text"] == "The deadline to appeal is six weeks."
+
+
 def test_an_unpublished_or_archived_answer_is_never_given(db_url: str) -> None:
     from bot.answers import live, store
     from bot.answers.selection import selection

@@ -41,6 +41,17 @@ def test_a_thumbs_vote_in_between_keeps_the_topic() -> None:
     assert replies.last_topic(events) == "faq/waste"
 
 
+def test_after_the_urgent_health_answer_a_follow_up_asks_about_the_legevakt() -> None:
+    """«Ring legevakten på 116 117 …», then «må jeg ringe først?»: the legevakt answer's parts."""
+    urgent = {"event": "bot", "metadata": {"utter_action": "utter_urgent_health"}}
+    events = [_user("urgent_health"), urgent, _user("follow_up")]
+    assert replies.last_topic(events) == "faq/out_of_hours_clinic"
+    reply = replies.follow_up(_parse("hva koster det?", "follow_up"), events, TH)
+    assert (reply.response, reply.topic) == ("utter_follow_up_price", "faq/out_of_hours_clinic")
+    emergency = {"event": "bot", "metadata": {"utter_action": "utter_emergency"}}
+    assert replies.last_topic([_user("emergency"), emergency, _user("follow_up")]) is None
+
+
 def test_a_question_in_between_or_a_new_session_ends_the_topic() -> None:
     assert replies.last_topic([_user("faq"), _answer("faq/waste"), _user("out_of_scope"), _user("follow_up")]) is None
     session = [_user("faq"), _answer("faq/waste"), {"event": "session_started"}, _user("follow_up")]
@@ -51,6 +62,19 @@ def test_a_follow_up_gets_its_facet_of_the_last_topic() -> None:
     events = [_user("faq"), _answer("faq/alcohol_licence"), _user("follow_up")]
     reply = replies.follow_up(_parse("hvor lang tid tar det?", "follow_up"), events, TH)
     assert (reply.response, reply.topic) == ("utter_follow_up_processing_time", "faq/alcohol_licence")
+
+
+def test_can_i_appeal_gets_the_answers_own_part_else_the_answer_on_appeals() -> None:
+    """Six weeks for property tax (its part «klage»); «som regel tre uker» after an answer with no such part."""
+    asked = _parse("kan jeg klage?", "follow_up")
+    events = [_user("faq"), _answer("faq/property_tax"), _user("follow_up")]
+    reply = replies.follow_up(asked, events, TH)
+    assert (reply.response, reply.topic) == ("utter_follow_up_complaint", "faq/property_tax")
+    events = [_user("faq"), _answer("faq/waste"), _user("follow_up")]
+    reply = replies.follow_up(asked, events, TH)
+    assert (reply.response, reply.topic) == ("utter_faq/complaint", "faq/complaint")
+    events = [_user("faq"), _answer("faq/complaint"), _user("follow_up")]
+    assert replies.follow_up(asked, events, TH).response == "utter_follow_up_complaint"
 
 
 def test_a_follow_up_reading_with_no_topic_before_it_gets_the_topic_it_names_when_sure() -> None:
@@ -199,6 +223,9 @@ def test_an_elliptic_start_with_a_service_of_its_own_is_a_new_question() -> None
     # A subject of the citizen's own is the same matter; a topic the bot knows switches to it.
     own = _parse("og dattera mi, kan hun også få plass?", "follow_up")
     assert replies.follow_up(own, events, TH).topic == "faq/kindergarten_fees"
+    # A group of people the answer may be for is who it is for, not a service of its own.
+    group = replies.follow_up(_parse("og for pensjonister med minstepensjon, blir det dyrt?", "follow_up"), events, TH)
+    assert (group.response, group.topic) == ("utter_follow_up_price", "faq/kindergarten_fees")
     known = _parse("og eiendomsskatten, går den opp da?", "follow_up", faq=0.9, subs={"faq/property_tax": 0.9})
     assert replies.follow_up(known, events, TH).topic == "faq/property_tax"
 

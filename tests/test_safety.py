@@ -82,6 +82,15 @@ def _a_pattern_matches(text: str) -> bool:
         ("eg tør ikkje gå heim, eksen står ved inngangen", SafetyKind.EMERGENCY),
         ("han sa dere klarer dere fint uten meg og gikk", SafetyKind.SUICIDE_RISK),
         ("jeg har tenkt å kjøre inn i fjellveggen i kveld", SafetyKind.SUICIDE_RISK),
+        ("det driver en mann nedover elva, han roper", SafetyKind.EMERGENCY),
+        ("bestefar har demens og er forsvunnet fra sykehjemmet", SafetyKind.EMERGENCY),
+        ("jenta har drokke lampeolje", SafetyKind.EMERGENCY),
+        ("glemte insulinen på hytta og det er søndag", SafetyKind.URGENT_HEALTH),
+        ("naboen er full og skal kjøre bil nå", SafetyKind.EMERGENCY),
+        ("et tog har truffet en mann ved planovergangen", SafetyKind.EMERGENCY),
+        ("kajakken kantret og kameraten min er i vannet", SafetyKind.EMERGENCY),
+        ("there's a drunk driver on the road right now", SafetyKind.EMERGENCY),
+        ("my throat feels like it is closing after the bee sting", SafetyKind.EMERGENCY),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -127,7 +136,16 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "det er ikke noe vits å søke lenger når fristen har gått ut",
         "the fire hydrant by the school is leaking",
         "mor tør ikke gå ut om kvelden fordi gatelyset er ødelagt",
-        "i dag er min siste dag på jobb før permisjonen"
+        "i dag er min siste dag på jobb før permisjonen",
+        "rørleggeren svarer ikke på meldinger om regningen",
+        "far hadde demens og gikk bort i fjor, hvem ordner med gravstein",
+        "jeg har mistet resepten på medisinen min, hvordan får jeg en ny",
+        "hjorten ble truffet av bussen og ligger i grøfta",
+        "det står en full søppeldunk ved veien og bilen kjørte forbi",
+        "hjemmesykepleien glemte medisinene til far i går, hvem klager jeg til",
+        "jeg kjørte feil vei til gjenvinningsstasjonen, hvor ligger den",
+        "firmaet driver ut fra kontoret i sentrum",
+        "I'm going the wrong way, where is the town hall?",
         # idioms and services named by an alarm word
         "dere tar livet av meg med denne saksbehandlingen",
         "jeg holder på å dø av latter",

@@ -29,6 +29,7 @@ PART_LABELS = {
     "hvordan": "Slik søker du",
     "hvor": "Hvor",
     "dokumenter": "Dokumenter",
+    "klage": "Klage",
 }
 assert set(PART_LABELS) == set(PARTS)
 

@@ -87,4 +87,5 @@ PARTS = {
     "hvordan": "how_to_apply",
     "hvor": "where",
     "dokumenter": "documents",
+    "klage": "complaint",
 }

@@ -86,6 +86,8 @@ SWALLOWED = _any(
     r"svelg\w*",
     r"drukket",
     r"drukke",
+    r"drukki",
+    r"drokke",
     r"drakk",
     r"drikke",
     r"spist",
@@ -269,6 +271,12 @@ PAST = (
     r"yesterday)\b)"
 )
 
+# «svarer ikke på meldinger»: someone who does not reply to messages, not a person who does not respond.
+_NOT_MESSAGES = (
+    r"(?! (?:\w+ )?(?:meldinger\w*|meldingar\w*|melding\w*|telefon\w*|e-post\w*|epost\w*|mail\w*|sms\w*|brev\w*|"
+    r"henvendels\w*|førespurnad\w*|søknad\w*|spørsmål\w*|klage\w*|purring\w*|faktura\w*)\b)"
+)
+
 EMERGENCY = [
     # Fire, smoke, gas
     r"\bdet brenn(?:er)?\b",
@@ -304,7 +312,8 @@ EMERGENCY = [
     r"\bkollaps\w*\b|\bdeppa\b|\bhelt borte\b|\blivløs\b|\bligger (?:helt )?(?:stille|livløs|urørlig)\b",
     rf"\b{PERSON} (?:svarer|svarar|svare|reagerer|reagerar|reagere|våkner|vaknar|vakne|rører seg) {NOT}\b",
     rf"\b(?:beveger|bevegar|rører|rører|rør) (?:seg|sæ) {NOT}\b|\b{NOT} (?:beveger|rører) (?:seg|sæ)\b",
-    rf"\b(?:svarer|svarar|svare|reagerer|reagerar|våkner|vaknar|vakne) {NOT} (?:når|på|lenger|meir|mer|opp)\b",
+    rf"\b(?:svarer|svarar|svare|reagerer|reagerar|våkner|vaknar|vakne) {NOT} "
+    rf"(?:når|på{_NOT_MESSAGES}|lenger|meir|mer|opp)\b",
     rf"\b(?:vil|vill) {NOT} (?:våkne|vakne)\b",
     r"\b(?:uten|utan|uta) å (?:røre|rør|bevege|bevega|røre på) (?:seg|sæ)\b|\bwithout moving\b",
     r"\b(?:ikke|ikkje|itj|ikkj) (?:rørt|bevegd|beveget|rørt på) (?:seg|sæ)\b|\bhas(?:n'?t| not) moved\b",
@@ -334,7 +343,8 @@ EMERGENCY = [
     rf"\bstroke\b{PAST}|\bface (?:is )?drooping\b|\bslurred speech\b",
     r"\bseizure\b|\bconvulsi\w*\b|\banaphyla\w*\b|\b(?:throat|tongue|lips|face) (?:is |are )?swell\w*\b",
     r"\b(?:severe|bad|serious) allergic reaction\b",
-    r"\bthroat (?:is )?(?:closing|tightening|swelling)\b|\bepi-?pen\b|\badrenalinpenn\w*\b|\bepipenn\w*\b",
+    r"\bthroat (?:is |feels )?(?:like (?:it'?s |it is )?)?(?:closing|tightening|swelling)\b|"
+    r"\bepi-?pen\b|\badrenalinpenn\w*\b|\bepipenn\w*\b",
     r"\bhalsen (?:snører|snører seg|snører seg sammen|lukker seg|lukkar seg|tetner|tettnar)\b",
     # Bleeding and injuries
     r"\bblø(?:r|de|ing)? (?:mye|kraftig|masse|voldsomt|fælt|som bare|veldig|så mye|mykje|sykt|helt vilt|kraftig)\b",
@@ -351,8 +361,19 @@ EMERGENCY = [
     r"\b(?:alt for|for|too) mange (?:piller|tabletter|tablettar|pillar)\b|\btoo many (?:pills|tablets)\b",
     # Drowning, accidents, falls from height, the cold
     r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))" + PAST,
+    r"\b(?:kvelva|kvelvd|kvelvt|kantra|kantret|kantrar|kantrer|kullseil\w*|capsiz\w*|overturned boat)\b|"
+    r"\b(?:personar|personer|to personer|to personar|fleire personar|flere personer|people|two people|persons) "
+    r"(?:i|uti) (?:vatnet|vannet|sjøen|havet|fjorden|elva|the water|the sea)\b",
     r"\bdrowning\b|\bdrowned\b|\bunder vann\b|\bunder water\b|\bgjennom isen\b|\bthrough the ice\b",
     r"\bfalt (?:i|uti) (?:vannet|vatnet|sjøen|elva|havet)\b|\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
+    r"\b(?:person|mann|kvinne|dame|gutt|jente|unge|barn|folk)\w* (?:i|uti|ute i) "
+    r"(?:elva|elven|sjøen|vannet|vatnet|havet|fjorden|straumen|strømmen)\b.{0,40}\b(?:driv\w*|flyt\w*|rop\w*|rope\w*|"
+    r"sliter|slit|synk\w*|søkk\w*)|"
+    r"\bdriv(?:er|a|ande|ende)? (?:(?:en|ein|ei|et|eit|noen|nokon) \w+ )?(?:nedover|utover|ut|av gårde|bortover) "
+    r"(?:i |på )?(?:elva|elven|fjorden|sjøen|havet|vannet|vatnet|straumen|strømmen|mot fossen)\b|"
+    r"\bdriv\w* (?:av gårde )?med (?:straumen|strømmen)\b|"
+    r"\b(?:someone|somebody|a person|a man|a woman|a child|a kid|people) (?:is |are )?(?:in|floating in|drifting in|"
+    r"struggling in) the (?:river|water|sea|lake|fjord)\b|\bdrifting (?:down|away|downstream)\b",
     rf"ul[yu]kk(?:e|a)\b{PAST}",
     rf"\b(?:kollider\w*|kjørt i hverandre|kjørte i hverandre|køyrt i kvarandre|køyrde i kvarandre|"
     rf"(?<!appen )(?<!appa )(?<!nettsida )(?<!sida )kræsj\w*|frontkræsj\w*)\b{PAST}",
@@ -361,7 +382,30 @@ EMERGENCY = [
     r"\bkrasj\w*\b|\bkollisjon\b|\bfrontkollisjon\b|\bkjørt (?:på|ned|over)\b",
     rf"\bpåkjør\w*\b{PAST}",
     r"\b(?:car )?crash\b|\b(?:an|a|car|bad|serious|terrible|traffic) accident\b" + PAST,
-    r"\b(?:hit|run over) by a (?:car|bus|truck|train)\b",
+    r"\b(?:hit|run over|struck) by (?:a|the) (?:car|bus|truck|train|tram)\b",
+    r"\b(?:toget|trikken|et tog|eit tog|en trikk|ein trikk) (?:har )?"
+    r"(?:traff|treft|trefte|truffet|tok|kjørte på|kjørt på|køyrde på|køyrt på) "
+    r"(?:ham|han|henne|ho|en person|ein person|noen|nokon|en mann|ein mann|ei dame|en dame|et barn|eit barn|folk)\b|"
+    r"\b(?:person|noen|nokon|mann|dame|barn|han|ho|hun|henne|ham|gutt\w*|jent\w*|folk)\b.{0,30}"
+    r"\b(?:påkjørt|påkøyrt|truffet|treft) av (?:toget|trikken|et tog|eit tog)\b|"
+    r"\b(?:ligger|ligg|liggande|liggende) (?:\w+ )?(?:på|ved|i) "
+    r"(?:togsporet|jernbanesporet|skinnene|sporet|jernbanen)\b|"
+    r"\blying on the (?:tracks|rails|railway)\b|"
+    r"\b(?:someone|somebody|a person|a man|a woman|a child|a kid) (?:is )?on the (?:tracks|rails)\b",
+    # Drunk or wrong-way driving now
+    r"\b(?:fyllekar\w*|stup ?full|dritings|beruset|ruset|rusa|påvirket|påverka|promille\w*|"
+    r"(?:han|ho|hun|sjåføren|føraren|mannen|dama|fyren|naboen|noen|nokon) (?:er |e |var )?(?:full|dritfull|drita)|"
+    r"(?:sjåføren|føraren|han|hun|ho) (?:drakk|har drukket|har drukke))\b"
+    r".{0,60}\b(?:kjører|kjøre|kjørte|køyrer|køyre|køyrde|kjøre bil|bak rattet|kjørte av gårde|sette seg i bilen)\b|"
+    r"\b(?:kjører|kjøre|kjørte|køyrer|køyre|køyrde)\b.{0,60}\b(?:fyllekar\w*|stup ?full|dritings|beruset|ruset|rusa|"
+    r"påvirket|påverka|i fylla|i rus|promille)\b|"
+    r"\bfra grøftekant til grøftekant\b|\bfrå grøftekant til grøftekant\b|"
+    r"\b(?:kjører|køyrer|kommer|kjem)\b.{0,30}\b(?:mot kjøreretningen|mot køyreretninga|i feil kjøreretning|"
+    r"i feil køyreretning|feil vei på motorveien|feil veg på motorvegen|på feil side av (?:veien|vegen|motorveien|"
+    r"motorvegen))\b|\bspøkelsesbilist\w*\b|"
+    r"\b(?:drunk|drink)[- ]driv\w*|\bdriving (?:drunk|under the influence)\b|\bdrunk (?:man |guy |person )?"
+    r"(?:is )?(?:driving|behind the wheel|got into (?:his|a|the) car)\b|"
+    r"\b(?:driving|drives) (?:\w+ )?(?:on )?the wrong (?:side|way)\b|\bwrong-way driver\b|\bswerving all over\b",
     r"\b(?:kjørt|kjørte|kjøre|kjører|køyrt|køyrde|køyre|køyrer) av (?:veien|vegen)\b",
     r"\bvelt(?:a|et|er|e) (?:med )?bil\w*\b",
     r"\bbil\w* (?:har )?(?:velta|veltet|velter|ligger på taket|ligg på taket)\b|\bgone off the road\b|\boverturned\b",
@@ -413,11 +457,18 @@ EMERGENCY = [
     rf"\b{CHILD}(?: min| mi| mitt| mine| vår| på \d+)? (?:er |e )?(?:borte|forsvunne\w*|savnet|sakna|kommet bort)\b",
     rf"\b(?:finn(?:er)?|finne) (?:henne|han|ham|ho|dem|ungen|barnet|gutten|jenta) {NOT}\b",
     rf"\b(?:finn(?:er)?|finne) {NOT} (?:igjen )?(?:ungen|barnet|gutten|guten|jenta|sønnen|sonen|datteren|"
-    r"dottera|barna|ungane|babyen|henne|han|ham|ho|mor|far|mamma|pappa)\b",
+    r"dottera|barna|ungane|babyen|henne|han|ham|ho|mor|far|mamma|pappa|mora|moren|faren|bestemor\w*|bestefar\w*|"
+    r"besten|mormor|morfar|farmor|farfar|kona|mannen|samboeren|broren|bror min|søstera|søsteren|systera)\b",
+    # «gikk bort» without «seg» is died: a question on a funeral, not a missing person.
+    r"\bdemen\w*\b.{0,80}\b(?:gått ut|gjekk ut|gikk ut|gått seg bort|gikk seg bort|gjekk seg bort|"
+    r"vandra|vandret|forsvunne\w*|forsvant|kommet bort|kome bort|savna|savnet|"
+    r"finn\w* (?:ikke|ikkje|itj)|wandered|missing|can'?t find)\b|"
+    r"\b(?:forsvunne\w*|forsvant|savna|savnet|missing|wandered off)\b.{0,80}\bdemen\w*\b",
     r"\b(?:har|hadde|he|ha) (?:ikke|ikkje|itj) (?:kommet|kome|komme|kommi) (?:tilbake|hjem|heim)\b|"
     r"\bog (?:ikke|ikkje) (?:komme|kome|kom) tilbake\b|\b(?:hvem|kven|kem) kan (?:lete|leite|lette)\b",
     r"\b(?:gått|gikk|gjekk|vandret|vandra|gått seg) (?:ut|av gårde|hjemmefra|heimanfrå|bort)\b.{0,80}"
-    r"\b(?:minus|kuldegrader|bare tøfler|berre tøflar|i tøfler|nattkjole|pysjamas|mørket)\b",
+    r"\b(?:minus|kuldegrader|bare tøfler|berre tøflar|i tøfler|nattkjole|pysjamas|mørket|uten sko|utan sko|"
+    r"barbeint|barføtt|berrføtt)\b",
     r"\b(?:ikke|ikkje|itj) (?:vet|veit|vett|vite) (?:hvor|kor|kvar) (?:jeg|eg|æ|vi|me) er\b(?! \w+ert\b)|"
     r"\b(?:vet|veit) (?:ikke|ikkje|itj) (?:hvor|kor|kvar) (?:jeg|eg|æ|vi|me) er\b(?! \w+ert\b)|"
     r"\bikke vet hvor er jeg\b|"
@@ -500,6 +551,12 @@ SUICIDE_RISK = [
     r"\bnot (?:going to )?live anywhere anymore\b",
 ]
 
+_LOST = r"(?:mista|mistet|mist|miste|glemt|glemte|glømt|glømte|gløymt|gløymde|gløymd|lost|forgot|forgotten|left)"
+_MEDICINE = (
+    r"(?:(?!resept|prescription)\w+ ){0,2}(?:medisin\w*|insulin\w*|epilepsi\w*|astmamedisin\w*|inhalator\w*|"
+    r"hjertemedisin\w*|meds|medication|insulin|inhaler)\b(?!.{0,20}\b(?:resept|prescription)\b)"
+)
+
 URGENT_HEALTH = [
     r"\b(?:klor|rengjøring\w*|vaskemiddel\w*|kjemikal\w*|\blut\b|syre|cleaning|bleach|chemical\w*|acid)\b.{0,60}"
     r"\b(?:i øyet|i auget|i øynene|i augo|in (?:my|his|her|the) eyes?)\b|"
@@ -507,6 +564,11 @@ URGENT_HEALTH = [
     r"\b(?:klor|vaskemiddel\w*|kjemikal\w*|bleach|chemical)",
     r"\butslett\b.{0,60}\b(?:antibiotika|penicillin|medisin\w*|tablett\w*|pille\w*|vaksine\w*)|"
     r"\b(?:antibiotika|penicillin|medisin\w*)\b.{0,60}\butslett\b|\brash\b.{0,60}\b(?:antibiotics|penicillin|medicine)\b",
+    # Lost or forgot one's own medicine («mista epilepsimedisinen min»), or any in the weekend or at night;
+    # not the home nurses who forgot a father's medicine (a complaint) nor a lost prescription.
+    rf"\b(?:jeg|eg|æ|je|i) (?:har |have |has )?{_LOST} {_MEDICINE}|\b{_LOST} {_MEDICINE} (?:min|mine|mi|mitt)\b|"
+    rf"\b{_LOST} {_MEDICINE}\b.{{0,60}}\b(?:helg\w*|søndag|lørdag|sundag|laurdag|natt\w*|kveld\w*|påske\w*|jul\w*|"
+    r"weekend|sunday|saturday|tonight|holiday)\b|"
     r"\b(?:tom|gått tom|går tom|gikk tom|slapp opp|sluppet opp|sloppe opp) for (?:\w+ )?"
     r"(?:medisin\w*|insulin\w*|tablett\w*|piller\w*|epilepsi\w*|medikament\w*|astmamedisin\w*)\b|"
     r"\b(?:ran|run|running) out of (?:my |his |her )?(?:\w+ )?"
