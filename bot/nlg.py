@@ -30,14 +30,13 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.answers import live
 from bot.answers.render import answer_text
-from bot.answers.vocabulary import PARTS, RATED_ANSWER
+from bot.answers.vocabulary import PART_OF_FACET, RATED_ANSWER
 from bot.kommune import LANGUAGES, get_kommune
 from bot.operations import metrics
 from bot.topics import FAQ_INTENT, answer_key
 
 ANSWER_ACTION = f"utter_{FAQ_INTENT}"  # the rule's action: the answer the library chose
 _FOLLOW_UP = "utter_follow_up_"
-_PART_OF_FACET = {facet: part for part, facet in PARTS.items()}
 
 LANGUAGE_SLOT = "language"
 ANSWER_LANGUAGE = "language"  # the key in a generated response that names its language
@@ -78,7 +77,7 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
         answers = live.library().snapshot().answers
         if utter_action.startswith(_FOLLOW_UP):
             topic = str(kwargs.get("topic_key") or "")
-            part = _PART_OF_FACET.get(utter_action[len(_FOLLOW_UP) :])
+            part = PART_OF_FACET.get(utter_action[len(_FOLLOW_UP) :])
             doc = answers.get(answer_key(topic) or "")
             if doc is None or part is None or part not in doc.parts:
                 return None

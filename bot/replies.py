@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answers.vocabulary import FEEDBACK_INTENT, PARTS
+from bot.answers.vocabulary import FEEDBACK_INTENT, PART_OF_FACET
 from bot.certainty import (
     FOLLOW_UP_INTENT,
     NO_QUESTION_INTENT,
@@ -243,7 +243,6 @@ def _names_something_else(text: str) -> bool:
 
 # The library's answer on appeals in general: «kan jeg klage?» after an answer with no part on appeals.
 COMPLAINT_TOPIC = topic_key("complaint")
-_PART_OF_FACET = {facet: part for part, facet in PARTS.items()}
 
 
 def follow_up_reply(topic: str, text: str) -> Reply:
@@ -256,7 +255,7 @@ def follow_up_reply(topic: str, text: str) -> Reply:
     facet = facet_of(text)
     if facet is Facet.COMPLAINT and topic != COMPLAINT_TOPIC and COMPLAINT_TOPIC in TOPICS:
         answer = TOPICS.get(topic)
-        if answer is None or _PART_OF_FACET[facet.value] not in answer.doc.parts:
+        if answer is None or PART_OF_FACET[facet.value] not in answer.doc.parts:
             return answer_topic(COMPLAINT_TOPIC)
     return Reply(f"utter_follow_up_{facet.value}", topic=topic)
 

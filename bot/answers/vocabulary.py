@@ -89,3 +89,5 @@ PARTS = {
     "dokumenter": "documents",
     "klage": "complaint",
 }
+# The other way round: `bot.follow_up.Facet` value → the part that answers it.
+PART_OF_FACET = {facet: part for part, facet in PARTS.items()}
