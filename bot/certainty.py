@@ -203,6 +203,11 @@ def shape_without_question(text: str) -> str | None:
     return None
 
 
+def bare_name(text: str) -> bool:
+    """«Ole Johan Haugen-Berg»: capitalised name words and nothing else, which tell no language."""
+    return bool(_NAME.match(" ".join((text or "").split())))
+
+
 def question_confidence(parse_data: dict[str, Any]) -> float:
     """How likely the message asks about a service: DIET's `faq` confidence, and its greeting's.
 

@@ -32,8 +32,9 @@ from bot.certainty import (
     sure_of_topic,
 )
 from bot.follow_up import Facet, asks_only_a_facet, facet_of
-from bot.safety import BY_PATTERN
+from bot.safety import BY_PATTERN, SafetyKind
 from bot.safety.classifier import asks_something
+from bot.safety.patterns import VIOLENCE_AT_HOME_RE, normalise
 from bot.topics import FAQ_INTENT, TOPICS, topic_key
 
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope", NO_QUESTION_INTENT})
@@ -44,6 +45,8 @@ _KEEPS_TOPIC = frozenset(
 # Safety answers that stand for a topic of the library: after «ring legevakten på 116 117»,
 # «hva koster det?» or «må jeg ringe først?» asks about the legevakt (when that answer is published).
 _TOPIC_OF_RESPONSE = {"utter_urgent_health": topic_key("out_of_hours_clinic")}
+# After the emergency numbers, violence from a partner or the family gets the crisis centre's answer.
+_VIOLENCE_AT_HOME_TOPIC = topic_key("domestic_violence_shelter")
 MAX_CHOICES = 3
 MISSES_BEFORE_OFFER = 3
 _ELLIPTIC = re.compile(
@@ -370,14 +373,21 @@ def after_safety(parse_data: dict[str, Any], events: Sequence[dict[str, Any]] = 
     the classifier, not a pattern, found the safety case in a message that asks something, while
     DIET read it as an ordinary question it could not place, the answer it would have had («I
     don't know …», «Mente du …?»): if the alarm was false, it cost the citizen one line, not the
-    answer. Otherwise nothing: the safety answer stands alone.
+    answer. Violence from a partner or the family gets the crisis centre's answer, asked or not.
+    Otherwise nothing: the safety answer stands alone.
     """
+    text = str(parse_data.get("text") or "")
+    if (
+        _intent(parse_data) in (SafetyKind.EMERGENCY.intent, SafetyKind.SUICIDE_RISK.intent)
+        and VIOLENCE_AT_HOME_RE.search(normalise(text))
+        and _VIOLENCE_AT_HOME_TOPIC in TOPICS
+    ):
+        return answer_topic(_VIOLENCE_AT_HOME_TOPIC)
     ranking = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != _intent(parse_data)]
     if not ranking:
         return None
     if parse_data.get(TOPIC_SURE) and ranking[0].get("name") == "faq":
         return answer_topic(ranked_topics(parse_data)[0][0])
-    text = str(parse_data.get("text") or "")
     by_classifier = parse_data.get(BY_PATTERN) is False
     if by_classifier and ranking[0].get("name") in MISS_INTENTS and asks_something(text):
         reply = misunderstanding({**parse_data, "intent": ranking[0], "intent_ranking": ranking}, events)

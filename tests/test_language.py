@@ -122,6 +122,12 @@ def test_the_component_sets_the_entity_and_the_intent() -> None:
     assert nynorsk.get(ENTITIES)[0]["value"] == "nn"
 
 
+def test_a_name_alone_tells_no_language() -> None:
+    # langdetect reads this Norwegian name as German; the conversation keeps its language.
+    assert _processed("Ole Johan Haugen-Berg", intent="nlu_fallback").get(ENTITIES) in (None, [])
+    assert _processed("My name is Ole Johan Haugen-Berg", intent="nlu_fallback").get(ENTITIES)[0]["value"] == "en"
+
+
 def test_a_one_word_yes_in_another_language_stays_a_yes() -> None:
     yes = _processed("так", intent="affirm")
     assert yes.get(INTENT)["name"] == "affirm"

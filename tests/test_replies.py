@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import replies
 from bot.certainty import Thresholds
 
@@ -168,6 +170,24 @@ def test_after_an_emergency_a_sure_question_is_answered_and_nothing_else() -> No
     reply = replies.after_safety(mixed)
     assert reply is not None and reply.response == "utter_faq/opening_hours"
     assert replies.after_safety({**mixed, "topic_sure": False}) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["Mannen min slår meg. Hvor kan jeg dra med barna?", "eksen truer meg", "my husband beats me"]
+)
+def test_after_the_emergency_numbers_violence_at_home_gets_the_crisis_centre(text: str) -> None:
+    violence = {
+        "text": text,
+        "intent": {"name": "emergency", "confidence": 1.0},
+        "intent_ranking": [{"name": "emergency", "confidence": 1.0}, {"name": "follow_up", "confidence": 0.9}],
+        "topic_sure": False,
+    }
+    reply = replies.after_safety(violence)
+    assert reply is not None and reply.topic == "faq/domestic_violence_shelter"
+    fire = {**violence, "text": "det brenner hos naboen, hvor kan jeg dra med barna?"}
+    assert replies.after_safety(fire) is None
+    urgent = {**violence, "intent": {"name": "urgent_health", "confidence": 1.0}}
+    assert replies.after_safety(urgent) is None
 
 
 def test_the_safety_answer_is_not_repeated_in_the_same_turn() -> None:

@@ -91,6 +91,13 @@ def _a_pattern_matches(text: str) -> bool:
         ("kajakken kantret og kameraten min er i vannet", SafetyKind.EMERGENCY),
         ("there's a drunk driver on the road right now", SafetyKind.EMERGENCY),
         ("my throat feels like it is closing after the bee sting", SafetyKind.EMERGENCY),
+        # A fourth set written apart from the data (2026-12-07), in other words.
+        ("there is a gas smell in the stairwell", SafetyKind.EMERGENCY),
+        ("mor har alzheimer og har gått ut i natt", SafetyKind.EMERGENCY),
+        ("grandpa left the house in his pyjamas and it is freezing", SafetyKind.EMERGENCY),
+        ("we can't find our grandma anywhere", SafetyKind.EMERGENCY),
+        ("det ryke ut av sikringsskapet", SafetyKind.EMERGENCY),
+        ("det kommer gnister fra stikkontakten på soverommet", SafetyKind.EMERGENCY),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -151,6 +158,8 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "jeg holder på å dø av latter",
         "when is the fire station open day",
         "har kommunen regler for brann alarm i utleieboliger",
+        "I can't find my husband's tax papers",
+        "hvor mange stikkontakter kan jeg ha på badet",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:
@@ -200,6 +209,20 @@ def test_in_a_message_that_asks_something_the_context_is_read_with_the_question(
     ]
     assert len(sentences("Det brenner i garasjen. Mannen min er der inne.")) == 3
     assert safety.assess("Kva krevst for å bli fosterheim? Vi har tenkt på det lenge") is None
+
+
+def test_a_sick_animal_is_for_the_vet_not_the_legevakt() -> None:
+    assert safety.assess("katta kaster opp og det er søndag, hvor er dyrlegevakta?") is None
+    assert safety.assess("the vet is closed and my dog keeps vomiting") is None
+    # «vet» is also Norwegian for «knows»; and a person bitten by a dog still needs the legevakt.
+    assert _kind("babyen har feber og jeg vet ikke hva jeg skal gjøre") == SafetyKind.URGENT_HEALTH
+    assert _kind("hunden til naboen bet meg og det blør, trenger jeg dyrlege eller lege?") == SafetyKind.URGENT_HEALTH
+    assert _kind("hunden har spist rottegift og katten puster ikke, dyrlegen svarer ikke") == SafetyKind.EMERGENCY
+
+
+def _kind(text: str) -> SafetyKind | None:
+    found = safety.assess(text)
+    return found.kind if found else None
 
 
 def test_the_most_serious_kind_wins() -> None:

@@ -26,7 +26,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.certainty import shape_without_question
+from bot.certainty import bare_name, shape_without_question
 from bot.nlu.intents import RuleBasedIntentClassifier, override_intent
 from bot.pii import MASK
 
@@ -216,6 +216,11 @@ def detect(text: str) -> Guess | None:
     return Guess(code)
 
 
+def _only_a_name(text: str) -> bool:
+    """«Ole Johan Haugen-Berg», which langdetect reads as German: a name tells no language."""
+    return bare_name(text) and not ENGLISH.intersection(text.lower().split())
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class LanguageDetector(RuleBasedIntentClassifier):
     """Adds a `language` entity; sets `switch_language` or `other_language` when it is sure."""
@@ -228,7 +233,7 @@ class LanguageDetector(RuleBasedIntentClassifier):
         for message in messages:
             text = message.get(TEXT) or ""
             guess = detect(text)
-            if guess is None:
+            if guess is None or (not guess.explicit and _only_a_name(text)):
                 continue
             # No start/end: the language belongs to the whole message, not to a span of it.
             entity = {

@@ -75,6 +75,8 @@ def _assess(text: str) -> Assessment | None:
     scores = get_classifier().scores(text)
     found = {kind for kind in SafetyKind if _PATTERNS[kind].search(text)}
     for kind in SafetyKind:  # most serious first
+        if kind == SafetyKind.URGENT_HEALTH and patterns.for_an_animal(text):
+            continue  # «katta kaster opp, hvor er dyrlegevakta?»
         if kind in found:
             return Assessment(kind, True, 1.0)
         # A person who does not answer or a knife at the door, named by a pattern, needs 112 and

@@ -289,8 +289,12 @@ EMERGENCY = [
     + _any("i", "fra", "frå", "ut", "kjem", "kommer", "siver", "overalt", "under", "inne", "ifra", "velter", "fyller"),
     r"\b(?:mye|masse|tykk|svart|mykje|full av) røyk\b",
     r"\bryk(?:er|te|a)? (?:veldig |ganske |kraftig )?(?:mye|masse|svart|tett|kraftig|mykje)\b|"
-    r"\bryk(?:er|te|a)? (?:\w+ )?(?:fra|frå|ut av) "
-    r"(?:taket|vinduet|huset|garasjen|bilen|panseret|døra|veggen|kjelleren|loftet)\b",
+    r"\bryk(?:er|e|te|a)? (?:\w+ )?(?:fra|frå|ifra|ut av|ut frå|ut fra) "
+    r"(?:taket|vinduet|huset|garasjen|bilen|panseret|døra|veggen|kjelleren|loftet|stikkontakt\w*|kontakten|"
+    r"sikringsskap\w*|ovnen|panelovnen|komfyren|tørketrommel\w*|vaskemaskin\w*|laderen|kabelen|ledningen)\b",
+    r"\b(?:gnist\w*|spark\w*|røyk|smoke)\b.{0,30}\b(?:stikkontakt\w*|kontakten|sikringsskap\w*|socket|outlet|"
+    r"fuse ?box)\b|\b(?:stikkontakt\w*|sikringsskap\w*|socket|outlet)\b.{0,30}\b(?:gnist\w*|spark\w*|ryk\w*|"
+    r"smoking|knitr\w*)\b",
     r"\brøyklukt\b",
     r"\b(?:svart|røyk|flammer|flammar|eld)\b.{0,20}\b(?:fra|frå|ut av|under|oppå) (?:panseret|motoren|motorrommet)\b",
     r"\bbrannalarmen (?:går|gikk|ula|uler|piper)\b",
@@ -301,7 +305,7 @@ EMERGENCY = [
     r"(?=.{0,40}(?:!|help|house|flat|building|kitchen|smoke|burning|room|car|in my|in the))",
     r"\b(?:i full fyr|står i fyr|stod i fyr|tok fyr|tatt fyr|tek fyr|teke fyr|tok eld|tatt eld|fått fyr)\b",
     r"\bsmoke (?:coming|in|from|everywhere|pouring|alarm (?:is )?going)\b",
-    r"\bsmell(?:s|ing)? (?:of )?(?:gas|smoke|burning)\b|\bgas leak\b",
+    r"\bsmell(?:s|ing)? (?:of |like )?(?:gas|smoke|burning)\b|\bgas (?:leak\w*|smell\w*|odou?r)\b",
     # Breathing, consciousness, choking
     rf"\b(?:puster|puste|pustar|pusta|pust|pustr) {NOT}\b",
     rf"\b{NOT} (?:puster|pustar|puste)\b",
@@ -460,10 +464,11 @@ EMERGENCY = [
     r"dottera|barna|ungane|babyen|henne|han|ham|ho|mor|far|mamma|pappa|mora|moren|faren|bestemor\w*|bestefar\w*|"
     r"besten|mormor|morfar|farmor|farfar|kona|mannen|samboeren|broren|bror min|søstera|søsteren|systera)\b",
     # «gikk bort» without «seg» is died: a question on a funeral, not a missing person.
-    r"\bdemen\w*\b.{0,80}\b(?:gått ut|gjekk ut|gikk ut|gått seg bort|gikk seg bort|gjekk seg bort|"
+    r"\b(?:demen\w*|alzheimer\w*)\b.{0,80}\b(?:gått ut|gjekk ut|gikk ut|gått seg bort|gikk seg bort|gjekk seg bort|"
     r"vandra|vandret|forsvunne\w*|forsvant|kommet bort|kome bort|savna|savnet|"
-    r"finn\w* (?:ikke|ikkje|itj)|wandered|missing|can'?t find)\b|"
-    r"\b(?:forsvunne\w*|forsvant|savna|savnet|missing|wandered off)\b.{0,80}\bdemen\w*\b",
+    r"finn\w* (?:ikke|ikkje|itj)|wandered|missing|can'?t find|cannot find|left (?:the house|home)|walked out|"
+    r"gone out)\b|"
+    r"\b(?:forsvunne\w*|forsvant|savna|savnet|missing|wandered off)\b.{0,80}\b(?:demen\w*|alzheimer\w*)\b",
     r"\b(?:har|hadde|he|ha) (?:ikke|ikkje|itj) (?:kommet|kome|komme|kommi) (?:tilbake|hjem|heim)\b|"
     r"\bog (?:ikke|ikkje) (?:komme|kome|kom) tilbake\b|\b(?:hvem|kven|kem) kan (?:lete|leite|lette)\b",
     r"\b(?:gått|gikk|gjekk|vandret|vandra|gått seg) (?:ut|av gårde|hjemmefra|heimanfrå|bort)\b.{0,80}"
@@ -474,6 +479,10 @@ EMERGENCY = [
     r"\bikke vet hvor er jeg\b|"
     r"\bdon'?t know where (?:i am|we are)\b",
     r"\b(?:child|kid|son|daughter|baby|toddler) is missing\b|\bcan'?t find my (?:child|kid|son|daughter|baby)\b",
+    r"\b(?:can'?t|cannot|can not) find (?:my|our) (?:\w+ )?(?:grandmother|grandma|granny|grandfather|grandpa|"
+    r"mother|mum|mom|father|dad|husband|wife|brother|sister|boy|girl|toddler|children|kids)\b(?!')",
+    r"\b(?:left|walked out of) (?:the house|home)\b.{0,80}\b(?:slippers|pyjamas|pajamas|nightgown|no shoes|"
+    r"without (?:shoes|a coat|a jacket)|barefoot|the cold|freezing|dark)\b",
     # Explicit calls for help
     r"\bambulans(?:e|en)\b|\bambulance\b|\bring(?:e|er)? (?:110|112|113)\b|\bcall (?:110|112|113|the police)\b",
     r"\bnødnummer\w*\b|\bnaudnummer\w*\b|\bnødsituasjon\b|\bnaudsituasjon\b|\blivstruende\b|\blivsfare\b",
@@ -627,6 +636,97 @@ URGENT_HEALTH = [
 ]
 
 
+# A sick animal: the vet on call, not the legevakt. Urgent health does not count when the message
+# names a vet and no person who could be the patient; an emergency always counts.
+_A_PERSON = re.compile(
+    r"\b(?:jeg|eg|æ|meg|mæ|i|me|oss|vi|us|we|lege|legen|legevakt\w*|doctor|han|ho|hun|he|she|him|her|"
+    r"ungen|barnet|babyen|gutten|jenta|sønnen|sonen|dattera|datteren|mannen|kona|mor|far|mamma|pappa|"
+    r"child|baby|son|daughter|husband|wife)\b"
+)
+FOR_AN_ANIMAL_RE = re.compile(
+    r"\b(?:dyrlege\w*|veterinær\w*|vets|veterinary|dyreklinikk\w*|dyresjukehus\w*|dyresykehus\w*)\b|"
+    r"\b(?:the|a|our|my) vet\b|\bvet(?:'s| clinic)\b"  # not «vet» alone: Norwegian for «knows»
+)
+
+
+def for_an_animal(text: str) -> bool:
+    """A vet named, and no person who could be the patient (`text` normalised)."""
+    return bool(FOR_AN_ANIMAL_RE.search(text)) and not _A_PERSON.search(text)
+
+
+# Violence or threats from a partner or someone in the family. After the emergency numbers, the
+# citizen also needs the crisis centre (bot/replies.py: `after_safety`).
+_FAMILY = _any(
+    "mannen",
+    "kona",
+    r"samboer\w*",
+    "kjæresten",
+    "kjærasten",
+    "eksen",
+    "eksmannen",
+    "ekskona",
+    "faren",
+    "far",
+    "pappa",
+    "mor",
+    "mora",
+    "moren",
+    "mamma",
+    "stefar",
+    "stemor",
+    "broren",
+    "bror",
+    r"partner\w*",
+    "husband",
+    "wife",
+    "boyfriend",
+    "girlfriend",
+    "ex",
+    "dad",
+    "father",
+    "stepfather",
+    "mum",
+    "mom",
+    "mother",
+    "brother",
+)
+_HURTS = _any(
+    "slår",
+    "slo",
+    "slår til",
+    "banker",
+    "banka",
+    "sparker",
+    "sparka",
+    "kveler",
+    "kvelte",
+    "truer",
+    "truar",
+    "truga",
+    "trua",
+    "dytter",
+    "lugger",
+    "hits",
+    "hit",
+    "beats",
+    "beat",
+    "kicks",
+    "kicked",
+    "chokes",
+    "choked",
+    "threatens",
+    "threatened",
+    "hurts",
+    "abuses",
+)
+VIOLENCE_AT_HOME = [
+    rf"\b{_FAMILY}(?: min| mi| mitt| sin| si| my)? (?:\w+ )?{_HURTS} (?:meg|mæ|oss|barna|ungane|ungene|mamma|mor|"
+    r"mora|me|us|the kids|the children|my mum|my mom|my mother)\b",
+    r"\bvold i (?:nære relasjoner|hjemmet|familien)\b|\bvald i (?:nære relasjonar|heimen|familien)\b|"
+    r"\bdomestic (?:violence|abuse)\b",
+]
+
+
 def _compile(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
@@ -634,6 +734,7 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 EMERGENCY_RE = _compile(EMERGENCY)
 SUICIDE_RISK_RE = _compile(SUICIDE_RISK)
 URGENT_HEALTH_RE = _compile(URGENT_HEALTH)
+VIOLENCE_AT_HOME_RE = _compile(VIOLENCE_AT_HOME)
 
 
 def normalise(text: str) -> str:
