@@ -213,6 +213,7 @@ def test_in_a_message_that_asks_something_the_context_is_read_with_the_question(
 
 def test_a_sick_animal_is_for_the_vet_not_the_legevakt() -> None:
     assert safety.assess("katta kaster opp og det er søndag, hvor er dyrlegevakta?") is None
+    assert safety.assess("hunden min kaster opp, hvor finner jeg dyrlegevakt i helgen?") is None
     assert safety.assess("the vet is closed and my dog keeps vomiting") is None
     # «vet» is also Norwegian for «knows»; and a person bitten by a dog still needs the legevakt.
     assert _kind("babyen har feber og jeg vet ikke hva jeg skal gjøre") == SafetyKind.URGENT_HEALTH
