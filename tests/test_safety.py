@@ -98,6 +98,16 @@ def _a_pattern_matches(text: str) -> bool:
         ("we can't find our grandma anywhere", SafetyKind.EMERGENCY),
         ("det ryke ut av sikringsskapet", SafetyKind.EMERGENCY),
         ("det kommer gnister fra stikkontakten på soverommet", SafetyKind.EMERGENCY),
+        # A sixth set written apart (2026-12-07), in other words.
+        ("our son is lost at the fair and nobody can find him", SafetyKind.EMERGENCY),
+        ("far har demens og har gått fra sykehjemmet, det er kaldt ute", SafetyKind.EMERGENCY),
+        ("bestefar er nesten umulig å vekke og vi har fyrt i peisen hele kvelden", SafetyKind.EMERGENCY),
+        ("mormor var ikkje i senga då vi kom i natt", SafetyKind.EMERGENCY),
+        ("mamma prater helt utydelig og klarer ikke å løfte venstre arm", SafetyKind.EMERGENCY),
+        ("har bare insulin til i morgen og apoteket er stengt", SafetyKind.URGENT_HEALTH),
+        ("sønnen min tråkket på en rusten spiker", SafetyKind.URGENT_HEALTH),
+        ("huggormen beit meg i foten", SafetyKind.URGENT_HEALTH),
+        ("jeg klarer ikke å slutte å skade meg selv", SafetyKind.SUICIDE_RISK),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -160,6 +170,14 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "har kommunen regler for brann alarm i utleieboliger",
         "I can't find my husband's tax papers",
         "hvor mange stikkontakter kan jeg ha på badet",
+        "sparkesykkelen lader i stikkontakten i gangen",
+        "dottera vart trua med kniv på bussen i fjor, kan ho få skyss",
+        "my husband was hit by a car two years ago and needs a wheelchair",
+        "kurs i håndtering av vold for ansatte i hjemmetjenesten",
+        "sønnen har slutta å skade seg sjølv, men vi treng avlastning",
+        "vi så en hoggorm i hagen, hvem fjerner den",
+        "mor er vekke på ferie til neste veke",
+        "jeg kan ikke løfte armen etter operasjonen, kan jeg få hjemmehjelp",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

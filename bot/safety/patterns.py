@@ -268,7 +268,7 @@ ACUTE = _any(
 PAST = (
     r"(?!.{0,40}\b(?:(?:år|uker?|veker?|måneder?|månader?|dager|dagar|lenge) (?:siden|sidan)|i fjor|i fjar|i forrige|"
     r"forrige (?:uke|veke|måned|månad|år|helg)|i går|last (?:week|month|year)|(?:years?|months?|weeks?) ago|"
-    r"yesterday)\b)"
+    r"yesterday|i (?:vinter|sommer|sommar|høst|haust|våres)|(?:last|this) (?:winter|summer|autumn|spring))\b)"
 )
 
 # «svarer ikke på meldinger»: someone who does not reply to messages, not a person who does not respond.
@@ -320,6 +320,8 @@ EMERGENCY = [
     rf"\b(?:svarer|svarar|svare|reagerer|reagerar|våkner|vaknar|vakne) {NOT} "
     rf"(?:når|på{_NOT_MESSAGES}|lenger|meir|mer|opp)\b",
     rf"\b(?:vil|vill) {NOT} (?:våkne|vakne)\b",
+    r"\b(?:umulig|umogleg|vanskelig|vanskeleg|uråd|nesten umulig|går ikke|går ikkje|får ikke|får ikkje) å vekke\b|"
+    r"\b(?:hard|impossible|difficult) to wake\b|\bcan'?t wake (?:him|her|them|my|our)\b",
     r"\b(?:uten|utan|uta) å (?:røre|rør|bevege|bevega|røre på) (?:seg|sæ)\b|\bwithout moving\b",
     r"\b(?:ikke|ikkje|itj|ikkj) (?:rørt|bevegd|beveget|rørt på) (?:seg|sæ)\b|\bhas(?:n'?t| not) moved\b",
     r"\bfår (?:ikke|ikkje|itj) kontakt med\b",
@@ -339,7 +341,13 @@ EMERGENCY = [
     + PAST,
     r"\b(?:munnen|munnviken|munnvik|ansiktet|andletet|fjeset) (?:henger|heng)\b|\bhengende munnvik\b",
     r"\bhenger i (?:munnen|ansiktet|munnviken)\b|\bsnakk(?:er|ar) (?:rart|utydelig|uklart|sludrete|utydeleg)\b",
+    r"\b(?:snakker|snakkar|prater|pratar|praten|talen|snakket)\b (?:\w+ )?(?:heilt |helt |plutselig |plutseleg )?"
+    r"(?:uforståelig|uforståeleg|utydelig|utydeleg|uklart|sludrete|grøtete|grautete|rart)\b",
     r"\blam(?:met|ma)? i (?:armen|beinet|ansiktet|andletet|den ene siden)\b|\bklarer ikke (?:å )?løfte armen\b",
+    r"\b(?:klarer|klarar|greier|greiar|får|kan) (?:ikke|ikkje|itj|ikkj) (?:å )?(?:løfte|løfta|lyfte|bevege|bevega|"
+    r"røre|kjenne) (?:den )?(?:høyre|venstre|høgre|ene)? ?(?:armen|arm|handa|hånden|hånda|beinet|foten|sida|siden)\b"
+    r"(?!.{0,30}\b(?:etter|since|after) (?:\w+ )?(?:operasjon\w*|bruddet|brotet|skaden|ulykka|ulykken|surgery|"
+    r"operation)\b)" + PAST,
     r"\bkramp(?:er|eanfall|ar|a)?\b|\bepileptisk anfall\b|\bepilepsianfall\b",
     r"\banafylak\w*\b|\ballergisk (?:sjokk|reaksjon)\b|\bhovn(?:er|ar|a|et)? (?:opp )?i (?:halsen|tunga|tungen)\b",
     r"\b(?:tunga|tungen|halsen|ansiktet|andletet|leppene) (?:hovner|hovnar|hovna|hovnet|svulmer)\b",
@@ -387,7 +395,7 @@ EMERGENCY = [
     r"\bkrasj\w*\b|\bkollisjon\b|\bfrontkollisjon\b|\bkjørt (?:på|ned|over)\b",
     rf"\bpåkjør\w*\b{PAST}",
     r"\b(?:car )?crash\b|\b(?:an|a|car|bad|serious|terrible|traffic) accident\b" + PAST,
-    r"\b(?:hit|run over|struck) by (?:a|the) (?:car|bus|truck|train|tram)\b",
+    r"\b(?:hit|run over|struck) by (?:a|the) (?:car|bus|truck|train|tram)\b" + PAST,
     r"\b(?:toget|trikken|et tog|eit tog|en trikk|ein trikk) (?:har )?"
     r"(?:traff|treft|trefte|truffet|tok|kjørte på|kjørt på|køyrde på|køyrt på) "
     r"(?:ham|han|henne|ho|en person|ein person|noen|nokon|en mann|ein mann|ei dame|en dame|et barn|eit barn|folk)\b|"
@@ -434,9 +442,10 @@ EMERGENCY = [
     r"\b(?:slår|slo|slått|banker|banka|sparker|sparka|dreper|drep|kveler|kvelar|angriper|skader|lugger|truer) "
     r"(?:meg|oss|henne|han|ham|ho|kona|kona si|mora|moren|barna|ungane|ungene|sønnen|dottera|datteren|mamma|"
     r"pappa|naboen|nabokona|mæ|dæ|sæ)\b",
-    r"(?<!mot )(?<!forebygge )\bvold\b|"
+    r"(?<!mot )(?<!forebygge )(?<!håndtering av )(?<!forebygging av )\bvold\b|"
     r"\bvolden\b|\bvoldelig\b|\bvaldeleg\b|\bvoldtekt\w*\b|\bvoldt(?:att|ok|atte)\b|\bmishandl\w*\b",
-    r"\btru(?:er|ar|et|a|sler) (?:meg|oss|med å drepe|med kniv|med våpen|å drepe)\b|\btrusl\w*\b.{0,20}\bdrepe\b",
+    r"(?:\btru(?:er|ar|et|a|sler) (?:meg|oss|med å drepe|med kniv|med våpen|å drepe)\b|\btrusl\w*\b.{0,20}\bdrepe\b)"
+    + PAST,
     r"\b(?:han|hun|ho|hu|de|dei|noen|nokon|nån) (?:\w+ ){0,2}(?:drepe|drepa|drep|slå ihjel) (?:meg|mæ|oss)\b",
     r"\b(?:hører|høyrer|hører at|høyrer at) (?:det er )?(?:noen|nokon|nån|folk) (?:\w+ ){0,3}"
     r"(?:gå|går|gjeng|inne|i huset|nede|i første|i kjelleren|på loftet|prøver|prøvar|rister|ristar)\b|"
@@ -445,7 +454,7 @@ EMERGENCY = [
     r"\bhiding (?:in|from)\b",
     r"\b(?:tør|tørr|tørs) (?:ikke|ikkje|itj|ikkj) (?:å )?(?:gå|dra|reise|kome|komme) (?:hjem|heim)\b|"
     r"\b(?:skal|ska) (?:jeg|eg|æ|du) få (?:svi|juling|bank|deng)\b|\bi'?m (?:scared|afraid) to go home\b",
-    r"\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b",
+    r"(?:\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b)" + PAST,
     r"\binnbrudd\b.{0,40}\b(?:nå|no|akkurat|pågår|inne|her)\b|\bbryt(?:er|ar|e) (?:seg|sæ) inn\b",
     r"\bbr(?:øt|utt|aut) (?:seg|sæ) inn\b|\bnoen (?:er )?inne i (?:huset|leiligheten|huset mitt|leiligheta)\b",
     rf"\b(?:ranet|raner|ransforsøk|et ran|overfall|overfalt|slåsskamp|slosskamp|slagsmål)\b{PAST}",
@@ -468,11 +477,11 @@ EMERGENCY = [
     r"\b(?:demen\w*|alzheimer\w*)\b.{0,80}\b(?:gått ut|gjekk ut|gikk ut|gått seg bort|gikk seg bort|gjekk seg bort|"
     r"vandra|vandret|forsvunne\w*|forsvant|kommet bort|kome bort|savna|savnet|"
     r"finn\w* (?:ikke|ikkje|itj)|wandered|missing|can'?t find|cannot find|left (?:the house|home)|walked out|"
-    r"gone out)\b|"
+    r"gone out|gått fra|gikk fra|gjekk frå|gått frå|rømt|rømte)\b|"
     r"\b(?:forsvunne\w*|forsvant|savna|savnet|missing|wandered off)\b.{0,80}\b(?:demen\w*|alzheimer\w*)\b",
     r"\b(?:har|hadde|he|ha) (?:ikke|ikkje|itj) (?:kommet|kome|komme|kommi) (?:tilbake|hjem|heim)\b|"
     r"\bog (?:ikke|ikkje) (?:komme|kome|kom) tilbake\b|\b(?:hvem|kven|kem) kan (?:lete|leite|lette)\b",
-    r"\b(?:gått|gikk|gjekk|vandret|vandra|gått seg) (?:ut|av gårde|hjemmefra|heimanfrå|bort)\b.{0,80}"
+    r"\b(?:gått|gikk|gjekk|vandret|vandra|gått seg) (?:ut|av gårde|hjemmefra|heimanfrå|bort|fra|frå)\b.{0,80}"
     r"\b(?:minus|kuldegrader|bare tøfler|berre tøflar|i tøfler|nattkjole|pysjamas|mørket|uten sko|utan sko|"
     r"barbeint|barføtt|berrføtt)\b",
     r"\b(?:ikke|ikkje|itj) (?:vet|veit|vett|vite) (?:hvor|kor|kvar) (?:jeg|eg|æ|vi|me) er\b(?! \w+ert\b)|"
@@ -480,6 +489,12 @@ EMERGENCY = [
     r"\bikke vet hvor er jeg\b|"
     r"\bdon'?t know where (?:i am|we are)\b",
     r"\b(?:child|kid|son|daughter|baby|toddler) is missing\b|\bcan'?t find my (?:child|kid|son|daughter|baby)\b",
+    r"\b(?:my|our) (?:\w+ ){0,3}(?:child|kid|son|daughter|boy|girl|baby|toddler|mother|mum|mom|father|dad|"
+    r"grandmother|grandma|grandfather|grandpa)\b.{0,30}\b(?:is|are|has been|got|went) (?:lost|missing|gone)\b",
+    r"\b(?:mor|mora|moren|far|faren|mamma|pappa|bestemor|bestefar|besten|mormor|morfar|farmor|farfar|ho|hu|hun)"
+    r"(?: mi| min)? (?:\w+ )?(?:er|e|æ) (?:vekke|sporløst borte)\b(?! (?:på|i|til|hos|fra|frå|over)\b)|"
+    r"\b(?:var|va|er|e) (?:ikke|ikkje|itj) i (?:senga|sengen|senga si|sengen sin)\b.{0,60}"
+    r"\b(?:natt|natta|kom|i kveld)\b",
     r"\b(?:can'?t|cannot|can not) find (?:my|our) (?:\w+ )?(?:grandmother|grandma|granny|grandfather|grandpa|"
     r"mother|mum|mom|father|dad|husband|wife|brother|sister|boy|girl|toddler|children|kids)\b(?!')",
     r"\b(?:left|walked out of) (?:the house|home)\b.{0,80}\b(?:slippers|pyjamas|pajamas|nightgown|no shoes|"
@@ -509,6 +524,8 @@ SUICIDE_RISK = [
     r"\b(?:ingen|ikke noe|ikkje noko|ser ingen) (?:vits|mening|meining)\b.{0,20}\bleve\b|\bdrepe seg\b|"
     r"\bdrepe meg (?:selv|sjølv|sjøl|sjæl)\b|\b(?:jeg|eg|æ|je) (?:\w+ ){0,3}drepe meg\b|"
     r"\b(?:lyst til|tenkt på|tenker på|tenkjer på) å drepe meg\b",
+    # «har slutta å skade seg sjølv» is over; «klarer ikke å slutte å skade meg selv» is not
+    r"(?<!har slutta å )(?<!har sluttet å )(?<!har stoppa å )(?<!har stoppet å )"
     r"\bskad\w* (?:meg|mæ|seg|sæ) (?:selv|sjølv|sjøl|sjæl)\b|\bselvskad\w*\b|\bsjølvskad\w*\b",
     r"\b(?:kutter|skjærer|risper|brenner) (?:meg|mæ|seg) (?:selv |sjølv )?(?!på|i (?:fingeren|handa|hånda))",
     r"\b(?:vil|skal|tenker å|tenkjer å|kommer til å) hoppe\b.{0,40}\b(?:brua|broen|taket|stupet|fjellet|kanten)\b|"
@@ -581,6 +598,8 @@ URGENT_HEALTH = [
     r"weekend|sunday|saturday|tonight|holiday)\b|"
     r"\b(?:tom|gått tom|går tom|gikk tom|slapp opp|sluppet opp|sloppe opp) for (?:\w+ )?"
     r"(?:medisin\w*|insulin\w*|tablett\w*|piller\w*|epilepsi\w*|medikament\w*|astmamedisin\w*)\b|"
+    rf"\b(?:bare|berre|kun|only) (?:har )?{_MEDICINE}\b.{{0,25}}\b(?:til|until|for) (?:i morgen|i morgon|imorgen|"
+    r"tomorrow|i kveld|tonight|i dag|today)\b|"
     r"\b(?:ran|run|running) out of (?:my |his |her )?(?:\w+ )?"
     r"(?:meds|medication|medicine|insulin|pills|tablets|inhaler)\b",
     r"\blegevakt\w*\b|\blegevagt\w*\b|\blegevak\b|\bleegevakt\w*\b|\blegevatk\w*\b|\blegvakt\w*\b",
@@ -610,7 +629,12 @@ URGENT_HEALTH = [
     r"\bforferdelig vondt\b",
     r"\b(?:skåret|skar|skjært|skjærte|kutta|kuttet|skjer) (?:meg|mæ|seg|sæ|han|ho|henne|ham)\b",
     r"\bmå sy\w*\b|\bsting\b|\bsy (?:det|såret|kuttet)\b|\b(?:dypt|stygt|stort|djupt) (?:kutt|sår)\b",
-    r"\b(?:hundebitt|bitt av|bite av|beten av|huggorm\w*|hoggorm\w*|ormebitt|flåttbitt)\b",
+    r"\b(?:hundebitt|bitt av|bite av|beten av|ormebitt|flåttbitt)\b|"
+    r"\b(?:huggorm|hoggorm)\w*\b.{0,40}\b(?:bitt|biten|beit|bet|bit|bite|hoven|hovner)\b|"
+    r"\b(?:bitt|beit|bet|biten)\b.{0,40}\b(?:huggorm|hoggorm)\w*\b",
+    # a rusty nail through the foot: tetanus
+    r"\b(?:spiker|spikar|nail)\b.{0,30}\b(?:gjennom|igjennom|opp i|through|into)\b|"
+    r"\b(?:tråkket|tråkka|trødde|trakk|stepped) (?:på|on) (?:en |ein |a )?(?:rusten |rusty )?(?:spiker|spikar|nail)\b",
     r"\b(?:brent|brant|brende|brente|skålda|skåldet|skålla|skoldet|skolda) (?:meg|seg|handa|hånden|armen|fingrene)\b",
     r"\bbrannskad\w*\b|\bskåld\w*\b|\bskold\w*\b|\bblemmer\b|\bbrannblem\w*\b|\bbrannsår\w*\b",
     r"\b(?:akutt|plutselig|plutseleg|brått) (?:syk|sjuk|dårlig|dårleg|vondt|smerte|smerter|fått)\b|\bblitt akutt\b",
