@@ -196,7 +196,7 @@ def shape_without_question(text: str) -> str | None:
         return "date"
     if _LABELLED_NUMBER.match(text):
         return "number"
-    if (_NAME.match(text) and " " in text) or _INTRODUCTION.match(text):
+    if (bare_name(text) and " " in text) or _INTRODUCTION.match(text):
         return "name"
     if _WORD.match(text):
         return "word"

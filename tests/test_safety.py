@@ -229,6 +229,11 @@ def test_in_a_message_that_asks_something_the_context_is_read_with_the_question(
     assert safety.assess("Kva krevst for å bli fosterheim? Vi har tenkt på det lenge") is None
 
 
+def _kind(text: str) -> SafetyKind | None:
+    found = safety.assess(text)
+    return found.kind if found else None
+
+
 def test_a_sick_animal_is_for_the_vet_not_the_legevakt() -> None:
     assert safety.assess("katta kaster opp og det er søndag, hvor er dyrlegevakta?") is None
     assert safety.assess("hunden min kaster opp, hvor finner jeg dyrlegevakt i helgen?") is None
@@ -237,11 +242,6 @@ def test_a_sick_animal_is_for_the_vet_not_the_legevakt() -> None:
     assert _kind("babyen har feber og jeg vet ikke hva jeg skal gjøre") == SafetyKind.URGENT_HEALTH
     assert _kind("hunden til naboen bet meg og det blør, trenger jeg dyrlege eller lege?") == SafetyKind.URGENT_HEALTH
     assert _kind("hunden har spist rottegift og katten puster ikke, dyrlegen svarer ikke") == SafetyKind.EMERGENCY
-
-
-def _kind(text: str) -> SafetyKind | None:
-    found = safety.assess(text)
-    return found.kind if found else None
 
 
 def test_the_most_serious_kind_wins() -> None:
