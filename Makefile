@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/servicekontor.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $(wildcard bot/nlu/*.py) bot/safety/classifier.py bot/safety/negatives.yml
+# The folders too: a training file removed changes its folder's time, not any file's.
+TRAINING_INPUTS := config.yml domain.yml data data/nlu $(wildcard data/*.yml data/nlu/*.yml) $(wildcard bot/nlu/*.py) \
+	bot/safety/classifier.py bot/safety/negatives.yml
 
 export PYTHONPATH := $(CURDIR)
 export DATABASE_URL ?= sqlite:///$(CURDIR)/var/servicekontor.db

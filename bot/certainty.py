@@ -29,10 +29,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.follow_up import Facet, asks_only_a_facet, facet_of
+from bot.follow_up import Facet, asks_for_a_group, asks_only_a_facet, facet_of
 from bot.pii import MASK
 from bot.safety import SAFETY_INTENTS
-from bot.safety.classifier import asks_question
+from bot.safety.classifier import asks_question, asks_something
 from bot.topics import FAQ_INTENT, TOPICS, topic_by_label
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -84,6 +84,9 @@ class Thresholds:
     # DIET's own safety intents, when the safety layer (placed after, with patterns and its own
     # classifier) finds nothing: trusted only when DIET is all but sure.
     diet_safety: float = 0.8
+    # A greeting, thanks, goodbye, yes or no that asks something of several words: trusted from here.
+    # Below it the question is what counts («are there evening classes?» read as a greeting, 0.46).
+    chat_question: float = 0.7
 
 
 THRESHOLDS = Thresholds()
@@ -133,6 +136,8 @@ _INTRODUCTION = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)?[.!?]*$")
+# Intents that never ask about a service: a message of theirs that asks a question is likely misread.
+_CHAT_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
 
 
 _CASE_WORDS = re.compile(
@@ -274,6 +279,8 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
             return FOLLOW_UP_INTENT  # «hvor lang tid tar det?»: how long a service takes, not a case's status
         if not _STATUS_WORDS.search(text):
             return FALLBACK_INTENT  # names no case and asks for no status: not a status lookup
+    if name == FAQ_INTENT and asks_for_a_group(text):
+        return FOLLOW_UP_INTENT  # «and for adults?» after swimming lessons asks about them for adults
     if name == FAQ_INTENT and asks_only_a_facet(text):
         # «når har de åpent?» names no service: after the library's answer on the recycling station
         # it asks about that station, not about the service office's hours (bot.replies.follow_up).
@@ -282,4 +289,7 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
         return None if sure_of_topic(parse_data, thresholds) else FALLBACK_INTENT
     if name in SAFETY_INTENTS:
         return None if confidence >= thresholds.diet_safety else FALLBACK_INTENT
+    chat_question = name in _CHAT_INTENTS and confidence < thresholds.chat_question
+    if chat_question and len(text.split()) > 1 and asks_something(text):
+        return FALLBACK_INTENT  # «må vi ha vakter?» read as a goodbye: a question, answered as one (bot.replies)
     return None if confidence >= thresholds.intent else FALLBACK_INTENT

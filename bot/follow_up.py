@@ -30,7 +30,11 @@ class Facet(str, enum.Enum):
 # Checked in this order: «hvor lang tid» is processing time, not «hvor» (where), «hvor lenge før
 # må jeg søke» is a deadline, not a processing time, and «klagefrist» is how to appeal.
 _FACET_WORDS: list[tuple[Facet, str]] = [
-    (Facet.HOURS, r"åpningstid\w*|opningstid\w*|\båpent\b|\bope\b|\bopen\b|opening hours|opening times"),
+    (
+        Facet.HOURS,
+        r"åpningstid\w*|opningstid\w*|\båpent\b|\bope\b|\bopen\b|opening hours|opening times|\båpner\b|\bopnar\b|"
+        r"\bstenger\b|\bstengjer\b|\bopens\b|\bcloses\b|\b(?:it|they) close\b",
+    ),
     (Facet.COMPLAINT, r"\bklag\w*|\banke\b|\banke på\b|\bcomplain\w*|\bappeal\w*"),
     (Facet.DEADLINE, r"lenge før|lenge i forveien|lenge i forvegen|how long before|how far in advance|in advance"),
     (
@@ -96,7 +100,9 @@ _FUNCTION_WORDS = frozenset(
     "what which is are it there the a an do does i we can must should need to for of on at then "
     "and so any what's når tid when they them their this that these har ha have has "
     "helg helga helgen helgene helgane lørdag lørdager søndag søndager kveld kvelden kveldane kveldene "
-    "sommer sommaren sommeren jul julen jula påske påsken påska weekend weekends evening evenings".split()
+    "sommer sommaren sommeren jul julen jula påske påsken påska weekend weekends evening evenings "
+    "tidlig tidleg sent seint morgen morgenen morgon morgonen ettermiddag ettermiddagen dagen early late "
+    "morning mornings afternoon afternoons day dag today tomorrow in how saturday saturdays sunday sundays".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -116,6 +122,27 @@ def asks_only_a_facet(text: str) -> bool:
         rest = pattern.sub(" ", rest)
     words = [w for w in _WORD.findall(rest.lower()) if w not in _FUNCTION_WORDS]
     return not words
+
+
+# «og for pensjonister?», «and for adults?», «gjeld det for studentar òg?»: the same service, asked
+# for another group of people, not a service of its own (DIET reads «adults» as adult education).
+_FOR_A_GROUP = re.compile(
+    r"^(?:og|å|and|men|but|hva med|kva med|ka med|what about|how about|gjelder det|gjeld det|er det|is it|"
+    r"does it apply|same)?\s*(?:også |òg |au |also )?(?:for|til|te) (?:\w+ ){0,2}"
+    r"(?:voksne|vaksne|barn|born|unger|ungar|ungdom\w*|unge|pensjonist\w*|eldre|senior\w*|student\w*|elev\w*|"
+    r"uføre|uføretrygd\w*|familie\w*|småbarnsfamilie\w*|innvandr\w*|flyktning\w*|tilflytt\w*|utlending\w*|"
+    r"funksjonshemm\w*|bedrift\w*|firma\w*|organisasjon\w*|lag og foren\w*|hytte\w*|turist\w*|besøkende|"
+    r"adults?|children|child|kids?|teens?|teenagers?|youth|young people|pensioners?|seniors?|(?:the )?elderly|"
+    r"older people|students?|pupils?|(?:the )?disabled|famil(?:y|ies)|refugees?|immigrants?|foreigners?|"
+    r"newcomers|businesses|companies|firms|clubs|cabin owners|tourists|visitors)"
+    r"(?: (?:også|òg|au|too|as well|da|då|then))?\s*[?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_group(text: str) -> bool:
+    """Whether the message asks the same again for another group of people: «og for pensjonister?»."""
+    return bool(_FOR_A_GROUP.match(" ".join((text or "").split())))
 
 
 def facet_of(text: str) -> Facet:

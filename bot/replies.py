@@ -31,7 +31,7 @@ from bot.certainty import (
     shape_without_question,
     sure_of_topic,
 )
-from bot.follow_up import Facet, asks_only_a_facet, facet_of
+from bot.follow_up import Facet, asks_for_a_group, asks_only_a_facet, facet_of
 from bot.safety import BY_PATTERN, SafetyKind
 from bot.safety.classifier import asks_something
 from bot.safety.patterns import VIOLENCE_AT_HOME_RE, normalise
@@ -293,7 +293,7 @@ def in_context(
     confidence = float((parse_data.get("intent") or {}).get("confidence") or 0.0)
     named = ranked_topics(parse_data)
     switch = named[0][0] if named and named[0][1] >= thresholds.switch and named[0][0] != topic else None
-    if asks_only_a_facet(text):
+    if asks_only_a_facet(text) or asks_for_a_group(text):
         switch = None  # «hvilke dokumenter trenger jeg?» asks about this topic, not about access to documents
     new_question = intent == "out_of_scope" and confidence >= thresholds.new_question
     if new_question and not (_is_elliptic(text) or _points_back(text)):

@@ -56,6 +56,37 @@ def test_a_question_read_as_a_topic_that_names_nothing_but_a_facet_is_a_follow_u
 
 
 @pytest.mark.parametrize(
+    "text,intent,confidence,expected",
+    [
+        ("are there evening classes?", "greet", 0.46, "nlu_fallback"),  # «evening» as in «good evening»
+        ("må vi ha vakter?", "goodbye", 0.52, "nlu_fallback"),
+        ("Hei! Kan du hjelpe meg?", "greet", 0.99, None),  # a sure greeting that asks for help
+        ("ok?", "affirm", 0.55, None),  # one word asks nothing of a service
+        ("takk for hjelpa", "thanks", 0.6, None),  # asks nothing
+    ],
+)
+def test_a_question_read_without_certainty_as_chat_is_taken_as_a_question(
+    text: str, intent: str, confidence: float, expected: str | None
+) -> None:
+    assert decide(_parse(text, 0.1, {}, intent=intent, confidence=confidence), thresholds=TH) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("and for adults?", "follow_up"),
+        ("og for pensjonister?", "follow_up"),
+        ("gjeld det for studentar òg?", "follow_up"),
+        ("og barnehage da?", None),  # names a service: answered (or switched to) as a topic
+        ("is there a course for adults?", None),  # a question of its own
+    ],
+)
+def test_the_same_asked_for_another_group_is_a_follow_up(text: str, expected: str | None) -> None:
+    parse = _parse(text, 0.99, {"faq/adult_primary_education": 0.9, "faq/library": 0.05})
+    assert decide(parse, thresholds=TH) == expected
+
+
+@pytest.mark.parametrize(
     "faq,subs",
     [
         (0.95, {"faq/kindergarten_fees": 0.5, "faq/kindergarten_apply": 0.45}),  # torn between two topics

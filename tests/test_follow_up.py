@@ -70,6 +70,9 @@ def test_every_facet_has_a_response_in_the_domain() -> None:
         ("kan jeg klage?", True),  # the part on appeals, else the answer on appeals (bot.replies)
         ("kan jeg klage på naboen?", False),
         ("og glass?", False),
+        ("hvor tidlig åpner det om morgenen?", True),  # when the place just answered opens
+        ("when does it close on saturdays?", True),
+        ("når åpner biblioteket?", False),
     ],
 )
 def test_a_follow_up_asks_only_a_facet_when_nothing_but_facet_words_and_small_words_are_left(

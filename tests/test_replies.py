@@ -127,6 +127,22 @@ def test_a_follow_up_that_only_asks_for_a_facet_stays_on_the_topic_whatever_the_
         assert (reply.response, reply.topic) == (f"utter_follow_up_{facet}", "faq/support_contact"), text
 
 
+def test_the_same_asked_for_another_group_stays_on_the_topic() -> None:
+    """«and for adults?» after swimming lessons for children: DIET names adult education, the citizen does not."""
+    events = [_user("faq"), _answer("faq/swimming_pool"), _user("follow_up")]
+    parse = _parse("and for adults?", "follow_up", faq=0.9, subs={"faq/adult_primary_education": 0.9})
+    assert replies.follow_up(parse, events, TH).topic == "faq/swimming_pool"
+    named = _parse("og barnehage da?", "follow_up", faq=0.9, subs={"faq/kindergarten_apply": 0.9})
+    assert replies.follow_up(named, events, TH).topic == "faq/kindergarten_apply"
+
+
+def test_a_question_misread_as_a_goodbye_after_an_answer_is_a_follow_up_on_it() -> None:
+    """«må vi ha vakter?» after the answer on public events: DIET read a goodbye (0.52)."""
+    events = [_user("faq"), _answer("faq/public_events"), _user("nlu_fallback")]
+    reply = replies.misunderstanding(_parse("må vi ha vakter?", "nlu_fallback"), events, TH)
+    assert reply.topic == "faq/public_events"
+
+
 def test_a_follow_up_without_a_topic_asks_which_service() -> None:
     assert replies.follow_up(_parse("hva koster det", "follow_up"), [_user("follow_up")], TH).response == (
         "utter_follow_up_no_topic"

@@ -108,6 +108,11 @@ def _a_pattern_matches(text: str) -> bool:
         ("sønnen min tråkket på en rusten spiker", SafetyKind.URGENT_HEALTH),
         ("huggormen beit meg i foten", SafetyKind.URGENT_HEALTH),
         ("jeg klarer ikke å slutte å skade meg selv", SafetyKind.SUICIDE_RISK),
+        # A ninth set written apart (2026-12-07), in other words.
+        ("taket på fjøset har rast sammen og far er der inne", SafetyKind.EMERGENCY),
+        ("the roof of the old school caved in and kids were playing there", SafetyKind.EMERGENCY),
+        ("a man is waving an axe outside the shop", SafetyKind.EMERGENCY),
+        ("he says he is going to kill somebody tonight", SafetyKind.EMERGENCY),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -178,6 +183,12 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "vi så en hoggorm i hagen, hvem fjerner den",
         "mor er vekke på ferie til neste veke",
         "jeg kan ikke løfte armen etter operasjonen, kan jeg få hjemmehjelp",
+        "we had a car accident in 2018 on the county road, who pays for the fence",
+        "vi fant en gammel kniv under gulvet, vil museet ha den",
+        "far hadde et gevær han arvet, hvordan kan vi levere det inn",
+        "ungane held på å døy av kjedsemd i haustferien",
+        "har dere ledige vikariater på legevakta i sommer",
+        "snøen fra taket raste ned på bilen, hvem har ansvaret",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

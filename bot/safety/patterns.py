@@ -268,7 +268,8 @@ ACUTE = _any(
 PAST = (
     r"(?!.{0,40}\b(?:(?:år|uker?|veker?|måneder?|månader?|dager|dagar|lenge) (?:siden|sidan)|i fjor|i fjar|i forrige|"
     r"forrige (?:uke|veke|måned|månad|år|helg)|i går|last (?:week|month|year)|(?:years?|months?|weeks?) ago|"
-    r"yesterday|i (?:vinter|sommer|sommar|høst|haust|våres)|(?:last|this) (?:winter|summer|autumn|spring))\b)"
+    r"yesterday|i (?:vinter|sommer|sommar|høst|haust|våres)|(?:last|this) (?:winter|summer|autumn|spring)|"
+    r"(?:i|in|back in|år|year) (?:19|20)\d\d)\b)"
 )
 
 # «svarer ikke på meldinger»: someone who does not reply to messages, not a person who does not respond.
@@ -437,6 +438,11 @@ EMERGENCY = [
     r"\bfinn(?:er)? (?:ikke|ikkje|itj) (?:veien|vegen) (?:ned|tilbake)\b",
     r"\b(?:propan\w*|gassflask\w*|gassbeholder\w*|gasstank\w*|gas bottle|gas tank|gas cylinder)\b.{0,40}"
     r"\b(?:lekk\w*|leak\w*|fres\w*|hiss\w*)",
+    r"(?:\b(?:rast|raste|rasa|raset|ramla|ramlet|styrta|styrtet|falt|datt|falle|falli) sammen\b|"
+    r"(?<!fra )(?<!frå )(?<!av )\b(?:taket|huset|låven|bygget|bygningen|veggen|muren|tribunen|brua|broen) "
+    r"(?:har )?(?:rast|raste|rasa|raset|styrta|styrtet) (?:ned|inn|saman|sammen)\b|"
+    r"\b(?:roof|building|ceiling|wall|house|barn|bridge)(?: of(?: \w+){1,3})? (?:has )?"
+    r"(?:caved in|fallen in|came down|fell down|fell in)\b)" + PAST,
     r"\bfast under\b|\bklemt fast\b|\btrapped\b|\bunderkjølt\b|\bnedkjølt\b|\bhypotherm\w*\b",
     # Violence, threats, crime in progress
     r"\b(?:slår|slo|slått|banker|banka|sparker|sparka|dreper|drep|kveler|kvelar|angriper|skader|lugger|truer) "
@@ -454,7 +460,11 @@ EMERGENCY = [
     r"\bhiding (?:in|from)\b",
     r"\b(?:tør|tørr|tørs) (?:ikke|ikkje|itj|ikkj) (?:å )?(?:gå|dra|reise|kome|komme) (?:hjem|heim)\b|"
     r"\b(?:skal|ska) (?:jeg|eg|æ|du) få (?:svi|juling|bank|deng)\b|\bi'?m (?:scared|afraid) to go home\b",
-    r"(?:\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b)" + PAST,
+    r"(?<!gammel )(?<!gamal )(?<!gamle )(?<!gammelt )(?<!gamalt )(?<!rusten )(?<!rusta )(?<!rustent )(?<!arvet )"
+    r"(?<!arva )(?<!antikk )"
+    r"(?:\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b)"
+    r"(?!.{0,60}\b(?:levere inn|leverer inn|levere det inn|bli kvitt|kvitte meg med|kaste den|kaste det|museet|"
+    r"våpenamnesti|innlevering)\b)" + PAST,
     r"\binnbrudd\b.{0,40}\b(?:nå|no|akkurat|pågår|inne|her)\b|\bbryt(?:er|ar|e) (?:seg|sæ) inn\b",
     r"\bbr(?:øt|utt|aut) (?:seg|sæ) inn\b|\bnoen (?:er )?inne i (?:huset|leiligheten|huset mitt|leiligheta)\b",
     rf"\b(?:ranet|raner|ransforsøk|et ran|overfall|overfalt|slåsskamp|slosskamp|slagsmål)\b{PAST}",
@@ -464,6 +474,13 @@ EMERGENCY = [
     r"(?:me|her|him|us|my|the)\b",
     r"\b(?:breaking|broke|broken) in(?:to)?\b.{0,30}\b(?:now|right now|house|flat|home)\b|\bbreak-in\b",
     r"\bburglar\w*\b|\b(?:threaten(?:ing|s|ed)?) (?:me|us|to kill)\b|\bwith a (?:knife|gun)\b|\bhas a (?:knife|gun)\b",
+    r"\b(?:machete|axe|knife|gun|rifle|pistol|weapon|øks|øksa|machet(?:e|en))\b.{0,60}"
+    r"\b(?:kill|killing|stab|shoot|threaten\w*|attack\w*|waving|swinging|drepe|drepa|truer|truar|viftar|vifter|"
+    r"svinger|svingar)\b" + PAST,
+    r"\b(?:waving|swinging|brandishing|pointing|vifter med|viftar med|svinger med|svingar med|peker med|peikar med) "
+    r"(?:a |an |en |ei |et |eit )?(?:machete|axe|knife|gun|rifle|pistol|øks|øksa|kniv|kniven|gevær)\b" + PAST,
+    r"\b(?:will|going to|gonna|wants to|threatens to|threatening to|says he'?ll|says she'?ll) kill "
+    r"(?:someone|somebody|me|us|him|her|them|people|everyone|everybody|my|his|her)\b" + PAST,
     r"\b(?:is |keeps |been )?(?:following|stalking) (?:me|us)\b|\bfølg(?:er|jer|de) etter (?:meg|mæ|oss)\b",
     r"\bforfølg(?:er|jer|t|de) (?:meg|mæ|oss)\b|\b(?:fulgt|følgt|følgd) etter (?:meg|mæ|oss)\b",
     r"\bdomestic violence\b|\brobbed\b|\brobbery\b|\bscreaming\b|\bsomeone is in my (?:house|flat|home)\b",
@@ -518,7 +535,8 @@ SUICIDE_RISK = [
     rf"\b{NOT} (?:vil|ønsker|orker) (?:å )?leve\b",
     r"\b(?:vil|ønsker å|ønskjer å|lyst (?:til )?å|tenker på å|tenkjer på å) (?:bare |berre )?(?:dø|døy|døden)\b",
     r"\bvil bare dø\b|\b(?:æ|eg|jeg) vil dø\b|\bvil døy\b|"
-    r"\bpå å (?:dø|døy)\b(?! av (?:latter|kjedsomhe\w*|keisemd|sjenanse|skam|nysgjerrighet|nyfikenheit))|"
+    r"\bpå å (?:dø|døy)\b"
+    r"(?! av (?:latter|kjedsomhe\w*|kjedsemd|keisemd|keisamheit|sjenanse|skam|nysgjerrighet|nyfikenheit))|"
     r"\bhelst (?:være|vere) død\b",
     r"\b(?:gjøre|gjere|gjer) slutt på (?:det|alt|livet|meg selv)\b|\bavslutte livet\b|\bende livet\b",
     r"\b(?:ingen|ikke noe|ikkje noko|ser ingen) (?:vits|mening|meining)\b.{0,20}\bleve\b|\bdrepe seg\b|"
@@ -602,6 +620,10 @@ URGENT_HEALTH = [
     r"tomorrow|i kveld|tonight|i dag|today)\b|"
     r"\b(?:ran|run|running) out of (?:my |his |her )?(?:\w+ )?"
     r"(?:meds|medication|medicine|insulin|pills|tablets|inhaler)\b",
+    # A job at the legevakt is no call for one.
+    r"(?<!vikariat på )(?<!vikariat ved )(?<!vikariater på )(?<!vikariatar på )(?<!stilling på )(?<!stilling ved )"
+    r"(?<!stillinga på )(?<!stillingen på )"
+    r"(?<!jobb på )(?<!jobb ved )(?<!jobbe på )(?<!jobber på )(?<!jobbar på )(?<!jobbe ved )(?<!turnus på )"
     r"\blegevakt\w*\b|\blegevagt\w*\b|\blegevak\b|\bleegevakt\w*\b|\blegevatk\w*\b|\blegvakt\w*\b",
     r"\b116 ?117\b",
     r"\b(?:trenger|treng|trengs|må ha|må få|trenge|behov for) (?:en |ein |akutt )?(?:lege|doktor|legehjelp)\b",
