@@ -113,6 +113,12 @@ def _a_pattern_matches(text: str) -> bool:
         ("the roof of the old school caved in and kids were playing there", SafetyKind.EMERGENCY),
         ("a man is waving an axe outside the shop", SafetyKind.EMERGENCY),
         ("he says he is going to kill somebody tonight", SafetyKind.EMERGENCY),
+        # A tenth set written apart (2026-12-07), in other words.
+        ("alle på hytta har vondt i hodet og er så trøtte, parafinovnen har stått på hele dagen", SafetyKind.EMERGENCY),
+        ("jenta mi kom ikkje heim frå trening og det er blitt mørkt", SafetyKind.EMERGENCY),
+        ("eg fekk noko i auget då eg kappa jern, og no klarer eg ikkje opne auget", SafetyKind.URGENT_HEALTH),
+        ("I got a metal chip in my eye at work", SafetyKind.URGENT_HEALTH),
+        ("our daughter is not waking up properly this morning", SafetyKind.EMERGENCY),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -189,6 +195,13 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "ungane held på å døy av kjedsemd i haustferien",
         "har dere ledige vikariater på legevakta i sommer",
         "snøen fra taket raste ned på bilen, hvem har ansvaret",
+        "har helsestasjonen en brosjyre om forgiftning hos småbarn",
+        "we are drowning in paperwork after dad died, who can help with the estate",
+        "er det gratis å parkere ved legevakta",
+        "blir det mye røyk når brannvesenet har øvelse på fredag",
+        "appen krasjer hver gang jeg skal betale parkering",
+        "jeg kom ikke hjem før midnatt fordi bussen var innstilt, kan jeg klage",
+        "the planning office is not responding to my emails",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

@@ -278,6 +278,23 @@ _NOT_MESSAGES = (
     r"henvendels\w*|førespurnad\w*|søknad\w*|spørsmål\w*|klage\w*|purring\w*|faktura\w*)\b)"
 )
 
+# Carbon monoxide without its name: a heater, a stove or a generator, and people dizzy, sick or sleepy.
+_HEATER = (
+    r"(?:gassovn\w*|gassvarmar\w*|gassvarmer\w*|parafinovn\w*|parafinbrenn\w*|aggregat\w*|engangsgrill\w*|"
+    r"kullgrill\w*|grill(?:a|en)? inne|bålpanne\w*|vedovn\w*|peis\w*|ovnen|fyrt|fyra|fyrte|gas heater|"
+    r"paraffin heater|generator|charcoal|barbecue inside|grill inside|wood stove|stove)"
+)
+_CO_SIGNS = (
+    r"(?:svimmel|svimle|svimmelt|hodepine|hovudverk|vondt i (?:hodet|hue|huet|hovudet|huvve)|kvalm\w*|"
+    r"søvnig\w*|trøtt\w*|døsig\w*|sløv\w*|dizzy|headaches?|nause\w*|drowsy|sleepy)"
+)
+
+# «is not responding to my emails»: someone who does not answer messages, not a person who does not respond.
+_NOT_TO_MESSAGES = (
+    r"(?! (?:to|on) (?:my |our |the |his |her |any )?(?:e-?mails?|mails?|messages?|calls?|phone|texts?|letters?|"
+    r"applications?|requests?|complaints?|inquir\w*|enquir\w*))"
+)
+
 EMERGENCY = [
     # Fire, smoke, gas
     r"\bdet brenn(?:er)?\b",
@@ -288,7 +305,7 @@ EMERGENCY = [
     r"\bflamm(?:er|ane|ene)\b",
     r"\brøyk(?:en)?\s+"
     + _any("i", "fra", "frå", "ut", "kjem", "kommer", "siver", "overalt", "under", "inne", "ifra", "velter", "fyller"),
-    r"\b(?:mye|masse|tykk|svart|mykje|full av) røyk\b",
+    r"(?<!blir det )(?<!blir det så )(?<!kommer det )(?<!kjem det )\b(?:mye|masse|tykk|svart|mykje|full av) røyk\b",
     r"\bryk(?:er|te|a)? (?:veldig |ganske |kraftig )?(?:mye|masse|svart|tett|kraftig|mykje)\b|"
     r"\bryk(?:er|e|te|a)? (?:\w+ )?(?:fra|frå|ifra|ut av|ut frå|ut fra) "
     r"(?:taket|vinduet|huset|garasjen|bilen|panseret|døra|veggen|kjelleren|loftet|stikkontakt\w*|kontakten|"
@@ -331,7 +348,10 @@ EMERGENCY = [
     r"\b(?:not|isn'?t|isnt|stopped|stop) breathing\b|\bcan'?t breathe\b|\bcannot breathe\b|\bcant breath\b",
     r"\b(?:struggling|hard|difficult) to breathe\b|\btrouble breathing\b",
     r"\bunconscious\b|\bunresponsive\b|\bpassed out\b|\bcollapsed\b|\bfainted\b",
-    r"\b(?:won'?t|will not|doesn'?t|does not|isn'?t|is not) (?:wake up|respond|responding|move|moving)\b",
+    r"\b(?:won'?t|will not|doesn'?t|does not|isn'?t|is not) (?:wake up|respond|responding|move|moving)\b"
+    + _NOT_TO_MESSAGES,
+    r"\b(?:is not|isn'?t|are not|aren'?t|keeps not|still not|not) (?:waking up|waking|responding|reacting)\b"
+    + _NOT_TO_MESSAGES,
     r"\bchok(?:ing|ed)\b|\bturning blue\b|\blips are blue\b",
     # Heart, stroke, seizures, allergy
     r"\b(?:vondt|vont|smerter|smerte|trykk|trykkende|press|klemming|stikking) (?:i|over) "
@@ -369,8 +389,11 @@ EMERGENCY = [
     r"\bbleed(?:ing|s)? (?:a lot|heavily|badly|so much|everywhere)\b|\bwon'?t stop bleeding\b",
     r"\bblood everywhere\b|\b(?:knivstukket|knivstikking|stukket med kniv|skutt|skot)\b|\bstabbed\b|\bbeen shot\b",
     # Poisoning and overdose
-    r"\boverdos\w*\b|\bforgift\w*\b|\bgiftinformasjonen\b|\bpoisoned\b|\bpoisoning\b",
+    r"\boverdos\w*\b|(?<!om )(?<!kurs i )(?<!forebygge )(?<!forebygging av )(?<!førebyggje )\bforgift\w*\b|"
+    r"\bgiftinformasjonen\b|\bpoisoned\b|\bpoisoning\b",
     r"\bkullos\w*\b|\bkolos\w*\b|\bkarbonmonoksid\w*\b|\bco-forgift\w*\b|\bcarbon monoxide\b",
+    # Carbon monoxide told by its signs
+    rf"\b{_HEATER}\b.{{0,100}}\b{_CO_SIGNS}\b|\b{_CO_SIGNS}\b.{{0,100}}\b{_HEATER}\b" + PAST,
     rf"\b{SWALLOWED}\b.{{0,40}}\b{HARMFUL}",
     r"\b(?:alt for|for|too) mange (?:piller|tabletter|tablettar|pillar)\b|\btoo many (?:pills|tablets)\b",
     # Drowning, accidents, falls from height, the cold
@@ -378,7 +401,8 @@ EMERGENCY = [
     r"\b(?:kvelva|kvelvd|kvelvt|kantra|kantret|kantrar|kantrer|kullseil\w*|capsiz\w*|overturned boat)\b|"
     r"\b(?:personar|personer|to personer|to personar|fleire personar|flere personer|people|two people|persons) "
     r"(?:i|uti) (?:vatnet|vannet|sjøen|havet|fjorden|elva|the water|the sea)\b",
-    r"\bdrowning\b|\bdrowned\b|\bunder vann\b|\bunder water\b|\bgjennom isen\b|\bthrough the ice\b",
+    r"\bdrowning\b(?! in (?:paperwork|paper|work|forms|emails|e-mails|bills|debt|homework|applications))|"
+    r"\bdrowned\b|\bunder vann\b|\bunder water\b|\bgjennom isen\b|\bthrough the ice\b",
     r"\bfalt (?:i|uti) (?:vannet|vatnet|sjøen|elva|havet)\b|\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
     r"\b(?:person|mann|kvinne|dame|gutt|jente|unge|barn|folk)\w* (?:i|uti|ute i) "
     r"(?:elva|elven|sjøen|vannet|vatnet|havet|fjorden|straumen|strømmen)\b.{0,40}\b(?:driv\w*|flyt\w*|rop\w*|rope\w*|"
@@ -393,7 +417,9 @@ EMERGENCY = [
     rf"(?<!appen )(?<!appa )(?<!nettsida )(?<!sida )kræsj\w*|frontkræsj\w*)\b{PAST}",
     r"\b(?:hasn'?t|has not|didn'?t|did not|haven'?t) (?:come|came|surfaced) (?:back )?up\b|"
     r"\b(?:ikke|ikkje|itj) (?:kommet|kome|kommi|komme) opp (?:igjen|att|igjæn)\b",
-    r"\bkrasj\w*\b|\bkollisjon\b|\bfrontkollisjon\b|\bkjørt (?:på|ned|over)\b",
+    r"(?<!appen )(?<!appa )(?<!siden )(?<!sida )(?<!nettsiden )(?<!nettsida )(?<!skjemaet )(?<!programmet )(?<!det )"
+    r"\bkrasj\w*\b(?! (?:hver|kvar|når|heile|hele|igjen|på (?:mobilen|pc\w*|telefonen)))|"
+    r"\bkollisjon\b|\bfrontkollisjon\b|\bkjørt (?:på|ned|over)\b",
     rf"\bpåkjør\w*\b{PAST}",
     r"\b(?:car )?crash\b|\b(?:an|a|car|bad|serious|terrible|traffic) accident\b" + PAST,
     r"\b(?:hit|run over|struck) by (?:a|the) (?:car|bus|truck|train|tram)\b" + PAST,
@@ -445,6 +471,9 @@ EMERGENCY = [
     r"(?:caved in|fallen in|came down|fell down|fell in)\b)" + PAST,
     r"\bfast under\b|\bklemt fast\b|\btrapped\b|\bunderkjølt\b|\bnedkjølt\b|\bhypotherm\w*\b",
     # Violence, threats, crime in progress
+    # not a thing that «dreper meg» or «slår meg» (idioms: a form, a wait, an idea)
+    r"(?<!skjemaet )(?<!skjemaene )(?<!søknaden )(?<!dette )(?<!det )(?<!jobben )(?<!ventetida )(?<!ventetiden )"
+    r"(?<!byråkratiet )(?<!papirarbeidet )(?<!saksbehandlingen )(?<!stresset )(?<!kjedsomheten )"
     r"\b(?:slår|slo|slått|banker|banka|sparker|sparka|dreper|drep|kveler|kvelar|angriper|skader|lugger|truer) "
     r"(?:meg|oss|henne|han|ham|ho|kona|kona si|mora|moren|barna|ungane|ungene|sønnen|dottera|datteren|mamma|"
     r"pappa|naboen|nabokona|mæ|dæ|sæ)\b",
@@ -497,6 +526,9 @@ EMERGENCY = [
     r"gone out|gått fra|gikk fra|gjekk frå|gått frå|rømt|rømte)\b|"
     r"\b(?:forsvunne\w*|forsvant|savna|savnet|missing|wandered off)\b.{0,80}\b(?:demen\w*|alzheimer\w*)\b",
     r"\b(?:har|hadde|he|ha) (?:ikke|ikkje|itj) (?:kommet|kome|komme|kommi) (?:tilbake|hjem|heim)\b|"
+    rf"\b(?:{CHILD}|gutten|guten|jenta|sønnen|sonen|datteren|dottera|han|hun|ho|hu|mannen|kona|mor|far|mamma|pappa)"
+    r"(?: min| mi| mitt| vår| våres)? (?:\w+ ){0,2}(?:kom|kjem|kommer|kjæm) (?:ikke|ikkje|itj|ikkj) "
+    r"(?:hjem|heim|tilbake|atende)\b" + PAST,
     r"\bog (?:ikke|ikkje) (?:komme|kome|kom) tilbake\b|\b(?:hvem|kven|kem) kan (?:lete|leite|lette)\b",
     r"\b(?:gått|gikk|gjekk|vandret|vandra|gått seg) (?:ut|av gårde|hjemmefra|heimanfrå|bort|fra|frå)\b.{0,80}"
     r"\b(?:minus|kuldegrader|bare tøfler|berre tøflar|i tøfler|nattkjole|pysjamas|mørket|uten sko|utan sko|"
@@ -622,7 +654,7 @@ URGENT_HEALTH = [
     r"(?:meds|medication|medicine|insulin|pills|tablets|inhaler)\b",
     # A job at the legevakt is no call for one.
     r"(?<!vikariat på )(?<!vikariat ved )(?<!vikariater på )(?<!vikariatar på )(?<!stilling på )(?<!stilling ved )"
-    r"(?<!stillinga på )(?<!stillingen på )"
+    r"(?<!stillinga på )(?<!stillingen på )(?<!parkere ved )(?<!parkere på )(?<!parkering ved )(?<!parkering på )"
     r"(?<!jobb på )(?<!jobb ved )(?<!jobbe på )(?<!jobber på )(?<!jobbar på )(?<!jobbe ved )(?<!turnus på )"
     r"\blegevakt\w*\b|\blegevagt\w*\b|\blegevak\b|\bleegevakt\w*\b|\blegevatk\w*\b|\blegvakt\w*\b",
     r"\b116 ?117\b",
@@ -662,7 +694,10 @@ URGENT_HEALTH = [
     r"\b(?:akutt|plutselig|plutseleg|brått) (?:syk|sjuk|dårlig|dårleg|vondt|smerte|smerter|fått)\b|\bblitt akutt\b",
     r"\b(?:syk|sjuk|dårlig|dårleg) (?:i natt|i kveld|i helga|i helgen|på natta|og det er helg)\b",
     rf"\b{CHILD}(?: min| mi| mitt)? (?:har )?(?:høy feber|feber|kastet opp|kaster opp|utslett|vondt|pusteproblem)",
-    r"\b(?:flis|fremmedlegeme|noe|noko|perle|isklump) (?:i|opp i) (?:øyet|auget|nesa|øret)\b",
+    r"\b(?:flis|fremmedlegeme|noe|noko|nåkka|nokka|nåko|perle|isklump|spon|metallspon|splint) (?:\w+ ){0,3}"
+    r"(?:i|opp i|inn i) (?:øyet|auget|auga|augo|øya|nesa|øret)\b|"
+    r"\b(?:something|a splinter|metal|dust|a chip|glass) (?:\w+ ){0,3}in (?:my|his|her|the) eye\b|"
+    r"\b(?:får|fær|klarer|greier) (?:ikke|ikkje|itj|ikkj) (?:å )?(?:opp|åpne|opne|åpna|opna) (?:auget|øyet|auga)\b",
     r"\bblodforgift\w*\b|\bbetennelse\b|\binfeksjon\b|\bhjernerystelse\b|\bslått hodet\b|\bslo hodet\b",
     r"\b(?:out of hours|after[- ]hours|urgent care|emergency (?:room|clinic|doctor)|a&e|er doctor|walk-in clinic)\b",
     r"\bneed (?:a|to see a) doctor\b(?!'s|s\b)|\bdoctor (?:now|tonight|urgently|today|this weekend)\b|\bgp is closed\b",
