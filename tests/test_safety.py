@@ -202,6 +202,7 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "appen krasjer hver gang jeg skal betale parkering",
         "jeg kom ikke hjem før midnatt fordi bussen var innstilt, kan jeg klage",
         "the planning office is not responding to my emails",
+        "since his stroke dad needs help with showering, who do we ask",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

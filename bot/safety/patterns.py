@@ -374,6 +374,7 @@ EMERGENCY = [
     r"\b(?:tunga|tungen|halsen|ansiktet|andletet|leppene) (?:hovner|hovnar|hovna|hovnet|svulmer)\b",
     r"\bhoven (?:i|opp i) (?:halsen|tunga|tungen|ansiktet|leppene)\b",
     r"\bchest pain\w*\b|\bpain in (?:my|his|her) chest\b|\bheart attack\b|\bcardiac arrest\b",
+    r"(?<!after my )(?<!after his )(?<!after her )(?<!since my )(?<!since his )(?<!since her )"
     rf"\bstroke\b{PAST}|\bface (?:is )?drooping\b|\bslurred speech\b",
     r"\bseizure\b|\bconvulsi\w*\b|\banaphyla\w*\b|\b(?:throat|tongue|lips|face) (?:is |are )?swell\w*\b",
     r"\b(?:severe|bad|serious) allergic reaction\b",
