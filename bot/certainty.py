@@ -19,6 +19,12 @@ min», «søknaden», «the form I sent»). «Hvor lang tid tar det?» or «how 
 answer?» read as `case_status` asks how long a service takes: it becomes `follow_up`, answered for
 the topic just answered (or with «what is it about?»), never as a status lookup.
 
+A greeting, thanks, goodbye, yes or no that DIET is unsure of, in a message that asks a question
+(«are there evening classes?» read as a greeting), is read as a question the bot is not sure of;
+right after a topic answer that makes it a follow-up on that topic (bot/replies.py). «And for
+adults?», «og for pensjonister?» ask the same again for another group: a follow-up, whatever
+service DIET reads into the group's name.
+
 The thresholds were chosen on a calibration set held out from training and from the test sets
 (tests/calibration/, `python -m bench.calibrate`); README, «Knowing what it does not know».
 """

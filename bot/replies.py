@@ -294,7 +294,9 @@ def in_context(
     named = ranked_topics(parse_data)
     switch = named[0][0] if named and named[0][1] >= thresholds.switch and named[0][0] != topic else None
     if asks_only_a_facet(text) or asks_for_a_group(text):
-        switch = None  # «hvilke dokumenter trenger jeg?» asks about this topic, not about access to documents
+        # «hvilke dokumenter trenger jeg?» asks about this topic, not about access to documents; «and for
+        # adults?» after swimming lessons asks about them for adults, not about adult education.
+        switch = None
     new_question = intent == "out_of_scope" and confidence >= thresholds.new_question
     if new_question and not (_is_elliptic(text) or _points_back(text)):
         return None  # a new question about something the bot does not cover
