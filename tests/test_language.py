@@ -88,11 +88,21 @@ def test_mixed_messages_follow_the_majority_of_marker_words() -> None:
         ("på bokmål takk", "nb"),
         ("can you answer in english", "en"),
         ("kan du skrive på engelsk", "en"),
+        ("på engelsk?", "en"),
+        ("switch to Norwegian please", "nb"),
     ],
 )
 def test_asking_for_a_language_is_explicit(text: str, language: str) -> None:
     guess = detect(text)
     assert guess is not None and guess.language == language and guess.explicit
+
+
+@pytest.mark.parametrize(
+    "text", ["Are there evening classes in Norwegian for adult immigrants?", "Do you have courses in English?"]
+)
+def test_a_course_in_a_language_is_not_a_request_to_switch(text: str) -> None:
+    guess = detect(text)
+    assert guess is None or not guess.explicit
 
 
 def test_a_long_question_about_english_is_not_a_request_to_switch() -> None:

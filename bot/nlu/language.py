@@ -66,11 +66,18 @@ NORWEGIAN_COMMON = frozenset(
 # Indonesian …) are not trusted.
 LATIN_SCRIPT_LANGUAGES = frozenset("pl lt so de fr es it pt tr ro vi tl hr lv et sq sw fi hu cs sk sl".split())
 
-# «svar på», «kan du skrive», «do you speak», «switch to» … followed by the language's name.
+# «svar på», «kan du skrive», «do you speak» … followed by the language's name.
 _VERB = (
-    r"\b(?:in|på|paa|i|to|svar\w*|skriv\w*|snakk\w*|prat\w*|speak|write|answer|understand|forstår)"
-    r"\s+(?:(?:du|you|me|oss|us|we)\s+)?(?:(?:på|paa|in|i)\s+)?"
+    r"\b(?:svar\w*|skriv\w*|snakk\w*|prat\w*|speak|write|answer|understand|forstår)"
+    r"\s+(?:(?:du|you|me|oss|us|we)\s+)?(?:(?:på|paa|in|i|to)\s+)?"
 )
+# «på engelsk?», «switch to Norwegian please»: a preposition, then the language's name last. Not
+# «classes in Norwegian for adults» nor «kurs i engelsk»: those ask about a course, not for a language.
+_PREPOSITION = (
+    r"(?<!class )(?<!classes )(?<!course )(?<!courses )(?<!lessons )(?<!kurs )(?<!kurset )(?<!opplæring )"
+    r"(?<!undervisning )(?<!test )(?<!exam )(?<!prøve )\b(?:in|på|paa|i|to)\s+"
+)
+_LAST = r"\s*(?:,?\s*(?:please|pls|plz|takk|thanks|thank you))?\W*$"
 # A request for a language: «på nynorsk», «English please», «kan du svare på engelsk». A
 # language named after a negation («jeg snakker ikke engelsk», «my norwegian is not good») is not.
 _ASKS = [
@@ -78,13 +85,17 @@ _ASKS = [
     (re.compile(r"\bbokm[aå]l\b", re.I), "nb"),
     (
         re.compile(
-            _VERB + r"(?:english|engelsk)\b" + r"|\b(?:english|engelsk)\s*,?\s*(?:please|pls|plz|takk|thanks)\b"
-            r"|^\s*(?:english|engelsk)\W*$",
+            _VERB
+            + r"(?:english|engelsk)\b|"
+            + _PREPOSITION
+            + r"(?:english|engelsk)"
+            + _LAST
+            + r"|\b(?:english|engelsk)\s*,?\s*(?:please|pls|plz|takk|thanks)\b|^\s*(?:english|engelsk)\W*$",
             re.I,
         ),
         "en",
     ),
-    (re.compile(_VERB + r"(?:norsk|norwegian)\b", re.I), "nb"),
+    (re.compile(_VERB + r"(?:norsk|norwegian)\b|" + _PREPOSITION + r"(?:norsk|norwegian)" + _LAST, re.I), "nb"),
 ]
 _NEGATION = re.compile(r"\b(?:ikke|ikkje|itj|not|dont|don't|cannot|can't|no)\b[\w\s]{0,20}$", re.I)
 _ASK_WORDS = 10  # a request to switch is short; a long message that mentions "English" is a question
