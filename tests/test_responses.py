@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -100,3 +101,10 @@ def test_every_answer_has_nynorsk_and_english(name: str) -> None:
         if language is None:  # a bokmål variant: the same situation must exist in nynorsk and English
             for wanted in ("nn", "en"):
                 assert (other, wanted) in variants, f"{name}: no {wanted} variant for conditions {sorted(other)}"
+
+
+@pytest.mark.parametrize("variant", DOMAIN["responses"]["utter_other_language"], ids=lambda v: str(v.get("condition")))
+def test_the_notice_for_other_languages_opens_with_the_emergency_numbers(variant: dict) -> None:
+    # A citizen who writes an emergency in Polish or Arabic gets this notice: the numbers come first.
+    first_sentence = re.split(r"(?<=[.።])\s", variant["text"])[0]
+    assert all(number in first_sentence for number in ("113", "112", "110")), variant["text"]

@@ -119,6 +119,18 @@ def _a_pattern_matches(text: str) -> bool:
         ("eg fekk noko i auget då eg kappa jern, og no klarer eg ikkje opne auget", SafetyKind.URGENT_HEALTH),
         ("I got a metal chip in my eye at work", SafetyKind.URGENT_HEALTH),
         ("our daughter is not waking up properly this morning", SafetyKind.EMERGENCY),
+        # An eleventh set written apart (2026-12-07), in other words.
+        ("vi har hatt gasspeisen på og no er alle svimle og kvalme", SafetyKind.EMERGENCY),
+        ("kullosvarsleren piper og bestemor har hodepine", SafetyKind.EMERGENCY),
+        ("babyen stivner og øynene går bakover", SafetyKind.EMERGENCY),
+        ("he is shaking uncontrollably on the floor", SafetyKind.EMERGENCY),
+        ("en baby sitter aleine i en varm bil utenfor butikken", SafetyKind.EMERGENCY),
+        ("there's a toddler locked in a hot car at the mall", SafetyKind.EMERGENCY),
+        ("to karer holder på å bryte opp døra til kiosken", SafetyKind.EMERGENCY),
+        ("det gikk et jordras over veien og vi veit ikkje om nokon er under", SafetyKind.EMERGENCY),
+        ("a landslide just hit the houses below the road", SafetyKind.EMERGENCY),
+        ("ongen min e borte, han sykla ut for en time sia", SafetyKind.EMERGENCY),
+        ("sonen min har forsvunni frå skulen", SafetyKind.EMERGENCY),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -203,6 +215,13 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "jeg kom ikke hjem før midnatt fordi bussen var innstilt, kan jeg klage",
         "the planning office is not responding to my emails",
         "since his stroke dad needs help with showering, who do we ask",
+        "kan jeg søke fast stilling som lege ved legevakta",
+        "eg vil ha praksis på legevakta neste haust",
+        "bør vi ha kullosvarsler på hytta med vedovn",
+        "eg drukna mobilen i badekaret, kan eg sende skjemaet på papir",
+        "bestefar ble skutt i beinet under krigen, har arkivet papirer om det",
+        "er huset vårt i et område med fare for jordras",
+        "is our street in a landslide risk zone",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

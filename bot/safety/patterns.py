@@ -196,6 +196,10 @@ CHILD = _any(
     r"ungen",
     r"ungane",
     r"ungene",
+    r"ungan",
+    r"onga",
+    r"ongen",
+    r"ongan",
     r"gutten",
     r"guten",
     r"jenta",
@@ -269,7 +273,8 @@ PAST = (
     r"(?!.{0,40}\b(?:(?:år|uker?|veker?|måneder?|månader?|dager|dagar|lenge) (?:siden|sidan)|i fjor|i fjar|i forrige|"
     r"forrige (?:uke|veke|måned|månad|år|helg)|i går|last (?:week|month|year)|(?:years?|months?|weeks?) ago|"
     r"yesterday|i (?:vinter|sommer|sommar|høst|haust|våres)|(?:last|this) (?:winter|summer|autumn|spring)|"
-    r"(?:i|in|back in|år|year) (?:19|20)\d\d)\b)"
+    r"(?:i|in|back in|år|year) (?:19|20)\d\d|(?:under|i|etter) (?:andre )?(?:verdenskrigen|verdskrigen|krigen)|"
+    r"(?:during|in|after) the (?:second world )?war)\b)"
 )
 
 # «svarer ikke på meldinger»: someone who does not reply to messages, not a person who does not respond.
@@ -280,9 +285,9 @@ _NOT_MESSAGES = (
 
 # Carbon monoxide without its name: a heater, a stove or a generator, and people dizzy, sick or sleepy.
 _HEATER = (
-    r"(?:gassovn\w*|gassvarmar\w*|gassvarmer\w*|parafinovn\w*|parafinbrenn\w*|aggregat\w*|engangsgrill\w*|"
-    r"kullgrill\w*|grill(?:a|en)? inne|bålpanne\w*|vedovn\w*|peis\w*|ovnen|fyrt|fyra|fyrte|gas heater|"
-    r"paraffin heater|generator|charcoal|barbecue inside|grill inside|wood stove|stove)"
+    r"(?:gassovn\w*|gasspeis\w*|gas fireplace|gassvarmar\w*|gassvarmer\w*|parafinovn\w*|parafinbrenn\w*|"
+    r"aggregat\w*|engangsgrill\w*|kullgrill\w*|grill(?:a|en)? inne|bålpanne\w*|vedovn\w*|peis\w*|ovnen|fyrt|fyra|"
+    r"fyrte|gas heater|paraffin heater|generator|charcoal|barbecue inside|grill inside|wood stove|stove)"
 )
 _CO_SIGNS = (
     r"(?:svimmel|svimle|svimmelt|hodepine|hovudverk|vondt i (?:hodet|hue|huet|hovudet|huvve)|kvalm\w*|"
@@ -294,6 +299,9 @@ _NOT_TO_MESSAGES = (
     r"(?! (?:to|on) (?:my |our |the |his |her |any )?(?:e-?mails?|mails?|messages?|calls?|phone|texts?|letters?|"
     r"applications?|requests?|complaints?|inquir\w*|enquir\w*))"
 )
+
+# The legevakt, as citizens spell it.
+_LEGEVAKT = r"\b(?:legevakt\w*|legevagt\w*|legevak|leegevakt\w*|legevatk\w*|legvakt\w*)\b"
 
 EMERGENCY = [
     # Fire, smoke, gas
@@ -370,6 +378,9 @@ EMERGENCY = [
     r"(?!.{0,30}\b(?:etter|since|after) (?:\w+ )?(?:operasjon\w*|bruddet|brotet|skaden|ulykka|ulykken|surgery|"
     r"operation)\b)" + PAST,
     r"\bkramp(?:er|eanfall|ar|a)?\b|\bepileptisk anfall\b|\bepilepsianfall\b",
+    r"\b(?:øynene|auga|augo) (?:ruller|rullar|rulla|går|gjekk|vrenger seg|vrengjer seg) (?:bakover|opp|oppover)\b|"
+    r"\beyes (?:are |were |keep )?rolling back\b|\bshaking uncontrollably\b|"
+    r"\b(?:rister|ristar|rykker|rykkar) (?:ukontrollert|voldsomt|krampaktig)\b",
     r"\banafylak\w*\b|\ballergisk (?:sjokk|reaksjon)\b|\bhovn(?:er|ar|a|et)? (?:opp )?i (?:halsen|tunga|tungen)\b",
     r"\b(?:tunga|tungen|halsen|ansiktet|andletet|leppene) (?:hovner|hovnar|hovna|hovnet|svulmer)\b",
     r"\bhoven (?:i|opp i) (?:halsen|tunga|tungen|ansiktet|leppene)\b",
@@ -388,22 +399,29 @@ EMERGENCY = [
     r"\bkraftig blødning\b|\bstor blødning\b|\bsprut\w* blod\b|\bblod\w* spruter\b|\bblod sprut\w*\b",
     r"\b(?:mye|masse|mykje) blod\b|\bblod overalt\b|\bpulsåre\w*\b|\bkaster opp blod\b|\bhoster (?:opp )?blod\b",
     r"\bbleed(?:ing|s)? (?:a lot|heavily|badly|so much|everywhere)\b|\bwon'?t stop bleeding\b",
-    r"\bblood everywhere\b|\b(?:knivstukket|knivstikking|stukket med kniv|skutt|skot)\b|\bstabbed\b|\bbeen shot\b",
+    r"\bblood everywhere\b",
+    r"(?:\b(?:knivstukket|knivstikking|stukket med kniv|skutt|skot)\b|\bstabbed\b|\bbeen shot\b)" + PAST,
     # Poisoning and overdose
     r"\boverdos\w*\b|(?<!om )(?<!kurs i )(?<!forebygge )(?<!forebygging av )(?<!førebyggje )\bforgift\w*\b|"
     r"\bgiftinformasjonen\b|\bpoisoned\b|\bpoisoning\b",
-    r"\bkullos\w*\b|\bkolos\w*\b|\bkarbonmonoksid\w*\b|\bco-forgift\w*\b|\bcarbon monoxide\b",
+    r"\bkullos(?!varsl|alarm|måler|detektor)\w*\b|\bkolos(?!varsl|alarm|målar|detektor)\w*\b|\bkarbonmonoksid\w*\b|"
+    r"\bco-forgift\w*\b|\bcarbon monoxide\b",
+    r"\b(?:kullos|kolos|co)[- ]?(?:alarm|varsl|detektor)\w* (?:piper|pip|går|gjekk|gikk|har gått|uler|ular|hyler)\b|"
+    r"\b(?:co|carbon monoxide) (?:alarm|detector) (?:is |keeps |went |has gone )?(?:going off|beeping|went off|"
+    r"sounding)\b",
     # Carbon monoxide told by its signs
     rf"\b{_HEATER}\b.{{0,100}}\b{_CO_SIGNS}\b|\b{_CO_SIGNS}\b.{{0,100}}\b{_HEATER}\b" + PAST,
     rf"\b{SWALLOWED}\b.{{0,40}}\b{HARMFUL}",
     r"\b(?:alt for|for|too) mange (?:piller|tabletter|tablettar|pillar)\b|\btoo many (?:pills|tablets)\b",
     # Drowning, accidents, falls from height, the cold
-    r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))" + PAST,
+    r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))"
+    r"(?! (?:\w+ )?(?:telefon\w*|mobil\w*|iphone\w*|ipad\w*|nettbrett\w*))" + PAST,
     r"\b(?:kvelva|kvelvd|kvelvt|kantra|kantret|kantrar|kantrer|kullseil\w*|capsiz\w*|overturned boat)\b|"
     r"\b(?:personar|personer|to personer|to personar|fleire personar|flere personer|people|two people|persons) "
     r"(?:i|uti) (?:vatnet|vannet|sjøen|havet|fjorden|elva|the water|the sea)\b",
     r"\bdrowning\b(?! in (?:paperwork|paper|work|forms|emails|e-mails|bills|debt|homework|applications))|"
-    r"\bdrowned\b|\bunder vann\b|\bunder water\b|\bgjennom isen\b|\bthrough the ice\b",
+    r"\bdrowned\b(?! (?:my|his|her|the) (?:phone|mobile|iphone|ipad|tablet))|\bunder vann\b|\bunder water\b|"
+    r"\bgjennom isen\b|\bthrough the ice\b",
     r"\bfalt (?:i|uti) (?:vannet|vatnet|sjøen|elva|havet)\b|\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
     r"\b(?:person|mann|kvinne|dame|gutt|jente|unge|barn|folk)\w* (?:i|uti|ute i) "
     r"(?:elva|elven|sjøen|vannet|vatnet|havet|fjorden|straumen|strømmen)\b.{0,40}\b(?:driv\w*|flyt\w*|rop\w*|rope\w*|"
@@ -460,6 +478,10 @@ EMERGENCY = [
     r"\b(?:kjørt|køyrt|kjørte|køyrde|rulla|rullet) (?:rett )?(?:ut )?(?:i|uti) "
     r"(?:havna|havnen|sjøen|vannet|vatnet|elva|fjorden)\b|"
     r"\bcar (?:is |went |drove |has gone )?(?:in|into) the (?:water|sea|harbou?r|river|lake|fjord)\b|\bsinking\b",
+    r"\b(?:gått|gikk|gjekk|går|kom|kommet|kome) (?:et |eit |ett |eitt )?(?:stort |svært |digert )?"
+    r"(?:jord|stein|leir|snø|fjell|kvikkleire)?(?:ras|skred)\b" + PAST,
+    r"(?<!risk of )(?<!risk of a )(?<!danger of )\b(?:landslide|mudslide|rockslide)\b(?! (?:risk|warning|map|zone))"
+    + PAST,
     r"\bsnøskred\b(?!.{0,30}(?:fare|varsel|kurs))|\bskred(?:et)? (?:har )?(?:gått|gikk|tok)\b|"
     r"\b(?:tatt|teken|tekne) av (?:snø)?skred\w*\b|\bunder (?:eit |et )?(?:snø)?skred\w*\b",
     r"\bfinn(?:er)? (?:ikke|ikkje|itj) (?:veien|vegen) (?:ned|tilbake)\b",
@@ -496,6 +518,8 @@ EMERGENCY = [
     r"(?!.{0,60}\b(?:levere inn|leverer inn|levere det inn|bli kvitt|kvitte meg med|kaste den|kaste det|museet|"
     r"våpenamnesti|innlevering)\b)" + PAST,
     r"\binnbrudd\b.{0,40}\b(?:nå|no|akkurat|pågår|inne|her)\b|\bbryt(?:er|ar|e) (?:seg|sæ) inn\b",
+    r"(?:\b(?:står og|stend og|holder på å|held på å|er i ferd med å|prøver å|prøvar å) bryt\w* opp\b|"
+    r"\bbryt(?:er|ar) opp (?:bilen|bil|døra|døren|bua|boden|garasjen|vinduet|låsen|porten|butikken|kiosken)\b)" + PAST,
     r"\bbr(?:øt|utt|aut) (?:seg|sæ) inn\b|\bnoen (?:er )?inne i (?:huset|leiligheten|huset mitt|leiligheta)\b",
     rf"\b(?:ranet|raner|ransforsøk|et ran|overfall|overfalt|slåsskamp|slosskamp|slagsmål)\b{PAST}",
     r"\bskrik\w*\b.{0,40}\b(?:hjelp|slår|smell|dunk|slag)\b|\b(?:hører|høyrer|hør) .{0,30}skrik\w*\b",
@@ -515,7 +539,8 @@ EMERGENCY = [
     r"\bforfølg(?:er|jer|t|de) (?:meg|mæ|oss)\b|\b(?:fulgt|følgt|følgd) etter (?:meg|mæ|oss)\b",
     r"\bdomestic violence\b|\brobbed\b|\brobbery\b|\bscreaming\b|\bsomeone is in my (?:house|flat|home)\b",
     # A missing child or vulnerable person
-    rf"\b{CHILD}(?: min| mi| mitt| mine| vår| på \d+)? (?:er |e )?(?:borte|forsvunne\w*|savnet|sakna|kommet bort)\b",
+    rf"\b{CHILD}(?: min| mi| mitt| mine| vår| våres| vårres| på \d+)? (?:er |e |har |ha |he )?"
+    r"(?:borte|forsvunne\w*|forsvunni|savnet|sakna|kommet bort|kome bort)\b",
     rf"\b(?:finn(?:er)?|finne) (?:henne|han|ham|ho|dem|ungen|barnet|gutten|jenta) {NOT}\b",
     rf"\b(?:finn(?:er)?|finne) {NOT} (?:igjen )?(?:ungen|barnet|gutten|guten|jenta|sønnen|sonen|datteren|"
     r"dottera|barna|ungane|babyen|henne|han|ham|ho|mor|far|mamma|pappa|mora|moren|faren|bestemor\w*|bestefar\w*|"
@@ -530,6 +555,10 @@ EMERGENCY = [
     rf"\b(?:{CHILD}|gutten|guten|jenta|sønnen|sonen|datteren|dottera|han|hun|ho|hu|mannen|kona|mor|far|mamma|pappa)"
     r"(?: min| mi| mitt| vår| våres)? (?:\w+ ){0,2}(?:kom|kjem|kommer|kjæm) (?:ikke|ikkje|itj|ikkj) "
     r"(?:hjem|heim|tilbake|atende)\b" + PAST,
+    # A small child alone in a car (in the sun or the cold)
+    rf"\b(?:{CHILD}|unge|barn|småbarn|spedbarn|ei lita jente|en liten gutt|ein liten gut)\b.{{0,40}}"
+    r"\b(?:alene|aleine|åleine|aleina|igjen|låst inne) i (?:en |ei |ein )?(?:varm |het )?bil(?:en)?\b|"
+    r"\b(?:child|kid|baby|toddler|infant|children|kids)\b.{0,40}\b(?:alone|left|locked) in (?:a|the) (?:hot )?car\b",
     r"\bog (?:ikke|ikkje) (?:komme|kome|kom) tilbake\b|\b(?:hvem|kven|kem) kan (?:lete|leite|lette)\b",
     r"\b(?:gått|gikk|gjekk|vandret|vandra|gått seg) (?:ut|av gårde|hjemmefra|heimanfrå|bort|fra|frå)\b.{0,80}"
     r"\b(?:minus|kuldegrader|bare tøfler|berre tøflar|i tøfler|nattkjole|pysjamas|mørket|uten sko|utan sko|"
@@ -641,7 +670,8 @@ URGENT_HEALTH = [
     r"\b(?:i øyet|i auget|i øynene|in (?:my|his|her) eyes?)\b.{0,60}"
     r"\b(?:klor|vaskemiddel\w*|kjemikal\w*|bleach|chemical)",
     r"\butslett\b.{0,60}\b(?:antibiotika|penicillin|medisin\w*|tablett\w*|pille\w*|vaksine\w*)|"
-    r"\b(?:antibiotika|penicillin|medisin\w*)\b.{0,60}\butslett\b|\brash\b.{0,60}\b(?:antibiotics|penicillin|medicine)\b",
+    r"\b(?:antibiotika|penicillin|medisin\w*)\b.{0,60}\butslett\b|\brash\b.{0,60}\b(?:antibiotics|penicillin|"
+    r"medicine)\b",
     # Lost or forgot one's own medicine («mista epilepsimedisinen min»), or any in the weekend or at night;
     # not the home nurses who forgot a father's medicine (a complaint) nor a lost prescription.
     rf"\b(?:jeg|eg|æ|je|i) (?:har |have |has )?{_LOST} {_MEDICINE}|\b{_LOST} {_MEDICINE} (?:min|mine|mi|mitt)\b|"
@@ -653,11 +683,11 @@ URGENT_HEALTH = [
     r"tomorrow|i kveld|tonight|i dag|today)\b|"
     r"\b(?:ran|run|running) out of (?:my |his |her )?(?:\w+ )?"
     r"(?:meds|medication|medicine|insulin|pills|tablets|inhaler)\b",
-    # A job at the legevakt is no call for one.
-    r"(?<!vikariat på )(?<!vikariat ved )(?<!vikariater på )(?<!vikariatar på )(?<!stilling på )(?<!stilling ved )"
-    r"(?<!stillinga på )(?<!stillingen på )(?<!parkere ved )(?<!parkere på )(?<!parkering ved )(?<!parkering på )"
-    r"(?<!jobb på )(?<!jobb ved )(?<!jobbe på )(?<!jobber på )(?<!jobbar på )(?<!jobbe ved )(?<!turnus på )"
-    r"\blegevakt\w*\b|\blegevagt\w*\b|\blegevak\b|\bleegevakt\w*\b|\blegevatk\w*\b|\blegvakt\w*\b",
+    # A job, a placement or parking at the legevakt is no call for one. Read from the start of the
+    # message («jobb som sykepleier på legevakta»), over its first 2,000 characters (the chat's longest
+    # message; the bounded gap keeps a long adversarial message cheap).
+    rf"^(?!.{{0,2000}}\b(?:jobb\w*|stilling\w*|vikariat\w*|sommervikariat\w*|turnus|parker\w*|praksis\w*|"
+    rf"jobs?|work\w*) (?:\w+ ){{0,3}}(?:på|ved|at) (?:the )?{_LEGEVAKT}).{{0,2000}}?{_LEGEVAKT}",
     r"\b116 ?117\b",
     r"\b(?:trenger|treng|trengs|må ha|må få|trenge|behov for) (?:en |ein |akutt )?(?:lege|doktor|legehjelp)\b",
     r"\b(?:lege|doktor|legehjelp) (?:nå|no|i natt|i kveld|i helga|i helgen|raskt|fort|med en gang|snarest)\b",
@@ -723,11 +753,12 @@ URGENT_HEALTH = [
 # names a vet and no person who could be the patient; an emergency always counts. «Hvor finner jeg
 # dyrlegevakt?» asks as «jeg», and «han» may be the dog: only a person as object or by name counts.
 _A_PERSON = re.compile(
-    r"\b(?:meg|mæ|me|oss|us|lege|legen|legevakt\w*|doctor|ungen|barnet|babyen|gutten|jenta|sønnen|sonen|"
+    r"\b(?:meg|mæ|me|oss|us|lege|legen|legevakt\w*|(?<!animal )doctor|ungen|barnet|babyen|gutten|jenta|sønnen|sonen|"
     r"dattera|datteren|mannen|kona|mor|far|mamma|pappa|child|baby|son|daughter|husband|wife)\b"
 )
 FOR_AN_ANIMAL_RE = re.compile(
-    r"\b(?:dyrlege\w*|veterinær\w*|vets|veterinary|dyreklinikk\w*|dyresjukehus\w*|dyresykehus\w*)\b|"
+    r"\b(?:dyrlege\w*|veterinær\w*|vets|veterinary|animal doctor|animal hospital|dyredoktor\w*|dyreklinikk\w*|"
+    r"dyresjukehus\w*|dyresykehus\w*)\b|"
     r"\b(?:the|a|our|my) vet\b|\bvet(?:'s| clinic)\b"  # not «vet» alone: Norwegian for «knows»
 )
 
