@@ -273,8 +273,12 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
         return NO_QUESTION_INTENT if name != NO_QUESTION_INTENT else None
     if name in UNSURE_INTENTS:
         return None
-    if name in ("affirm", "deny") and _CONDITIONAL.search(text.strip()):
-        return FOLLOW_UP_INTENT  # DIET read «nei» in «hva om de sier nei?» as a no
+    if _CONDITIONAL.search(text.strip()) and (
+        name in ("affirm", "deny") or (name not in SAFETY_INTENTS and confidence < thresholds.chat_question)
+    ):
+        # DIET read «nei» in «hva om de sier nei?» as a no, or «what if someone gets hurt» as a wish
+        # to talk to a person: a question on a condition, about what was just answered.
+        return FOLLOW_UP_INTENT
     thanked = _THANKS_BUT.match(text.strip())
     if name in SIGN_OFF_INTENTS and thanked and asks_question(thanked.group("rest")):
         return FOLLOW_UP_INTENT  # the question after the thanks is what the citizen wants answered

@@ -140,6 +140,15 @@ def test_a_question_on_a_condition_or_after_a_thanks_is_a_follow_up(
     assert decide(_parse(text, 0.01, {}, intent=intent, confidence=0.9), thresholds=TH) == expected
 
 
+def test_a_question_on_a_condition_read_as_another_intent_is_a_follow_up_unless_diet_is_sure() -> None:
+    unsure = _parse("what if someone gets hurt", 0.01, {}, intent="human_handoff", confidence=0.57)
+    assert decide(unsure, thresholds=TH) == "follow_up"
+    sure = _parse("hva om jeg vil snakke med et menneske", 0.01, {}, intent="human_handoff", confidence=0.95)
+    assert decide(sure, thresholds=TH) is None
+    alarm = _parse("hva om han ikke puster", 0.01, {}, intent="emergency", confidence=0.5)
+    assert decide(alarm, thresholds=TH) != "follow_up"
+
+
 @pytest.mark.parametrize(
     "text,expected",
     [

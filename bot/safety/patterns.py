@@ -330,6 +330,8 @@ EMERGENCY = [
     r"\bfire\b(?! (?:station|brigade|department|service|safety|inspection|drill|alarm|extinguisher|ban|exit|door|"
     r"officer|fighter|works|place|wood|pit|risk|regulation|hydrant))"
     r"(?=.{0,40}(?:!|help|house|flat|building|kitchen|smoke|burning|room|car|in my|in the))",
+    r"\b(?:skog|lyng|gras|gress|kratt|mark|torv|hei|utmark|lyng)brann(?:en|ar|er)?\b" + PAST,
+    r"\b(?:forest|wild|grass|brush|bush)(?: )?fire\b(?! (?:risk|danger|warning|ban|season))" + PAST,
     r"\b(?:i full fyr|står i fyr|stod i fyr|tok fyr|tatt fyr|tek fyr|teke fyr|tok eld|tatt eld|fått fyr)\b",
     r"\bsmoke (?:coming|in|from|everywhere|pouring|alarm (?:is )?going)\b",
     r"\bsmell(?:s|ing)? (?:of |like )?(?:gas|smoke|burning)\b|\bgas (?:leak\w*|smell\w*|odou?r)\b",
@@ -378,6 +380,22 @@ EMERGENCY = [
     r"(?!.{0,30}\b(?:etter|since|after) (?:\w+ )?(?:operasjon\w*|bruddet|brotet|skaden|ulykka|ulykken|surgery|"
     r"operation)\b)" + PAST,
     r"\bkramp(?:er|eanfall|ar|a)?\b|\bepileptisk anfall\b|\bepilepsianfall\b",
+    r"\b(?:feber|febe|fever|temperatur|temperature|\d\d(?:[.,]\d)? i feber)\b.{0,80}"
+    r"\b(?:stiv nakke|stiv i nakken|nakken er stiv|nakken e stiv|nakkestiv\w*|stiff neck)\b|"
+    r"\b(?:stiv nakke|stiv i nakken|nakken er stiv|stiff neck)\b.{0,80}\b(?:feber|febe|fever)\b|"
+    r"\b(?:prikk\w*|flekk\w*|utslett\w*|spots|rash)\b.{0,80}\b(?:glass|forsvinner ikke|forsvinn ikkje|"
+    r"forsvinner ikkje|blekner ikke|won'?t fade|doesn'?t fade|don'?t fade|do not fade)\b",
+    rf"\b{NOT} (?:våkner|vaknar|vakner|vakne|våkne) "
+    r"(?:skikkelig|skikkeleg|ordentlig|ordentleg|ordenteleg|helt|heilt)\b|"
+    r"\b(?:våkner|vaknar|vakner) (?:ikke|ikkje|itj) (?:skikkelig|skikkeleg|ordentlig|ordentleg|ordenteleg)\b",
+    # a person near the writer, not a caseworker or a firm that no longer answers
+    rf"\b(?:{CHILD}|mor|mora|moren|far|faren|mamma|pappa|mannen|kona|samboer\w*|bestemor|bestefar|mormor|morfar|"
+    r"farmor|farfar|han|hun|ho|hu|he|she|mum|mom|dad|husband|wife)(?: mi| min| mitt| my)? (?:\w+ ){0,2}"
+    r"(?:slutta|sluttet|stopped) (?:å |to )?(?:svare|svara|reagere|reagera|respond\w*|react\w*)\b"
+    r"(?! (?:på |to |on )?(?:\w+ )?(?:meldinger\w*|meldingar\w*|melding\w*|telefon\w*|e-?post\w*|mail\w*|sms\w*|"
+    r"brev\w*|messages?|texts?|calls?|e-?mails?)\b)",
+    r"\bser (?:helt |heilt |veldig )?(?:rar|skjev|skeiv|skakk) ut i (?:ansiktet|andletet|fjeset|trynet)\b|"
+    r"\b(?:ansiktet|andletet|fjeset|munnen) (?:er|e) (?:skjev|skeiv)\b",
     r"\b(?:øynene|auga|augo) (?:ruller|rullar|rulla|går|gjekk|vrenger seg|vrengjer seg) (?:bakover|opp|oppover)\b|"
     r"\beyes (?:are |were |keep )?rolling back\b|\bshaking uncontrollably\b|"
     r"\b(?:rister|ristar|rykker|rykkar) (?:ukontrollert|voldsomt|krampaktig)\b",
@@ -413,6 +431,11 @@ EMERGENCY = [
     rf"\b{_HEATER}\b.{{0,100}}\b{_CO_SIGNS}\b|\b{_CO_SIGNS}\b.{{0,100}}\b{_HEATER}\b" + PAST,
     rf"\b{SWALLOWED}\b.{{0,40}}\b{HARMFUL}",
     r"\b(?:alt for|for|too) mange (?:piller|tabletter|tablettar|pillar)\b|\btoo many (?:pills|tablets)\b",
+    r"\b(?:armen|arma|handa|hånda|hånden|fingrane|fingrene|fingeren|beinet|foten|håret|arm|hand|leg|foot|fingers|"
+    r"hair|sleeve) (?:\w+ ){0,2}(?:inn i|inni|fast i|i|caught in|stuck in|in|into) (?:the |a )?"
+    r"\w*(?:maskin\w*|blandar\w*|blander\w*|kvern\w*|presse\w*|pressa|vals\w*|fres\w*|skrue\w*|kraftuttak\w*|"
+    r"machine\w*|mixer|auger|grinder|baler|machinery)\b|\b(?:klemt|klemd|knust) (?:fast )?(?:under|mellom|i)\b|"
+    r"\b(?:crushed|pinned|trapped) (?:under|between|by|in)\b",
     # Drowning, accidents, falls from height, the cold
     r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))"
     r"(?! (?:\w+ )?(?:telefon\w*|mobil\w*|iphone\w*|ipad\w*|nettbrett\w*))" + PAST,
@@ -422,7 +445,15 @@ EMERGENCY = [
     r"\bdrowning\b(?! in (?:paperwork|paper|work|forms|emails|e-mails|bills|debt|homework|applications))|"
     r"\bdrowned\b(?! (?:my|his|her|the) (?:phone|mobile|iphone|ipad|tablet))|\bunder vann\b|\bunder water\b|"
     r"\bgjennom isen\b|\bthrough the ice\b",
-    r"\bfalt (?:i|uti) (?:vannet|vatnet|sjøen|elva|havet)\b|\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
+    r"\b(?:falt|datt|dett|detta|dætt|ramla|ramlet|hoppa|hoppet) (?:\w+ )?(?:i|uti|ut i|ned i) "
+    r"(?:vannet|vatnet|sjøen|sjøn|elva|havet|havna|fjorden|isen)\b|"
+    r"\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
+    r"\b(?:tar|tek|tok|tatt|teke) inn (?:vann|vatn|sjø|sjøen)\b|\btaking (?:on )?water\b|"
+    r"\bdriv(?:er)? (?:\w+ )?(?:mot|inn mot) "
+    r"(?:land|skjær\w*|skjera|skjæra|berget|holmen|fjellet|steinane)\b|"
+    r"\b(?:kayak|canoe|boat|dinghy|kajakk\w*|kano\w*|båt\w*|jolle\w*) (?:\w+ ){0,2}(?:tipped|flipped|turned|capsized) "
+    r"over\b|\b(?:friend|he|she|son|daughter|man|woman|someone|somebody|kid|child|boy|girl|husband|wife|dad|mum|"
+    r"mom) (?:is|are|fell|went) (?:still )?(?:in|into) the (?:water|sea|lake|river|fjord)\b",
     r"\b(?:person|mann|kvinne|dame|gutt|jente|unge|barn|folk)\w* (?:i|uti|ute i) "
     r"(?:elva|elven|sjøen|vannet|vatnet|havet|fjorden|straumen|strømmen)\b.{0,40}\b(?:driv\w*|flyt\w*|rop\w*|rope\w*|"
     r"sliter|slit|synk\w*|søkk\w*)|"
@@ -439,7 +470,7 @@ EMERGENCY = [
     r"(?<!appen )(?<!appa )(?<!siden )(?<!sida )(?<!nettsiden )(?<!nettsida )(?<!skjemaet )(?<!programmet )(?<!det )"
     r"\bkrasj\w*\b(?! (?:hver|kvar|når|heile|hele|igjen|på (?:mobilen|pc\w*|telefonen)))|"
     r"\bkollisjon\b|\bfrontkollisjon\b|\bkjørt (?:på|ned|over)\b",
-    rf"\bpåkjør\w*\b{PAST}",
+    rf"(?<!nesten )(?<!nesten blir )(?<!nesten ble )(?<!nesten bli )(?<!nær ved å bli )\bpåkjør\w*\b{PAST}",
     r"\b(?:car )?crash\b|\b(?:an|a|car|bad|serious|terrible|traffic) accident\b" + PAST,
     r"\b(?:hit|run over|struck) by (?:a|the) (?:car|bus|truck|train|tram)\b" + PAST,
     r"\b(?:toget|trikken|et tog|eit tog|en trikk|ein trikk) (?:har )?"
@@ -516,7 +547,7 @@ EMERGENCY = [
     r"(?<!arva )(?<!antikk )"
     r"(?:\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b)"
     r"(?!.{0,60}\b(?:levere inn|leverer inn|levere det inn|bli kvitt|kvitte meg med|kaste den|kaste det|museet|"
-    r"våpenamnesti|innlevering)\b)" + PAST,
+    r"våpenamnesti|innlevering|mat og helse|matlaging|kokkekurs|kjøkkenet|sløyd|skjerpe|slipe)\b)" + PAST,
     r"\binnbrudd\b.{0,40}\b(?:nå|no|akkurat|pågår|inne|her)\b|\bbryt(?:er|ar|e) (?:seg|sæ) inn\b",
     r"(?:\b(?:står og|stend og|holder på å|held på å|er i ferd med å|prøver å|prøvar å) bryt\w* opp\b|"
     r"\bbryt(?:er|ar) opp (?:bilen|bil|døra|døren|bua|boden|garasjen|vinduet|låsen|porten|butikken|kiosken)\b)" + PAST,
@@ -591,7 +622,9 @@ EMERGENCY = [
 
 SUICIDE_RISK = [
     r"\bselvmord(?!sforebygg|sførebygg)\w*\b|\bsjølvmord\w*\b|\bsjølmord\w*\b|\bsjelvmord\w*\b|\bsuicid\w*\b",
-    r"(?<!dere )(?<!dette )(?<!det )(?<!dokker )(?<!dykk )\bta(?:r)? livet\b|"
+    r"(?<!dere )(?<!dette )(?<!det )(?<!dokker )(?<!dykk )(?<!heten )(?<!varmen )(?<!kulda )(?<!kulden )(?<!bråket )"
+    r"(?<!støyen )(?<!stresset )(?<!ventinga )(?<!ventetida )(?<!ventetiden )(?<!køen )(?<!byråkratiet )"
+    r"\bta(?:r)? livet\b|"
     r"\btek livet\b|\bta (?:mitt|sitt) eget liv\b|\bta mitt eige liv\b",
     rf"\b(?:vil|ønsker|orker|orke|orka|gidder) {NOT} (?:å )?(?:leve|lev)\b",
     rf"\b{NOT} (?:vil|ønsker|orker) (?:å )?leve\b",
@@ -610,6 +643,11 @@ SUICIDE_RISK = [
     r"\b(?:kutter|skjærer|risper|brenner) (?:meg|mæ|seg) (?:selv |sjølv )?(?!på|i (?:fingeren|handa|hånda))",
     r"\b(?:vil|skal|tenker å|tenkjer å|kommer til å) hoppe\b.{0,40}\b(?:brua|broen|taket|stupet|fjellet|kanten)\b|"
     r"\b(?:brua|broen|taket|stupet|kanten)\b.{0,40}\b(?:vil|skal|tenker å|tenkjer å) hoppe\b|"
+    r"\b(?:på utsiden av|på utsida av|utanfor|utenfor|over|oppå|på) (?:\w+ )?(?:rekkverket|rekkverk|brurekkverket|"
+    r"gelenderet|gelender|brukanten|bru-rekkverket)\b|\bbrurekkverk\w*\b|"
+    r"\b(?:outside|over|on|climbed over|climbing over) the (?:railing|railings|ledge|parapet|bridge rail\w*)\b|"
+    r"\b(?:han|hun|ho|hu|noen|nokon|ei jente|en jente|en gutt|ein gut|en mann|ein mann|en kar|ein kar|he|she|someone) "
+    r"(?:\w+ ){0,2}(?:skal|ska|vil|kjem til å|kommer til å|is going to|wants to|will) hopp(?:e|a)?\b|"
     r"\bhenge (?:meg|seg)\b|\bhoppe (?:foran|fra|frå|ut fra|ut frå|ned fra)\b",
     r"\b(?:bedre|betre) (?:for alle )?(?:uten|utan) meg\b|\bingen (?:vil |kommer til å )?(?:savne|sakne) meg\b",
     r"\bsamla?(?:et|a)? (?:opp |saman |sammen )?(?:på )?(?:tabletter|piller|pillar|tablettar)\b",
@@ -681,6 +719,7 @@ URGENT_HEALTH = [
     r"(?:medisin\w*|insulin\w*|tablett\w*|piller\w*|epilepsi\w*|medikament\w*|astmamedisin\w*)\b|"
     rf"\b(?:bare|berre|kun|only) (?:har )?{_MEDICINE}\b.{{0,25}}\b(?:til|until|for) (?:i morgen|i morgon|imorgen|"
     r"tomorrow|i kveld|tonight|i dag|today)\b|"
+    r"\b(?:out of|no more|lost|forgot) (?:my|his|her|our) (?:insulin|inhaler|epilepsy \w+|heart \w+|seizure \w+)\b|"
     r"\b(?:ran|run|running) out of (?:my |his |her )?(?:\w+ )?"
     r"(?:meds|medication|medicine|insulin|pills|tablets|inhaler)\b",
     # A job, a placement or parking at the legevakt is no call for one. Read from the start of the
