@@ -23,7 +23,9 @@ A greeting, thanks, goodbye, yes or no that DIET is unsure of, in a message that
 («are there evening classes?» read as a greeting), is read as a question the bot is not sure of;
 right after a topic answer that makes it a follow-up on that topic (bot/replies.py). «And for
 adults?», «og for pensjonister?» ask the same again for another group: a follow-up, whatever
-service DIET reads into the group's name.
+service DIET reads into the group's name. A question on a condition («hva om de sier nei?», «what
+if someone gets hurt?») is a follow-up too, when DIET read it as a yes, a no, or another
+intent it is unsure of.
 
 The thresholds were chosen on a calibration set held out from training and from the test sets
 (tests/calibration/, `python -m bench.calibrate`); README, «Knowing what it does not know».
