@@ -132,6 +132,7 @@ HARMFUL = _any(
     r"rottegift",
     r"batteri\w*",
     r"knappecelle\w*",
+    r"magnet\w*",
     r"giftig\w*",
     r"frostvæske",
     r"white spirit",
@@ -312,7 +313,8 @@ EMERGENCY = [
     r"\bstår i (?:brann|flammer)\b",
     r"\bflamm(?:er|ane|ene)\b",
     r"\brøyk(?:en)?\s+"
-    + _any("i", "fra", "frå", "ut", "kjem", "kommer", "siver", "overalt", "under", "inne", "ifra", "velter", "fyller"),
+    + _any("i", "fra", "frå", "ut", "kjem", "kommer", "siver", "overalt", "under", "inne", "ifra", "velter", "fyller")
+    + r"(?! (?:\w+ )?(?:grill\w*|bål\w*|bålpanne\w*|sigarett\w*|røyking\w*))",
     r"(?<!blir det )(?<!blir det så )(?<!kommer det )(?<!kjem det )\b(?:mye|masse|tykk|svart|mykje|full av) røyk\b",
     r"\bryk(?:er|te|a)? (?:veldig |ganske |kraftig )?(?:mye|masse|svart|tett|kraftig|mykje)\b|"
     r"\bryk(?:er|e|te|a)? (?:\w+ )?(?:fra|frå|ifra|ut av|ut frå|ut fra) "
@@ -324,13 +326,13 @@ EMERGENCY = [
     r"ryk(?:er|e|te|a)?|smoking|knitr\w*)\b",
     r"\brøyklukt\b",
     r"\b(?:svart|røyk|flammer|flammar|eld)\b.{0,20}\b(?:fra|frå|ut av|under|oppå) (?:panseret|motoren|motorrommet)\b",
-    r"\bbrannalarmen (?:går|gikk|ula|uler|piper)\b",
+    r"\bbrannalarmen (?:går|gikk|ula|uler|piper)\b(?!.{0,40}\b(?:batteri\w*|battery)\b)",
     r"\bgass\w*lukt\b|\bgasslokt\b|\bluk\w* (?:av )?(?:gass|gas|brent|svidd)\b|\bgasslekk\w*\b",
     r"\b(?:on fire|catch(?:ing)? fire|caught fire|is burning|are burning|house fire|in flames)\b",
     r"\bfire\b(?! (?:station|brigade|department|service|safety|inspection|drill|alarm|extinguisher|ban|exit|door|"
     r"officer|fighter|works|place|wood|pit|risk|regulation|hydrant))"
     r"(?=.{0,40}(?:!|help|house|flat|building|kitchen|smoke|burning|room|car|in my|in the))",
-    r"\b(?:skog|lyng|gras|gress|kratt|mark|torv|hei|utmark|lyng)brann(?:en|ar|er)?\b" + PAST,
+    r"\b(?:skog|lyng|gras|gress|kratt|mark|torv|utmark)brann(?:en|ar|er)?\b" + PAST,
     r"\b(?:forest|wild|grass|brush|bush)(?: )?fire\b(?! (?:risk|danger|warning|ban|season))" + PAST,
     r"\b(?:i full fyr|står i fyr|stod i fyr|tok fyr|tatt fyr|tek fyr|teke fyr|tok eld|tatt eld|fått fyr)\b",
     r"\bsmoke (?:coming|in|from|everywhere|pouring|alarm (?:is )?going)\b",
@@ -391,9 +393,8 @@ EMERGENCY = [
     # a person near the writer, not a caseworker or a firm that no longer answers
     rf"\b(?:{CHILD}|mor|mora|moren|far|faren|mamma|pappa|mannen|kona|samboer\w*|bestemor|bestefar|mormor|morfar|"
     r"farmor|farfar|han|hun|ho|hu|he|she|mum|mom|dad|husband|wife)(?: mi| min| mitt| my)? (?:\w+ ){0,2}"
-    r"(?:slutta|sluttet|stopped) (?:å |to )?(?:svare|svara|reagere|reagera|respond\w*|react\w*)\b"
-    r"(?! (?:på |to |on )?(?:\w+ )?(?:meldinger\w*|meldingar\w*|melding\w*|telefon\w*|e-?post\w*|mail\w*|sms\w*|"
-    r"brev\w*|messages?|texts?|calls?|e-?mails?)\b)",
+    rf"(?:(?:slutta|sluttet) å (?:svare|svara|reagere|reagera)\b(?: på)?{_NOT_MESSAGES}|"
+    rf"stopped (?:responding|reacting)\b{_NOT_TO_MESSAGES})",
     r"\bser (?:helt |heilt |veldig )?(?:rar|skjev|skeiv|skakk) ut i (?:ansiktet|andletet|fjeset|trynet)\b|"
     r"\b(?:ansiktet|andletet|fjeset|munnen) (?:er|e) (?:skjev|skeiv)\b",
     r"\b(?:øynene|auga|augo) (?:ruller|rullar|rulla|går|gjekk|vrenger seg|vrengjer seg) (?:bakover|opp|oppover)\b|"
@@ -418,9 +419,11 @@ EMERGENCY = [
     r"\b(?:mye|masse|mykje) blod\b|\bblod overalt\b|\bpulsåre\w*\b|\bkaster opp blod\b|\bhoster (?:opp )?blod\b",
     r"\bbleed(?:ing|s)? (?:a lot|heavily|badly|so much|everywhere)\b|\bwon'?t stop bleeding\b",
     r"\bblood everywhere\b",
-    r"(?:\b(?:knivstukket|knivstikking|stukket med kniv|skutt|skot)\b|\bstabbed\b|\bbeen shot\b)" + PAST,
+    r"(?:\b(?:knivstukket|knivstikking|stukket med kniv|skutt|skot|skoten|skote|skotet|skaut)\b|\bstabbed\b|"
+    r"\bbeen shot\b)" + PAST,
     # Poisoning and overdose
-    r"\boverdos\w*\b|(?<!om )(?<!kurs i )(?<!forebygge )(?<!forebygging av )(?<!førebyggje )\bforgift\w*\b|"
+    r"\boverdos\w*\b(?! (?:av|of) (?:lekser|lekse|homework|arbeid|jobb|kaffe|coffee|sjokolade|informasjon|info))|"
+    r"(?<!om )(?<!kurs i )(?<!forebygge )(?<!forebygging av )(?<!førebyggje )\bforgift\w*\b|"
     r"\bgiftinformasjonen\b|\bpoisoned\b|\bpoisoning\b",
     r"\bkullos(?!varsl|alarm|måler|detektor)\w*\b|\bkolos(?!varsl|alarm|målar|detektor)\w*\b|\bkarbonmonoksid\w*\b|"
     r"\bco-forgift\w*\b|\bcarbon monoxide\b",
@@ -430,12 +433,25 @@ EMERGENCY = [
     # Carbon monoxide told by its signs
     rf"\b{_HEATER}\b.{{0,100}}\b{_CO_SIGNS}\b|\b{_CO_SIGNS}\b.{{0,100}}\b{_HEATER}\b" + PAST,
     rf"\b{SWALLOWED}\b.{{0,40}}\b{HARMFUL}",
+    r"\b(?:spis\w*|svelg\w*|ate|eaten|swallow\w*|eat)\b.{0,30}\b(?:magnet\w*|magnets?|knappcelle\w*|knappecelle\w*|"
+    r"button batter\w*)\b|\b(?:magnet\w*|magnets?)\b.{0,30}\b(?:spist|svelg\w*|swallowed|ate)\b",
+    r"\b(?:ligg|ligger|har lege|har ligget|har lagt|lå|låg|lying|been lying)\b (?:\w+ ){0,2}(?:på|on the) "
+    r"(?:golvet|gulvet|golve|gulve|badegolvet|badegulvet|badromsgulvet|kjøkkengulvet|floor|bathroom floor)\b"
+    r".{0,80}\b(?:klarer|klare|klarar|greier|kan|får|fær|can'?t|cannot|unable to) (?:ikke |ikkje |itj |ikkj )?(?:å )?"
+    r"(?:reise|reis|kome|komme|stå|get) (?:seg|sæ|meg|mæ|opp|up)\b|"
+    r"\b(?:been|lying|ligget|lege|lagt) (?:\w+ )?(?:på|on the) (?:golvet|gulvet|golve|gulve|floor) "
+    r"(?:hele natta|heile natta|hele natten|sia i går|siden i går|all night|since last night|since yesterday)\b",
     r"\b(?:alt for|for|too) mange (?:piller|tabletter|tablettar|pillar)\b|\btoo many (?:pills|tablets)\b",
     r"\b(?:armen|arma|handa|hånda|hånden|fingrane|fingrene|fingeren|beinet|foten|håret|arm|hand|leg|foot|fingers|"
     r"hair|sleeve) (?:\w+ ){0,2}(?:inn i|inni|fast i|i|caught in|stuck in|in|into) (?:the |a )?"
     r"\w*(?:maskin\w*|blandar\w*|blander\w*|kvern\w*|presse\w*|pressa|vals\w*|fres\w*|skrue\w*|kraftuttak\w*|"
-    r"machine\w*|mixer|auger|grinder|baler|machinery)\b|\b(?:klemt|klemd|knust) (?:fast )?(?:under|mellom|i)\b|"
-    r"\b(?:crushed|pinned|trapped) (?:under|between|by|in)\b",
+    r"machine\w*|mixer|auger|grinder|baler|machinery)\b",
+    r"(?:\b(?:klemt|klemd|knust|fastklemt|fastklemd) (?:fast )?(?:under|mellom)\b|"
+    r"\b(?:crushed|pinned) (?:under|between)\b)" + PAST,
+    r"\b(?:fått|få|fikk|fekk|fær|got|gotten) (?:\w+ )?(?:strøm|straum|høgspent|høyspent) (?:i|gjennom|through|in) "
+    r"(?:seg|sæ|meg|mæ|kroppen|hånda|handa|hånd|hånden|hand|armen|fingeren|him|her|me|his|my)\b|"
+    r"\b(?:electric shock|electrocuted)\b|\bstrømstøt(?:et|ene)?\b|\bstraumstøyt(?:en|ar)?\b|"
+    r"\b(?:ligger|ligge|ligg|lying) (?:ikke|ikkje|itj|not) (?:bevege|beveger|røre|rører|moving)\b",
     # Drowning, accidents, falls from height, the cold
     r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))"
     r"(?! (?:\w+ )?(?:telefon\w*|mobil\w*|iphone\w*|ipad\w*|nettbrett\w*))" + PAST,
@@ -445,15 +461,18 @@ EMERGENCY = [
     r"\bdrowning\b(?! in (?:paperwork|paper|work|forms|emails|e-mails|bills|debt|homework|applications))|"
     r"\bdrowned\b(?! (?:my|his|her|the) (?:phone|mobile|iphone|ipad|tablet))|\bunder vann\b|\bunder water\b|"
     r"\bgjennom isen\b|\bthrough the ice\b",
-    r"\b(?:falt|datt|dett|detta|dætt|ramla|ramlet|hoppa|hoppet) (?:\w+ )?(?:i|uti|ut i|ned i) "
+    r"(?<!mobilen )(?<!mobilen min )(?<!telefonen )(?<!nøklene )(?<!nøklane )(?<!lommeboka )"
+    r"\b(?:falt|datt|dett|detta|dætt|ramla|ramlet) (?:\w+ )?(?:i|uti|ut i|ned i) "
     r"(?:vannet|vatnet|sjøen|sjøn|elva|havet|havna|fjorden|isen)\b|"
     r"\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
-    r"\b(?:tar|tek|tok|tatt|teke) inn (?:vann|vatn|sjø|sjøen)\b|\btaking (?:on )?water\b|"
+    # a boat, not a basement, taking in water
+    r"\b(?:båt\w*|sjekt\w*|jolle\w*|skøyt\w*|snekk\w*|kajakk\w*|vi)\b.{0,40}\b(?:tar|tek|tok|tatt|teke) inn "
+    r"(?:vann|vatn|sjø|sjøen)\b|\b(?:boat|ship|dinghy|vessel|we are|we'?re)\b.{0,30}\btaking (?:on )?water\b|"
     r"\bdriv(?:er)? (?:\w+ )?(?:mot|inn mot) "
     r"(?:land|skjær\w*|skjera|skjæra|berget|holmen|fjellet|steinane)\b|"
     r"\b(?:kayak|canoe|boat|dinghy|kajakk\w*|kano\w*|båt\w*|jolle\w*) (?:\w+ ){0,2}(?:tipped|flipped|turned|capsized) "
     r"over\b|\b(?:friend|he|she|son|daughter|man|woman|someone|somebody|kid|child|boy|girl|husband|wife|dad|mum|"
-    r"mom) (?:is|are|fell|went) (?:still )?(?:in|into) the (?:water|sea|lake|river|fjord)\b",
+    r"mom) (?:fell|has fallen|is still|are still|is stuck|went under) (?:in|into) the (?:water|sea|lake|river|fjord)\b",
     r"\b(?:person|mann|kvinne|dame|gutt|jente|unge|barn|folk)\w* (?:i|uti|ute i) "
     r"(?:elva|elven|sjøen|vannet|vatnet|havet|fjorden|straumen|strømmen)\b.{0,40}\b(?:driv\w*|flyt\w*|rop\w*|rope\w*|"
     r"sliter|slit|synk\w*|søkk\w*)|"
@@ -523,7 +542,8 @@ EMERGENCY = [
     r"(?:har )?(?:rast|raste|rasa|raset|styrta|styrtet) (?:ned|inn|saman|sammen)\b|"
     r"\b(?:roof|building|ceiling|wall|house|barn|bridge)(?: of(?: \w+){1,3})? (?:has )?"
     r"(?:caved in|fallen in|came down|fell down|fell in)\b)" + PAST,
-    r"\bfast under\b|\bklemt fast\b|\btrapped\b|\bunderkjølt\b|\bnedkjølt\b|\bhypotherm\w*\b",
+    r"\bfast under\b|\bklemt fast\b|\bunderkjølt\b|\bnedkjølt\b|\bhypotherm\w*\b|"
+    r"\btrapped\b(?! in (?:my|a|an|this|the) (?:job|marriage|relationship|life|situation|contract|loop)\b)",
     # Violence, threats, crime in progress
     # not a thing that «dreper meg» or «slår meg» (idioms: a form, a wait, an idea)
     r"(?<!skjemaet )(?<!skjemaene )(?<!søknaden )(?<!dette )(?<!det )(?<!jobben )(?<!ventetida )(?<!ventetiden )"
@@ -548,6 +568,29 @@ EMERGENCY = [
     r"(?:\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b)"
     r"(?!.{0,60}\b(?:levere inn|leverer inn|levere det inn|bli kvitt|kvitte meg med|kaste den|kaste det|museet|"
     r"våpenamnesti|innlevering|mat og helse|matlaging|kokkekurs|kjøkkenet|sløyd|skjerpe|slipe)\b)" + PAST,
+    r"\b(?:hund\w*|bikkj\w*|dog)\b.{0,60}\b(?:bitt seg fast|biter seg fast|slipper (?:ikke|ikkje|itj)|angrip(?:er|ar)|"
+    r"angriper|attacking|mauling|won'?t let go)\b",
+    r"\b(?:dro|drog|dratt|trakk|tvang|tvinga|tvinget|dytta|dyttet|dragged|pulled|forced|grabbed|snatched|pushed)\b "
+    r"(?:\w+ ){1,4}(?:inn i|inni|into) (?:\w+ ){0,2}(?:bil|bilen|varebil\w*|van|car)\b|"
+    r"\b(?:kidnapp\w*|bortført\w*|bortfør\w*|kidnap\w*|abduct\w*)\b" + PAST,
+    r"\b(?:holder|held|holdt|peker|peikar|truer|truar|holding|pointing) (?:\w+ )?(?:en |ei |ein |eit |et |a )?"
+    r"(?:sprøyte\w*|kniv\w*|pistol\w*|våpen\w*|syringe|needle|knife|gun) (?:mot|på|at|to|against)\b|"
+    r"\bkrev(?:er|ar|de|d)? (?:\w+ )?(?:penger|pengar|pengane|pengene|kassa|innhaldet)\b.{0,40}\b(?:kniv\w*|sprøyte\w*|"
+    r"pistol\w*|våpen|truer|truar)\b",
+    r"(?:\b(?:tankbil\w*|tanker|kjemikal\w*|ammoniakk\w*|klorgass|klor ?gass|giftig gass|giftige gasser|syre|"
+    r"chemical\w*|toxic|fumes)\b.{0,60}\b(?:lekk\w*|leak\w*|utslipp\w*|søl\w*|spill(?:ed|ing)?|"
+    r"hoster|hostar|coughing|svir)\b|"
+    r"\b(?:lekk\w*|leak\w*|utslipp\w*)\b.{0,60}\b(?:hoster|hostar|coughing|svir i (?:øynene|auga)|"
+    r"gnir seg i øynene|får ikke puste|kan ikke puste|can'?t breathe|eyes (?:are )?burning)\b)" + PAST,
+    r"\b(?:kjører|køyrer|kjørte|køyrde|driving|drives)\b.{0,20}"
+    r"\b(?:i sikksakk|in zigzag|zigzag\w*|all over the road)\b|"
+    r"\b(?:sjåfør\w*|føraren|bussjåfør\w*|driver)\b.{0,60}\b(?:lukter|luktar|lukta|smells? of) "
+    r"(?:sprit|alkohol|fyll|alcohol|booze)\b",
+    r"\b(?:uke|veke|week) (?:1\d|2\d|3[0-6])\b.{0,60}\b(?:rier|riene|veer|rie|blør|blør mye|bleeding|contractions|"
+    r"vannet har gått|vatnet har gått|vannet gikk|waters? (?:has |have )?broke\w*)\b|"
+    r"\b(?:rier|riene|veer|contractions|blør|bleeding|vannet har gått|vatnet har gått)\b.{0,60}\b(?:uke|veke|week) "
+    r"(?:1\d|2\d|3[0-6])\b|\b(?:gravid|pregnant)\b.{0,60}\bblø(?:r|der)? (?:mye|kraftig|masse|mykje)\b|"
+    r"\b(?:gravid|pregnant)\b.{0,60}\bbleeding (?:a lot|heavily)\b",
     r"\binnbrudd\b.{0,40}\b(?:nå|no|akkurat|pågår|inne|her)\b|\bbryt(?:er|ar|e) (?:seg|sæ) inn\b",
     r"(?:\b(?:står og|stend og|holder på å|held på å|er i ferd med å|prøver å|prøvar å) bryt\w* opp\b|"
     r"\bbryt(?:er|ar) opp (?:bilen|bil|døra|døren|bua|boden|garasjen|vinduet|låsen|porten|butikken|kiosken)\b)" + PAST,
@@ -621,7 +664,9 @@ EMERGENCY = [
 ]
 
 SUICIDE_RISK = [
-    r"\bselvmord(?!sforebygg|sførebygg)\w*\b|\bsjølvmord\w*\b|\bsjølmord\w*\b|\bsjelvmord\w*\b|\bsuicid\w*\b",
+    r"(?:\bselvmord(?!sforebygg|sførebygg)\w*\b|\bsjølvmord(?!sførebygg|sforebygg)\w*\b|"
+    r"\bselvmords?(?:tall|statistikk\w*|rate\w*)\b)"
+    r"(?!.{0,50}\b(?:statistikk\w*|prosjekt\w*|oppgave\w*|oppgåve\w*|skoleoppgave\w*|statistics|project|essay)\b)|\bsjølmord\w*\b|\bsjelvmord\w*\b|\bsuicid\w*\b",
     r"(?<!dere )(?<!dette )(?<!det )(?<!dokker )(?<!dykk )(?<!heten )(?<!varmen )(?<!kulda )(?<!kulden )(?<!bråket )"
     r"(?<!støyen )(?<!stresset )(?<!ventinga )(?<!ventetida )(?<!ventetiden )(?<!køen )(?<!byråkratiet )"
     r"\bta(?:r)? livet\b|"
@@ -643,11 +688,16 @@ SUICIDE_RISK = [
     r"\b(?:kutter|skjærer|risper|brenner) (?:meg|mæ|seg) (?:selv |sjølv )?(?!på|i (?:fingeren|handa|hånda))",
     r"\b(?:vil|skal|tenker å|tenkjer å|kommer til å) hoppe\b.{0,40}\b(?:brua|broen|taket|stupet|fjellet|kanten)\b|"
     r"\b(?:brua|broen|taket|stupet|kanten)\b.{0,40}\b(?:vil|skal|tenker å|tenkjer å) hoppe\b|"
-    r"\b(?:på utsiden av|på utsida av|utanfor|utenfor|over|oppå|på) (?:\w+ )?(?:rekkverket|rekkverk|brurekkverket|"
-    r"gelenderet|gelender|brukanten|bru-rekkverket)\b|\bbrurekkverk\w*\b|"
-    r"\b(?:outside|over|on|climbed over|climbing over) the (?:railing|railings|ledge|parapet|bridge rail\w*)\b|"
-    r"\b(?:han|hun|ho|hu|noen|nokon|ei jente|en jente|en gutt|ein gut|en mann|ein mann|en kar|ein kar|he|she|someone) "
-    r"(?:\w+ ){0,2}(?:skal|ska|vil|kjem til å|kommer til å|is going to|wants to|will) hopp(?:e|a)?\b|"
+    # Someone on or outside a bridge's railing, not the railing's rust or paint
+    r"\b(?:står|stend|står og|sitter|sit|klatrer|klatrar|klatret|klatra|henger|heng) (?:\w+ ){0,2}"
+    r"(?:på|over|oppå|utenfor|utanfor|på utsiden av|på utsida av) (?:\w+ )?(?:rekkverket|brurekkverket|"
+    r"bru-rekkverket|gelenderet|brukanten)\b|\b(?:på utsiden av|på utsida av|utanfor|utenfor) "
+    r"(?:\w+ )?(?:rekkverket|brurekkverket|gelenderet)\b|"
+    r"\b(?:standing|sitting|climbing|climbed|is|are|'s) (?:on|over|outside) the (?:bridge )?(?:railings?|ledge|"
+    r"parapet)\b|"
+    r"\b(?:brua|broa|broen|rekkverket|taket|stupet|kanten|balkongen|bridge|roof|ledge|railing)\b.{0,60}"
+    r"\b(?:han|hun|ho|hu|noen|nokon|he|she|someone) (?:\w+ ){0,2}(?:skal|ska|vil|kjem til å|kommer til å|"
+    r"is going to|wants to|will) (?:hoppe|hoppa|hopp|jump)\b|"
     r"\bhenge (?:meg|seg)\b|\bhoppe (?:foran|fra|frå|ut fra|ut frå|ned fra)\b",
     r"\b(?:bedre|betre) (?:for alle )?(?:uten|utan) meg\b|\bingen (?:vil |kommer til å )?(?:savne|sakne) meg\b",
     r"\bsamla?(?:et|a)? (?:opp |saman |sammen )?(?:på )?(?:tabletter|piller|pillar|tablettar)\b",
@@ -661,6 +711,11 @@ SUICIDE_RISK = [
     r"(?:tingene|sakene|eiendelene|dyra|hunden|katten)(?: mine| mi)?\b",
     r"\b(?:gave|given|giving) away (?:all )?(?:my|his|her) (?:things|stuff|belongings|pets?|dog|cat)\b",
     r"\bavskjedsbrev\w*\b|\bfarewell (?:letter|note)\b|\bsuicide note\b",
+    r"\b(?:farvel|farvæl|goodbye|farewell)[- ]?(?:innlegg\w*|melding\w*|post|posts|message|snap|video)\b|"
+    r"\b(?:la|lagt|posted|skrev|skreiv|sendt|sent) (?:ut )?(?:et |ei |eit |a )?(?:farvel|goodbye|farewell)\b",
+    r"\b(?:sitter|sit|står|stend|står og|sitting|standing)\b (?:\w+ ){0,4}(?:på |ytterst på |on |at )(?:\w+ )?"
+    r"(?:kanten|the edge) (?:av|på|of) (?:\w+ )?(?:taket|stupet|brua|broen|fjellet|the roof|the bridge|the cliff)\b|"
+    r"\bytterst på kanten\b",
     r"\b(?:ingen|nobody|no one) (?:trenger|treng|må|needs to|has to|should) (?:å )?"
     r"(?:lete|leite|look) (?:etter|for) (?:meg|me)\b",
     r"\b(?:ikke|ikkje|itj) (?:let|leit|lete|leite) etter (?:meg|mæ)\b|\bdon'?t look for me\b",
@@ -719,6 +774,14 @@ URGENT_HEALTH = [
     r"(?:medisin\w*|insulin\w*|tablett\w*|piller\w*|epilepsi\w*|medikament\w*|astmamedisin\w*)\b|"
     rf"\b(?:bare|berre|kun|only) (?:har )?{_MEDICINE}\b.{{0,25}}\b(?:til|until|for) (?:i morgen|i morgon|imorgen|"
     r"tomorrow|i kveld|tonight|i dag|today)\b|"
+    r"\b(?:forvirra|forvirret|forvirrete|confused)\b.{0,40}\b(?:enn vanlig|enn vanleg|than usual|plutselig|plutseleg|"
+    r"suddenly)\b",
+    r"\b(?:perle\w*|kule\w*|erte\w*|bead\w*|pea|peas|lego\w*|småstein|stein)\b.{0,30}\b(?:i|inn i|opp i|in|up|into) "
+    r"(?:the |his |her |my |sin |si )?(?:nesa|nesen|nese|nasen|nasa|øret|øyret|øyra|øra|nose|ear)\b",
+    # emergency contraception when the pharmacy and the health centre are closed
+    r"\b(?:angrepille\w*|angre-pille\w*|nødprevensjon\w*|morning[- ]after[- ]pill\w*|ellaone|norlevo|"
+    r"emergency contraception)\b.{0,60}\b(?:stengt|stengd|closed|helg\w*|weekend|lørdag\w*|laurdag\w*|søndag\w*|"
+    r"sundag\w*|saturday|sunday|natt\w*|kveld\w*|tonight|night)\b",
     r"\b(?:out of|no more|lost|forgot) (?:my|his|her|our) (?:insulin|inhaler|epilepsy \w+|heart \w+|seizure \w+)\b|"
     r"\b(?:ran|run|running) out of (?:my |his |her )?(?:\w+ )?"
     r"(?:meds|medication|medicine|insulin|pills|tablets|inhaler)\b",
