@@ -308,8 +308,9 @@ EMERGENCY = [
     # Fire, smoke, gas
     r"\bdet brenn(?:er)?\b",
     r"\bbrenn(?:er)? (?:i|hos|på|oppe|nede|inne|ute)\b",
-    r"\bbrann\b(?![-–])(?! ?(?:alarm|øv|vern|stasjon|vesen|tilsyn|sikker|forebygg|instruks|dør|teppe|slukk|regl|krav))"
-    + PAST,
+    r"(?<!om )(?<!lærer om )(?<!lære om )\bbrann\b(?![-–])(?! (?:spel\w*|spiller|vann|vant|tapte|tapa|scora|scoret|"
+    r"møter|møtte|kamp\w*))"
+    r"(?! ?(?:alarm|øv|vern|stasjon|vesen|tilsyn|sikker|forebygg|instruks|dør|teppe|slukk|regl|krav))" + PAST,
     r"\bstår i (?:brann|flammer)\b",
     r"\bflamm(?:er|ane|ene)\b",
     r"\brøyk(?:en)?\s+"
@@ -343,8 +344,10 @@ EMERGENCY = [
     rf"\b(?:får|fær|klarer|klare|klarar|greier|greie|kan) {NOT} (?:å |og )?(?:puste|pusta|luft)\b",
     r"\b(?:tungt|vanskelig|vanskeleg|vondt) å puste\b|\bpustebesvær\b|\bpusteproblem\w*\b|\btungpust\w*\b",
     r"\bblå (?:i ansiktet|i andletet|i fjeset|rundt munnen|om munnen|på leppene|i leppene)\b",
-    r"\bbevisstløs\w*\b|\bmedvitslaus\w*\b|\bbesvim\w*\b|\bsvim(?:te|a|et) av\b|\bdatt om\b|\bfalt om\b",
-    r"\bkollaps\w*\b|\bdeppa\b|\bhelt borte\b|\blivløs\b|\bligger (?:helt )?(?:stille|livløs|urørlig)\b",
+    r"\bbevisstløs\w*\b|\bmedvitslaus\w*\b|(?<!holdt på å )(?<!held på å )(?<!nesten )\bbesvim\w*\b|"
+    r"\bsvim(?:te|a|et) av\b|\bdatt om\b|\bfalt om\b",
+    r"\bkollaps\w*\b(?!.{0,30}\b(?:sofa\w*|senga|sengen|couch|bed|hver dag|kvar dag|etter jobb|after work)\b)|"
+    r"\bdeppa\b|\bhelt borte\b|\blivløs\b|\bligger (?:helt )?(?:stille|livløs|urørlig)\b",
     rf"\b{PERSON} (?:svarer|svarar|svare|reagerer|reagerar|reagere|våkner|vaknar|vakne|rører seg) {NOT}\b",
     rf"\b(?:beveger|bevegar|rører|rører|rør) (?:seg|sæ) {NOT}\b|\b{NOT} (?:beveger|rører) (?:seg|sæ)\b",
     rf"\b(?:svarer|svarar|svare|reagerer|reagerar|våkner|vaknar|vakne) {NOT} "
@@ -354,9 +357,9 @@ EMERGENCY = [
     r"\b(?:hard|impossible|difficult) to wake\b|\bcan'?t wake (?:him|her|them|my|our)\b",
     r"\b(?:uten|utan|uta) å (?:røre|rør|bevege|bevega|røre på) (?:seg|sæ)\b|\bwithout moving\b",
     r"\b(?:ikke|ikkje|itj|ikkj) (?:rørt|bevegd|beveget|rørt på) (?:seg|sæ)\b|\bhas(?:n'?t| not) moved\b",
-    r"\bfår (?:ikke|ikkje|itj) kontakt med\b",
+    r"\bfår (?:ikke|ikkje|itj) kontakt med\b|\bfår (?:ikke|ikkje|itj) liv i\b",
     r"\b(?:satt|sett|sitter|sit|satte) (?:seg )?(?:noe|noko|mat|ein|en|et|eit)? ?(?:fast )?i (?:halsen|vrangstrupen)\b",
-    r"\bkvel(?:es|t|e|ast)\b|\bsetter (?:seg )?i halsen\b",
+    r"(?<!nesten )\bkvel(?:es|t|e|ast)\b(?! av (?:latter|lått|ler))|\bsetter (?:seg )?i halsen\b",
     r"\b(?:not|isn'?t|isnt|stopped|stop) breathing\b|\bcan'?t breathe\b|\bcannot breathe\b|\bcant breath\b",
     r"\b(?:struggling|hard|difficult) to breathe\b|\btrouble breathing\b",
     r"\bunconscious\b|\bunresponsive\b|\bpassed out\b|\bcollapsed\b|\bfainted\b",
@@ -369,7 +372,7 @@ EMERGENCY = [
     r"\b(?:vondt|vont|smerter|smerte|trykk|trykkende|press|klemming|stikking) (?:i|over) "
     r"(?:brystet|bryste|brystkassa|brystkassen|bringa|bringen|hjertet|hjartet)\b",
     r"\bbrystsmert\w*\b|\bhjerteattakk\b",
-    rf"\b(?:hjerteinfarkt|hjarteinfarkt|hjertestans|hjartestans)\b{PAST}",
+    rf"(?<!nesten )(?<!nærmest )\b(?:hjerteinfarkt|hjarteinfarkt|hjertestans|hjartestans)\b{PAST}",
     r"(?:\b(?:fått|fått et|fått eit|har fått|hatt) (?:hjerne)?slag\b|\bhjerneslag\b|\b(?:er|e) (?:hjerne)?slag\b)"
     + PAST,
     r"\b(?:munnen|munnviken|munnvik|ansiktet|andletet|fjeset) (?:henger|heng)\b|\bhengende munnvik\b",
@@ -382,9 +385,10 @@ EMERGENCY = [
     r"(?!.{0,30}\b(?:etter|since|after) (?:\w+ )?(?:operasjon\w*|bruddet|brotet|skaden|ulykka|ulykken|surgery|"
     r"operation)\b)" + PAST,
     r"\bkramp(?:er|eanfall|ar|a)?\b|\bepileptisk anfall\b|\bepilepsianfall\b",
-    r"\b(?:feber|febe|fever|temperatur|temperature|\d\d(?:[.,]\d)? i feber)\b.{0,80}"
-    r"\b(?:stiv nakke|stiv i nakken|nakken er stiv|nakken e stiv|nakkestiv\w*|stiff neck)\b|"
+    r"\b(?:feber|febe|fever|temperatur|temperature|\d\d(?:[.,]\d)? i feber|hodepine|hovudverk|headache)\b.{0,80}"
+    r"\b(?:stiv nakke|stiv i nakken|nakken er stiv|nakken e stiv|nakkestiv\w*|stiff neck|neck is (?:very )?stiff)\b|"
     r"\b(?:stiv nakke|stiv i nakken|nakken er stiv|stiff neck)\b.{0,80}\b(?:feber|febe|fever)\b|"
+    r"\b(?:verste hodepine|verste hovudverk|værste hodepine|worst headache)\b|"
     r"\b(?:prikk\w*|flekk\w*|utslett\w*|spots|rash)\b.{0,80}\b(?:glass|forsvinner ikke|forsvinn ikkje|"
     r"forsvinner ikkje|blekner ikke|won'?t fade|doesn'?t fade|don'?t fade|do not fade)\b",
     rf"\b{NOT} (?:våkner|vaknar|vakner|vakne|våkne) "
@@ -395,6 +399,9 @@ EMERGENCY = [
     r"farmor|farfar|han|hun|ho|hu|he|she|mum|mom|dad|husband|wife)(?: mi| min| mitt| my)? (?:\w+ ){0,2}"
     rf"(?:(?:slutta|sluttet) å (?:svare|svara|reagere|reagera)\b(?: på)?{_NOT_MESSAGES}|"
     rf"stopped (?:responding|reacting)\b{_NOT_TO_MESSAGES})",
+    r"\b(?:ser dobbelt|dobbeltsyn|seeing double|double vision)\b.{0,80}\b(?:arm\w*|ansikt\w*|andlet\w*|snakke|prate|"
+    r"nummen|numb|face|speak|føles ikke|kjennes ikke)\b|\b(?:arm\w*|ansikt\w*|nummen|numb|face)\b.{0,80}"
+    r"\b(?:ser dobbelt|dobbeltsyn|seeing double|double vision)\b",
     r"\bser (?:helt |heilt |veldig )?(?:rar|skjev|skeiv|skakk) ut i (?:ansiktet|andletet|fjeset|trynet)\b|"
     r"\b(?:ansiktet|andletet|fjeset|munnen) (?:er|e) (?:skjev|skeiv)\b",
     r"\b(?:øynene|auga|augo) (?:ruller|rullar|rulla|går|gjekk|vrenger seg|vrengjer seg) (?:bakover|opp|oppover)\b|"
@@ -465,6 +472,10 @@ EMERGENCY = [
     r"\b(?:falt|datt|dett|detta|dætt|ramla|ramlet) (?:\w+ )?(?:i|uti|ut i|ned i) "
     r"(?:vannet|vatnet|sjøen|sjøn|elva|havet|havna|fjorden|isen)\b|"
     r"\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
+    # someone who walked into the water with the clothes on
+    r"\b(?:sjøen|vannet|vatnet|havet|elva|fjorden|sea|water|lake)\b.{0,60}\b(?:med klærne på|med kleda på|"
+    r"fully clothed|with (?:his|her) clothes on)\b|\b(?:med klærne på|med kleda på|fully clothed)\b.{0,60}"
+    r"\b(?:sjøen|vannet|vatnet|havet|elva|fjorden|sea|water|lake)\b|\bser bare hodet\b|\bonly see (?:his|her) head\b",
     # a boat, not a basement, taking in water
     r"\b(?:båt\w*|sjekt\w*|jolle\w*|skøyt\w*|snekk\w*|kajakk\w*|vi)\b.{0,40}\b(?:tar|tek|tok|tatt|teke) inn "
     r"(?:vann|vatn|sjø|sjøen)\b|\b(?:boat|ship|dinghy|vessel|we are|we'?re)\b.{0,30}\btaking (?:on )?water\b|"
@@ -520,7 +531,7 @@ EMERGENCY = [
     r"\bbil\w* (?:har )?(?:velta|veltet|velter|ligger på taket|ligg på taket)\b|\bgone off the road\b|\boverturned\b",
     r"\b(?:sitter|sit|sitt|er) (?:folk |noen |nokon |han |ho |hun |de |dei )?fast "
     r"(?:i|inni|inne i) (?:bilen|bil|vraket)\b|"
-    r"\b(?:sitter|sit) (?:folk |noen |nokon )?fast inni\b|\bstuck (?:in|inside) the car\b",
+    r"\b(?:sitter|sit) (?:\w+ ){0,2}fast (?:inni|inne i|i bilen|i bilvraket|under)\b|\bstuck (?:in|inside) the car\b",
     r"\bfalt (?:ned )?(?:fra|frå|av|ned fra) (?:taket|stigen|balkongen|vinduet|høyden|stillaset|hesten)\b",
     r"\b(?:lost|stuck|stranded) (?:on|in) (?:the |a )?(?:mountain|mountains|fjell|snowstorm|storm)\b|\bavalanche\b",
     r"\bgått (?:oss|meg|seg) (?:bort|vill|fast)\b(?!.{0,30}\b(?:ganger|gonger|før|tidligere|tidlegare)\b)",
@@ -551,8 +562,8 @@ EMERGENCY = [
     r"\b(?:slår|slo|slått|banker|banka|sparker|sparka|dreper|drep|kveler|kvelar|angriper|skader|lugger|truer) "
     r"(?:meg|oss|henne|han|ham|ho|kona|kona si|mora|moren|barna|ungane|ungene|sønnen|dottera|datteren|mamma|"
     r"pappa|naboen|nabokona|mæ|dæ|sæ)\b",
-    r"(?<!mot )(?<!forebygge )(?<!håndtering av )(?<!forebygging av )\bvold\b|"
-    r"\bvolden\b|\bvoldelig\b|\bvaldeleg\b|\bvoldtekt\w*\b|\bvoldt(?:att|ok|atte)\b|\bmishandl\w*\b",
+    r"(?:(?<!mot )(?<!forebygge )(?<!håndtering av )(?<!forebygging av )\bvold\b|"
+    r"\bvolden\b|\bvoldelig\b|\bvaldeleg\b|\bvoldtekt\w*\b|\bvoldt(?:att|ok|atte)\b|\bmishandl\w*\b)" + PAST,
     r"(?:\btru(?:er|ar|et|a|sler) (?:meg|oss|med å drepe|med kniv|med våpen|å drepe)\b|\btrusl\w*\b.{0,20}\bdrepe\b)"
     + PAST,
     r"\b(?:han|hun|ho|hu|de|dei|noen|nokon|nån) (?:\w+ ){0,2}(?:drepe|drepa|drep|slå ihjel) (?:meg|mæ|oss)\b",
@@ -776,8 +787,19 @@ URGENT_HEALTH = [
     r"tomorrow|i kveld|tonight|i dag|today)\b|"
     r"\b(?:forvirra|forvirret|forvirrete|confused)\b.{0,40}\b(?:enn vanlig|enn vanleg|than usual|plutselig|plutseleg|"
     r"suddenly)\b",
-    r"\b(?:perle\w*|kule\w*|erte\w*|bead\w*|pea|peas|lego\w*|småstein|stein)\b.{0,30}\b(?:i|inn i|opp i|in|up|into) "
+    r"\b(?:perle\w*|kule\w*|erte\w*|bead\w*|pea|peas|lego\w*|småstein|stein)\b.{0,30}"
+    r"\b(?:i|inn i|opp i|oppi|inni|in|up|into) "
     r"(?:the |his |her |my |sin |si )?(?:nesa|nesen|nese|nasen|nasa|øret|øyret|øyra|øra|nose|ear)\b",
+    r"\b(?:byll\w*|verkebyll\w*|abscess\w*|abses\w*)\b|\b(?:kul|kula|kule|hevelse\w*|lump|swelling)\b.{0,40}"
+    r"\b(?:varm|rød|raud|red|hot|banker|dunker|throbbing)\b",
+    r"\b(?:neseblødning\w*|naseblod\w*|neseblod\w*|nasebløding\w*|nosebleed\w*|"
+    r"nose (?:is |keeps |won'?t stop )?bleeding)\b",
+    r"\b(?:babyen|barnet|magen|fosteret|baby|the baby)\b.{0,40}\b(?:roligere|mindre aktiv|beveger seg mindre|"
+    r"sparker mindre|less active|moving less|kicking less|fewer kicks|less movement)\b|"
+    r"\b(?:mindre|færre) (?:liv|spark|fosterbevegelser)\b|\b(?:kjenner|kjenne|kjem) (?:ikke|ikkje|itj) (?:liv|spark)\b",
+    r"\bdrikk(?:er|e)? (?:ikke|ikkje|itj) (?:noe|noko|nåkka|nokka|nåkkå)\b|"
+    r"\b(?:won'?t|doesn'?t|isn'?t|not) drink(?:ing)? anything\b|"
+    r"\b(?:tørr|dehydrert|dehydrated)\b.{0,40}\b(?:tisser|tissar|pee\w*|drikk\w*|drink\w*)\b",
     # emergency contraception when the pharmacy and the health centre are closed
     r"\b(?:angrepille\w*|angre-pille\w*|nødprevensjon\w*|morning[- ]after[- ]pill\w*|ellaone|norlevo|"
     r"emergency contraception)\b.{0,60}\b(?:stengt|stengd|closed|helg\w*|weekend|lørdag\w*|laurdag\w*|søndag\w*|"
