@@ -289,6 +289,8 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "når Brann spiller hjemme blir det kø, hvor kan jeg parkere",
         "klassen lærer om brann denne uka, kan brannvesenet komme på besøk",
         "mannen min drikker ikke alkohol, kan han være støttekontakt",
+        "barnet er mye roligere etter at vi byttet barnehage",
+        "det er kul og varm stemning på biblioteket om kvelden",
         "kulda tar livet av meg, når kommer brøytebilen",
         "is there a wildfire ban this summer",
     ],

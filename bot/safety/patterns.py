@@ -790,12 +790,15 @@ URGENT_HEALTH = [
     r"\b(?:perle\w*|kule\w*|erte\w*|bead\w*|pea|peas|lego\w*|småstein|stein)\b.{0,30}"
     r"\b(?:i|inn i|opp i|oppi|inni|in|up|into) "
     r"(?:the |his |her |my |sin |si )?(?:nesa|nesen|nese|nasen|nasa|øret|øyret|øyra|øra|nose|ear)\b",
-    r"\b(?:byll\w*|verkebyll\w*|abscess\w*|abses\w*)\b|\b(?:kul|kula|kule|hevelse\w*|lump|swelling)\b.{0,40}"
+    r"\b(?:byll\w*|verkebyll\w*|abscess\w*|abses\w*)\b|"
+    r"\b(?:(?:en|ei|ein|stor|hard|ny) kul|kul (?:i|på|under|bak)|kula|hevelse\w*|lump|swelling)\b.{0,40}"
     r"\b(?:varm|rød|raud|red|hot|banker|dunker|throbbing)\b",
     r"\b(?:neseblødning\w*|naseblod\w*|neseblod\w*|nasebløding\w*|nosebleed\w*|"
     r"nose (?:is |keeps |won'?t stop )?bleeding)\b",
-    r"\b(?:babyen|barnet|magen|fosteret|baby|the baby)\b.{0,40}\b(?:roligere|mindre aktiv|beveger seg mindre|"
-    r"sparker mindre|less active|moving less|kicking less|fewer kicks|less movement)\b|"
+    # a baby in the womb that moves less, not a child who has calmed down
+    r"\b(?:gravid|pregnant|uke \d\d|veke \d\d|week \d\d|\d\d weeks|magen|fosteret|spark\w*|kicks?)\b.{0,60}"
+    r"\b(?:roligere|mindre aktiv|beveger seg mindre|sparker mindre|less active|moving less|kicking less|fewer kicks|"
+    r"less movement)\b|\b(?:roligere|less active|moving less)\b.{0,60}\b(?:spark\w*|kicks?)\b|"
     r"\b(?:mindre|færre) (?:liv|spark|fosterbevegelser)\b|\b(?:kjenner|kjenne|kjem) (?:ikke|ikkje|itj) (?:liv|spark)\b",
     r"\bdrikk(?:er|e)? (?:ikke|ikkje|itj) (?:noe|noko|nåkka|nokka|nåkkå)\b|"
     r"\b(?:won'?t|doesn'?t|isn'?t|not) drink(?:ing)? anything\b|"
