@@ -174,6 +174,18 @@ def _a_pattern_matches(text: str) -> bool:
         ("neseblodet til sonen min stoppar ikkje", SafetyKind.URGENT_HEALTH),
         ("gravid i uke 35 og babyen sparker mindre enn før", SafetyKind.URGENT_HEALTH),
         ("mor drikker ikke noe og virker slapp", SafetyKind.URGENT_HEALTH),
+        # A fifteenth set written apart (2026-12-07), in other words.
+        ("kjerringa har vondt i brøstet og e kaldsvett", SafetyKind.EMERGENCY),
+        ("smerten stråler ut i venstre arm og kjeven", SafetyKind.EMERGENCY),
+        ("æ får itj pust og lebban e blå", SafetyKind.EMERGENCY),
+        ("han sa farvel og at han itj kjem att", SafetyKind.SUICIDE_RISK),
+        ("finn ikkje jenten min på stranda, ho er 5", SafetyKind.EMERGENCY),
+        ("my father is shaking whole body and eyes go back", SafetyKind.EMERGENCY),
+        ("fekk ei jernflis i auget då eg slipte kniven", SafetyKind.URGENT_HEALTH),
+        ("babyen har selhoste og det er natt", SafetyKind.URGENT_HEALTH),
+        ("fikk elveblest over hele kroppen etter penicillinen", SafetyKind.URGENT_HEALTH),
+        ("insulinet mitt ble stjålet på ferie og apoteket er stengt", SafetyKind.URGENT_HEALTH),
+        ("a lego piece is stuck in my daughter's nose", SafetyKind.URGENT_HEALTH),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -291,6 +303,9 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "mannen min drikker ikke alkohol, kan han være støttekontakt",
         "barnet er mye roligere etter at vi byttet barnehage",
         "det er kul og varm stemning på biblioteket om kvelden",
+        "eg fekk ein prolaps etter ei ulykke for mange år sia, kan eg få TT-kort",
+        "my son needs his vaccination card but the papers are lost",
+        "my mother is afraid of drowning, are there swimming lessons for adults",
         "kulda tar livet av meg, når kommer brøytebilen",
         "is there a wildfire ban this summer",
     ],

@@ -271,8 +271,8 @@ ACUTE = _any(
 # A fire, a fight or a heart attack told of as over («i forrige måned», «i fjor», «for to år siden»)
 # is background to a question, not an emergency now; «for fem minutter siden» is now.
 PAST = (
-    r"(?!.{0,40}\b(?:(?:år|uker?|veker?|måneder?|månader?|dager|dagar|lenge) (?:siden|sidan)|i fjor|i fjar|i forrige|"
-    r"forrige (?:uke|veke|måned|månad|år|helg)|i går|last (?:week|month|year)|(?:years?|months?|weeks?) ago|"
+    r"(?!.{0,40}\b(?:(?:år|uker?|veker?|måneder?|månader?|dager|dagar|lenge) (?:siden|sidan|sia)|i fjor|i fjar|"
+    r"i forrige|forrige (?:uke|veke|måned|månad|år|helg)|i går|last (?:week|month|year)|(?:years?|months?|weeks?) ago|"
     r"yesterday|i (?:vinter|sommer|sommar|høst|haust|våres)|(?:last|this) (?:winter|summer|autumn|spring)|"
     r"(?:i|in|back in|år|year) (?:19|20)\d\d|(?:under|i|etter) (?:andre )?(?:verdenskrigen|verdskrigen|krigen)|"
     r"(?:during|in|after) the (?:second world )?war)\b)"
@@ -341,7 +341,7 @@ EMERGENCY = [
     # Breathing, consciousness, choking
     rf"\b(?:puster|puste|pustar|pusta|pust|pustr) {NOT}\b",
     rf"\b{NOT} (?:puster|pustar|puste)\b",
-    rf"\b(?:får|fær|klarer|klare|klarar|greier|greie|kan) {NOT} (?:å |og )?(?:puste|pusta|luft)\b",
+    rf"\b(?:får|fær|klarer|klare|klarar|greier|greie|kan) {NOT} (?:å |og )?(?:puste|pusta|pust|luft)\b",
     r"\b(?:tungt|vanskelig|vanskeleg|vondt) å puste\b|\bpustebesvær\b|\bpusteproblem\w*\b|\btungpust\w*\b",
     r"\bblå (?:i ansiktet|i andletet|i fjeset|rundt munnen|om munnen|på leppene|i leppene)\b",
     r"\bbevisstløs\w*\b|\bmedvitslaus\w*\b|(?<!holdt på å )(?<!held på å )(?<!nesten )\bbesvim\w*\b|"
@@ -370,7 +370,10 @@ EMERGENCY = [
     r"\bchok(?:ing|ed)\b|\bturning blue\b|\blips are blue\b",
     # Heart, stroke, seizures, allergy
     r"\b(?:vondt|vont|smerter|smerte|trykk|trykkende|press|klemming|stikking) (?:i|over) "
-    r"(?:brystet|bryste|brystkassa|brystkassen|bringa|bringen|hjertet|hjartet)\b",
+    r"(?:brystet|bryste|brøstet|brøste|brystkassa|brystkassen|bringa|bringen|hjertet|hjartet)\b",
+    r"\bstrål\w* (?:ut )?(?:i|til|mot|ned i|into|down) (?:the |my |his |her )?(?:venstre|left) arm\w*\b|"
+    r"\bkaldsvett\w*\b.{0,60}\b(?:bryst\w*|brøst\w*|hjert\w*|chest)\b|"
+    r"\b(?:bryst\w*|brøst\w*|chest)\b.{0,60}\bkaldsvett\w*\b",
     r"\bbrystsmert\w*\b|\bhjerteattakk\b",
     rf"(?<!nesten )(?<!nærmest )\b(?:hjerteinfarkt|hjarteinfarkt|hjertestans|hjartestans)\b{PAST}",
     r"(?:\b(?:fått|fått et|fått eit|har fått|hatt) (?:hjerne)?slag\b|\bhjerneslag\b|\b(?:er|e) (?:hjerne)?slag\b)"
@@ -405,7 +408,8 @@ EMERGENCY = [
     r"\bser (?:helt |heilt |veldig )?(?:rar|skjev|skeiv|skakk) ut i (?:ansiktet|andletet|fjeset|trynet)\b|"
     r"\b(?:ansiktet|andletet|fjeset|munnen) (?:er|e) (?:skjev|skeiv)\b",
     r"\b(?:øynene|auga|augo) (?:ruller|rullar|rulla|går|gjekk|vrenger seg|vrengjer seg) (?:bakover|opp|oppover)\b|"
-    r"\beyes (?:are |were |keep )?rolling back\b|\bshaking uncontrollably\b|"
+    r"\beyes (?:are |were |keep )?rolling back\b|\beyes (?:go|going|went|roll\w*|turn\w*) (?:up|back)\b|"
+    r"\bshaking uncontrollably\b|\bshaking (?:all|whole|all over|her whole|his whole) (?:body|over)\b|"
     r"\b(?:rister|ristar|rykker|rykkar) (?:ukontrollert|voldsomt|krampaktig)\b",
     r"\banafylak\w*\b|\ballergisk (?:sjokk|reaksjon)\b|\bhovn(?:er|ar|a|et)? (?:opp )?i (?:halsen|tunga|tungen)\b",
     r"\b(?:tunga|tungen|halsen|ansiktet|andletet|leppene) (?:hovner|hovnar|hovna|hovnet|svulmer)\b",
@@ -465,7 +469,8 @@ EMERGENCY = [
     r"\b(?:kvelva|kvelvd|kvelvt|kantra|kantret|kantrar|kantrer|kullseil\w*|capsiz\w*|overturned boat)\b|"
     r"\b(?:personar|personer|to personer|to personar|fleire personar|flere personer|people|two people|persons) "
     r"(?:i|uti) (?:vatnet|vannet|sjøen|havet|fjorden|elva|the water|the sea)\b",
-    r"\bdrowning\b(?! in (?:paperwork|paper|work|forms|emails|e-mails|bills|debt|homework|applications))|"
+    r"(?<!afraid of )(?<!scared of )(?<!fear of )\bdrowning\b"
+    r"(?! in (?:paperwork|paper|work|forms|emails|e-mails|bills|debt|homework|applications))|"
     r"\bdrowned\b(?! (?:my|his|her|the) (?:phone|mobile|iphone|ipad|tablet))|\bunder vann\b|\bunder water\b|"
     r"\bgjennom isen\b|\bthrough the ice\b",
     r"(?<!mobilen )(?<!mobilen min )(?<!telefonen )(?<!nøklene )(?<!nøklane )(?<!lommeboka )"
@@ -574,6 +579,7 @@ EMERGENCY = [
     r"\bhiding (?:in|from)\b",
     r"\b(?:tør|tørr|tørs) (?:ikke|ikkje|itj|ikkj) (?:å )?(?:gå|dra|reise|kome|komme) (?:hjem|heim)\b|"
     r"\b(?:skal|ska) (?:jeg|eg|æ|du) få (?:svi|juling|bank|deng)\b|\bi'?m (?:scared|afraid) to go home\b",
+    r"(?<!slipte )(?<!slipe )(?<!sliper )(?<!slipar )"
     r"(?<!gammel )(?<!gamal )(?<!gamle )(?<!gammelt )(?<!gamalt )(?<!rusten )(?<!rusta )(?<!rustent )(?<!arvet )"
     r"(?<!arva )(?<!antikk )"
     r"(?:\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b)"
@@ -627,7 +633,7 @@ EMERGENCY = [
     rf"\b{CHILD}(?: min| mi| mitt| mine| vår| våres| vårres| på \d+)? (?:er |e |har |ha |he )?"
     r"(?:borte|forsvunne\w*|forsvunni|savnet|sakna|kommet bort|kome bort)\b",
     rf"\b(?:finn(?:er)?|finne) (?:henne|han|ham|ho|dem|ungen|barnet|gutten|jenta) {NOT}\b",
-    rf"\b(?:finn(?:er)?|finne) {NOT} (?:igjen )?(?:ungen|barnet|gutten|guten|jenta|sønnen|sonen|datteren|"
+    rf"\b(?:finn(?:er)?|finne) {NOT} (?:igjen )?(?:{CHILD}|ungen|barnet|gutten|guten|jenta|sønnen|sonen|datteren|"
     r"dottera|barna|ungane|babyen|henne|han|ham|ho|mor|far|mamma|pappa|mora|moren|faren|bestemor\w*|bestefar\w*|"
     r"besten|mormor|morfar|farmor|farfar|kona|mannen|samboeren|broren|bror min|søstera|søsteren|systera)\b",
     # «gikk bort» without «seg» is died: a question on a funeral, not a missing person.
@@ -644,7 +650,8 @@ EMERGENCY = [
     rf"\b(?:{CHILD}|unge|barn|småbarn|spedbarn|ei lita jente|en liten gutt|ein liten gut)\b.{{0,40}}"
     r"\b(?:alene|aleine|åleine|aleina|igjen|låst inne) i (?:en |ei |ein )?(?:varm |het )?bil(?:en)?\b|"
     r"\b(?:child|kid|baby|toddler|infant|children|kids)\b.{0,40}\b(?:alone|left|locked) in (?:a|the) (?:hot )?car\b",
-    r"\bog (?:ikke|ikkje) (?:komme|kome|kom) tilbake\b|\b(?:hvem|kven|kem) kan (?:lete|leite|lette)\b",
+    r"\bog (?:ikke|ikkje|itj) (?:komme|kome|kom|kjem) (?:tilbake|att|atende)\b|"
+    r"\b(?:hvem|kven|kem) kan (?:lete|leite|lette)\b",
     r"\b(?:gått|gikk|gjekk|vandret|vandra|gått seg) (?:ut|av gårde|hjemmefra|heimanfrå|bort|fra|frå)\b.{0,80}"
     r"\b(?:minus|kuldegrader|bare tøfler|berre tøflar|i tøfler|nattkjole|pysjamas|mørket|uten sko|utan sko|"
     r"barbeint|barføtt|berrføtt)\b",
@@ -654,7 +661,9 @@ EMERGENCY = [
     r"\bdon'?t know where (?:i am|we are)\b",
     r"\b(?:child|kid|son|daughter|baby|toddler) is missing\b|\bcan'?t find my (?:child|kid|son|daughter|baby)\b",
     r"\b(?:my|our) (?:\w+ ){0,3}(?:child|kid|son|daughter|boy|girl|baby|toddler|mother|mum|mom|father|dad|"
-    r"grandmother|grandma|grandfather|grandpa)\b.{0,30}\b(?:is|are|has been|got|went) (?:lost|missing|gone)\b",
+    r"grandmother|grandma|grandfather|grandpa)\b"
+    r"(?:(?!\b(?:but|and|papers|card|cards|documents|passport|phone|keys|wallet|bag|luggage|bike)\b).){0,30}"
+    r"\b(?:is|are|has been|got|went) (?:lost|missing|gone)\b",
     r"\b(?:mor|mora|moren|far|faren|mamma|pappa|bestemor|bestefar|besten|mormor|morfar|farmor|farfar|ho|hu|hun)"
     r"(?: mi| min)? (?:\w+ )?(?:er|e|æ) (?:vekke|sporløst borte)\b(?! (?:på|i|til|hos|fra|frå|over)\b)|"
     r"\b(?:var|va|er|e) (?:ikke|ikkje|itj) i (?:senga|sengen|senga si|sengen sin)\b.{0,60}"
@@ -722,6 +731,8 @@ SUICIDE_RISK = [
     r"(?:tingene|sakene|eiendelene|dyra|hunden|katten)(?: mine| mi)?\b",
     r"\b(?:gave|given|giving) away (?:all )?(?:my|his|her) (?:things|stuff|belongings|pets?|dog|cat)\b",
     r"\bavskjedsbrev\w*\b|\bfarewell (?:letter|note)\b|\bsuicide note\b",
+    r"\b(?:sa|sagt|sei|seier|sier|said|says) (?:ha det|farvel|goodbye)\b.{0,60}\b(?:ikke|ikkje|itj|never|not|won'?t) "
+    r"(?:\w+ )?(?:kom|komme|kome|kjem|come|coming|be)\w* (?:tilbake|att|atende|igjen|back|here)\b",
     r"\b(?:farvel|farvæl|goodbye|farewell)[- ]?(?:innlegg\w*|melding\w*|post|posts|message|snap|video)\b|"
     r"\b(?:la|lagt|posted|skrev|skreiv|sendt|sent) (?:ut )?(?:et |ei |eit |a )?(?:farvel|goodbye|farewell)\b",
     r"\b(?:sitter|sit|står|stend|står og|sitting|standing)\b (?:\w+ ){0,4}(?:på |ytterst på |on |at )(?:\w+ )?"
@@ -762,7 +773,10 @@ SUICIDE_RISK = [
     r"\bnot (?:going to )?live anywhere anymore\b",
 ]
 
-_LOST = r"(?:mista|mistet|mist|miste|glemt|glemte|glømt|glømte|gløymt|gløymde|gløymd|lost|forgot|forgotten|left)"
+_LOST = (
+    r"(?:mista|mistet|mist|miste|glemt|glemte|glømt|glømte|gløymt|gløymde|gløymd|lost|forgot|forgotten|left|"
+    r"stjålet|stjålne|stjele|stolen|stole)"
+)
 _MEDICINE = (
     r"(?:(?!resept|prescription)\w+ ){0,2}(?:medisin\w*|insulin\w*|epilepsi\w*|astmamedisin\w*|inhalator\w*|"
     r"hjertemedisin\w*|meds|medication|insulin|inhaler)\b(?!.{0,20}\b(?:resept|prescription)\b)"
@@ -773,11 +787,13 @@ URGENT_HEALTH = [
     r"\b(?:i øyet|i auget|i øynene|i augo|in (?:my|his|her|the) eyes?)\b|"
     r"\b(?:i øyet|i auget|i øynene|in (?:my|his|her) eyes?)\b.{0,60}"
     r"\b(?:klor|vaskemiddel\w*|kjemikal\w*|bleach|chemical)",
-    r"\butslett\b.{0,60}\b(?:antibiotika|penicillin|medisin\w*|tablett\w*|pille\w*|vaksine\w*)|"
-    r"\b(?:antibiotika|penicillin|medisin\w*)\b.{0,60}\butslett\b|\brash\b.{0,60}\b(?:antibiotics|penicillin|"
+    r"\b(?:utslett|kuler|kular|elveblest|kløe|kløande|kløende|hives|itchy bumps|welts)\b.{0,60}"
+    r"\b(?:antibiotika|penicillin\w*|medisin\w*|tablett\w*|pille\w*|vaksine\w*)|"
+    r"\b(?:antibiotika|penicillin\w*|medisin\w*)\b.{0,60}\b(?:utslett|kuler|kular|elveblest|kløe|hives)\b|\brash\b.{0,60}\b(?:antibiotics|penicillin|"
     r"medicine)\b",
     # Lost or forgot one's own medicine («mista epilepsimedisinen min»), or any in the weekend or at night;
     # not the home nurses who forgot a father's medicine (a complaint) nor a lost prescription.
+    rf"\b{_MEDICINE}.{{0,30}}\b(?:ble|vart|blei|was|were|got|have been|has been) (?:stjålet|stjålne|stolen)\b|"
     rf"\b(?:jeg|eg|æ|je|i) (?:har |have |has )?{_LOST} {_MEDICINE}|\b{_LOST} {_MEDICINE} (?:min|mine|mi|mitt)\b|"
     rf"\b{_LOST} {_MEDICINE}\b.{{0,60}}\b(?:helg\w*|søndag|lørdag|sundag|laurdag|natt\w*|kveld\w*|påske\w*|jul\w*|"
     r"weekend|sunday|saturday|tonight|holiday)\b|"
@@ -803,6 +819,11 @@ URGENT_HEALTH = [
     r"\bdrikk(?:er|e)? (?:ikke|ikkje|itj) (?:noe|noko|nåkka|nokka|nåkkå)\b|"
     r"\b(?:won'?t|doesn'?t|isn'?t|not) drink(?:ing)? anything\b|"
     r"\b(?:tørr|dehydrert|dehydrated)\b.{0,40}\b(?:tisser|tissar|pee\w*|drikk\w*|drink\w*)\b",
+    r"\b(?:selhoste|krupp|barking cough|croup)\b|\bhost\w* (?:\w+ ){0,4}(?:som|like) (?:en |ei |a )?(?:sel|seal)\b|"
+    r"\b(?:stuck|fast|sitter fast) (?:in|i|inni|oppi) (?:(?:the|his|her|my|our) )?(?:\w+(?:'s)? )?"
+    r"(?:nose|ear|nesa|nesen|nasen|øret|øyret|øyra)\b|"
+    r"\b(?:in|i) (?:the |his |her |my )?(?:nose|ear|nesa|nesen|nasen|øret|øyret)\b.{0,20}"
+    r"\b(?:stuck|sitter fast)\b",
     # emergency contraception when the pharmacy and the health centre are closed
     r"\b(?:angrepille\w*|angre-pille\w*|nødprevensjon\w*|morning[- ]after[- ]pill\w*|ellaone|norlevo|"
     r"emergency contraception)\b.{0,60}\b(?:stengt|stengd|closed|helg\w*|weekend|lørdag\w*|laurdag\w*|søndag\w*|"
@@ -852,7 +873,7 @@ URGENT_HEALTH = [
     r"\b(?:akutt|plutselig|plutseleg|brått) (?:syk|sjuk|dårlig|dårleg|vondt|smerte|smerter|fått)\b|\bblitt akutt\b",
     r"\b(?:syk|sjuk|dårlig|dårleg) (?:i natt|i kveld|i helga|i helgen|på natta|og det er helg)\b",
     rf"\b{CHILD}(?: min| mi| mitt)? (?:har )?(?:høy feber|feber|kastet opp|kaster opp|utslett|vondt|pusteproblem)",
-    r"\b(?:flis|fremmedlegeme|noe|noko|nåkka|nokka|nåko|perle|isklump|spon|metallspon|splint) (?:\w+ ){0,3}"
+    r"\b(?:\w*flis|fremmedlegeme|noe|noko|nåkka|nokka|nåko|perle|isklump|\w*spon|splint) (?:\w+ ){0,3}"
     r"(?:i|opp i|inn i) (?:øyet|auget|auga|augo|øya|nesa|øret)\b|"
     r"\b(?:something|a splinter|metal|dust|a chip|glass) (?:\w+ ){0,3}in (?:my|his|her|the) eye\b|"
     r"\b(?:får|fær|klarer|greier) (?:ikke|ikkje|itj|ikkj) (?:å )?(?:opp|åpne|opne|åpna|opna) (?:auget|øyet|auga)\b",
