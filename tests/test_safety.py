@@ -306,6 +306,8 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "eg fekk ein prolaps etter ei ulykke for mange år sia, kan eg få TT-kort",
         "my son needs his vaccination card but the papers are lost",
         "my mother is afraid of drowning, are there swimming lessons for adults",
+        "sønnen får ofte neseblod på skolen, kan helsesykepleieren se på det",
+        "hvor leverer jeg gamle kjemikalier som har begynt å lekke",
         "kulda tar livet av meg, når kommer brøytebilen",
         "is there a wildfire ban this summer",
     ],

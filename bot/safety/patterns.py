@@ -448,8 +448,8 @@ EMERGENCY = [
     r"button batter\w*)\b|\b(?:magnet\w*|magnets?)\b.{0,30}\b(?:spist|svelg\w*|swallowed|ate)\b",
     r"\b(?:ligg|ligger|har lege|har ligget|har lagt|lå|låg|lying|been lying)\b (?:\w+ ){0,2}(?:på|on the) "
     r"(?:golvet|gulvet|golve|gulve|badegolvet|badegulvet|badromsgulvet|kjøkkengulvet|floor|bathroom floor)\b"
-    r".{0,80}\b(?:klarer|klare|klarar|greier|kan|får|fær|can'?t|cannot|unable to) (?:ikke |ikkje |itj |ikkj )?(?:å )?"
-    r"(?:reise|reis|kome|komme|stå|get) (?:seg|sæ|meg|mæ|opp|up)\b|"
+    r".{0,80}(?:\b(?:klarer|klare|klarar|greier|kan|får|fær) (?:ikke|ikkje|itj|ikkj) (?:å )?|"
+    r"\b(?:can'?t|cannot|unable to) )(?:reise|reis|kome|komme|stå|get) (?:seg|sæ|meg|mæ|opp|up)\b|"
     r"\b(?:been|lying|ligget|lege|lagt) (?:\w+ )?(?:på|on the) (?:golvet|gulvet|golve|gulve|floor) "
     r"(?:hele natta|heile natta|hele natten|sia i går|siden i går|all night|since last night|since yesterday)\b",
     r"\b(?:alt for|for|too) mange (?:piller|tabletter|tablettar|pillar)\b|\btoo many (?:pills|tablets)\b",
@@ -594,9 +594,10 @@ EMERGENCY = [
     r"(?:sprøyte\w*|kniv\w*|pistol\w*|våpen\w*|syringe|needle|knife|gun) (?:mot|på|at|to|against)\b|"
     r"\bkrev(?:er|ar|de|d)? (?:\w+ )?(?:penger|pengar|pengane|pengene|kassa|innhaldet)\b.{0,40}\b(?:kniv\w*|sprøyte\w*|"
     r"pistol\w*|våpen|truer|truar)\b",
+    # a leak that makes people cough, not old chemicals for the hazardous-waste drop-off
     r"(?:\b(?:tankbil\w*|tanker|kjemikal\w*|ammoniakk\w*|klorgass|klor ?gass|giftig gass|giftige gasser|syre|"
-    r"chemical\w*|toxic|fumes)\b.{0,60}\b(?:lekk\w*|leak\w*|utslipp\w*|søl\w*|spill(?:ed|ing)?|"
-    r"hoster|hostar|coughing|svir)\b|"
+    r"chemical\w*|toxic|fumes)\b.{0,60}\b(?:hoster|hostar|coughing|svir)\b|"
+    r"\b(?:tankbil\w*|tanker|ammoniakk\w*|klorgass|giftig gass)\b.{0,40}\b(?:lekk\w*|leak\w*|utslipp\w*)\b|"
     r"\b(?:lekk\w*|leak\w*|utslipp\w*)\b.{0,60}\b(?:hoster|hostar|coughing|svir i (?:øynene|auga)|"
     r"gnir seg i øynene|får ikke puste|kan ikke puste|can'?t breathe|eyes (?:are )?burning)\b)" + PAST,
     r"\b(?:kjører|køyrer|kjørte|køyrde|driving|drives)\b.{0,20}"
@@ -809,8 +810,10 @@ URGENT_HEALTH = [
     r"\b(?:byll\w*|verkebyll\w*|abscess\w*|abses\w*)\b|"
     r"\b(?:(?:en|ei|ein|stor|hard|ny) kul|kul (?:i|på|under|bak)|kula|hevelse\w*|lump|swelling)\b.{0,40}"
     r"\b(?:varm|rød|raud|red|hot|banker|dunker|throbbing)\b",
-    r"\b(?:neseblødning\w*|naseblod\w*|neseblod\w*|nasebløding\w*|nosebleed\w*|"
-    r"nose (?:is |keeps |won'?t stop )?bleeding)\b",
+    # a nosebleed that goes on, not a child who often has them
+    r"\b(?:neseblødning\w*|naseblod\w*|neseblod\w*|nasebløding\w*|nosebleed\w*)\b.{0,60}"
+    r"\b(?:stopper|stoppar|slutter|sluttar|stopp|won'?t stop|doesn'?t stop|will not stop|minutt\w*|minutes|lenge|"
+    r"holdt på|halde på|holde på|timer|timar|hour\w*)\b|\bnose (?:keeps|won'?t stop|will not stop) bleeding\b",
     # a baby in the womb that moves less, not a child who has calmed down
     r"\b(?:gravid|pregnant|uke \d\d|veke \d\d|week \d\d|\d\d weeks|magen|fosteret|spark\w*|kicks?)\b.{0,60}"
     r"\b(?:roligere|mindre aktiv|beveger seg mindre|sparker mindre|less active|moving less|kicking less|fewer kicks|"
