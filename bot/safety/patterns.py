@@ -804,9 +804,6 @@ URGENT_HEALTH = [
     r"tomorrow|i kveld|tonight|i dag|today)\b|"
     r"\b(?:forvirra|forvirret|forvirrete|confused)\b.{0,40}\b(?:enn vanlig|enn vanleg|than usual|plutselig|plutseleg|"
     r"suddenly)\b",
-    r"\b(?:perle\w*|kule\w*|erte\w*|bead\w*|pea|peas|lego\w*|småstein|stein)\b.{0,30}"
-    r"\b(?:i|inn i|opp i|oppi|inni|in|up|into) "
-    r"(?:the |his |her |my |sin |si )?(?:nesa|nesen|nese|nasen|nasa|øret|øyret|øyra|øra|nose|ear)\b",
     r"\b(?:byll\w*|verkebyll\w*|abscess\w*|abses\w*)\b|"
     r"\b(?:(?:en|ei|ein|stor|hard|ny) kul|kul (?:i|på|under|bak)|kula|hevelse\w*|lump|swelling)\b.{0,40}"
     r"\b(?:varm|rød|raud|red|hot|banker|dunker|throbbing)\b",
@@ -822,11 +819,7 @@ URGENT_HEALTH = [
     r"\bdrikk(?:er|e)? (?:ikke|ikkje|itj) (?:noe|noko|nåkka|nokka|nåkkå)\b|"
     r"\b(?:won'?t|doesn'?t|isn'?t|not) drink(?:ing)? anything\b|"
     r"\b(?:tørr|dehydrert|dehydrated)\b.{0,40}\b(?:tisser|tissar|pee\w*|drikk\w*|drink\w*)\b",
-    r"\b(?:selhoste|krupp|barking cough|croup)\b|\bhost\w* (?:\w+ ){0,4}(?:som|like) (?:en |ei |a )?(?:sel|seal)\b|"
-    r"\b(?:stuck|fast|sitter fast) (?:in|i|inni|oppi) (?:(?:the|his|her|my|our) )?(?:\w+(?:'s)? )?"
-    r"(?:nose|ear|nesa|nesen|nasen|øret|øyret|øyra)\b|"
-    r"\b(?:in|i) (?:the |his |her |my )?(?:nose|ear|nesa|nesen|nasen|øret|øyret)\b.{0,20}"
-    r"\b(?:stuck|sitter fast)\b",
+    r"\b(?:selhoste|krupp|barking cough|croup)\b|\bhost\w* (?:\w+ ){0,4}(?:som|like) (?:en |ei |a )?(?:sel|seal)\b",
     # emergency contraception when the pharmacy and the health centre are closed
     r"\b(?:angrepille\w*|angre-pille\w*|nødprevensjon\w*|morning[- ]after[- ]pill\w*|ellaone|norlevo|"
     r"emergency contraception)\b.{0,60}\b(?:stengt|stengd|closed|helg\w*|weekend|lørdag\w*|laurdag\w*|søndag\w*|"
@@ -876,6 +869,14 @@ URGENT_HEALTH = [
     r"\b(?:akutt|plutselig|plutseleg|brått) (?:syk|sjuk|dårlig|dårleg|vondt|smerte|smerter|fått)\b|\bblitt akutt\b",
     r"\b(?:syk|sjuk|dårlig|dårleg) (?:i natt|i kveld|i helga|i helgen|på natta|og det er helg)\b",
     rf"\b{CHILD}(?: min| mi| mitt)? (?:har )?(?:høy feber|feber|kastet opp|kaster opp|utslett|vondt|pusteproblem)",
+    # Something in an eye, a nose or an ear
+    r"\b(?:perle\w*|kule\w*|erte\w*|bead\w*|pea|peas|lego\w*|småstein|stein)\b.{0,30}"
+    r"\b(?:i|inn i|opp i|oppi|inni|in|up|into) "
+    r"(?:the |his |her |my |sin |si )?(?:nesa|nesen|nese|nasen|nasa|øret|øyret|øyra|øra|nose|ear)\b",
+    r"\b(?:stuck|fast|sitter fast) (?:in|i|inni|oppi) (?:(?:the|his|her|my|our) )?(?:\w+(?:'s)? )?"
+    r"(?:nose|ear|nesa|nesen|nasen|øret|øyret|øyra)\b|"
+    r"\b(?:in|i) (?:the |his |her |my )?(?:nose|ear|nesa|nesen|nasen|øret|øyret)\b.{0,20}"
+    r"\b(?:stuck|sitter fast)\b",
     r"\b(?:\w*flis|fremmedlegeme|noe|noko|nåkka|nokka|nåko|perle|isklump|\w*spon|splint) (?:\w+ ){0,3}"
     r"(?:i|opp i|inn i) (?:øyet|auget|auga|augo|øya|nesa|øret)\b|"
     r"\b(?:something|a splinter|metal|dust|a chip|glass) (?:\w+ ){0,3}in (?:my|his|her|the) eye\b|"
