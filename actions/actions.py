@@ -188,11 +188,7 @@ class ActionCheckStatus(Action):
 
 def _say(dispatcher: CollectingDispatcher, reply: replies.Reply, language: str) -> list[EventType]:
     """Give a `bot.replies.Reply`: its response, «Mente du …?» buttons, the topic it is about."""
-    values: dict[str, Any] = {}
-    if reply.topic:
-        values = {"topic": label(reply.topic, language), "topic_key": reply.topic}
-        if reply.response.startswith("utter_follow_up_"):
-            values["topic_link"] = replies.topic_link(reply.topic)
+    values = replies.response_values(reply, language)
     buttons = [{"title": label(t, language), "payload": label(t, language)} for t in reply.topics]
     if buttons:
         buttons.append({"title": NONE_OF_THESE.get(language, NONE_OF_THESE["nb"]), "payload": "/out_of_scope"})

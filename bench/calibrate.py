@@ -72,8 +72,10 @@ def outcome(parse: dict[str, Any], events: list[dict[str, Any]], th: certainty.T
     if intent not in ("faq", "follow_up", *replies.MISS_INTENTS):
         return "intent", intent
     if intent == "faq":
-        return "topic", certainty.ranked_topics(parse)[0][0]
-    if intent == "follow_up":
+        reply = replies.question_in_context(parse, events, th)
+        if reply is None:
+            return "topic", certainty.ranked_topics(parse)[0][0]
+    elif intent == "follow_up":
         reply = replies.follow_up(parse, events, th)
     elif intent in replies.MISS_INTENTS:
         reply = replies.misunderstanding(parse, events, th)
@@ -141,6 +143,7 @@ def main() -> None:
     parser.add_argument("--sharpness", type=float, help="try another sharpness of the answer index's confidence")
     parser.add_argument("--none-margin", type=float, help="try another margin of «none of these» in the answer index")
     parser.add_argument("--switch", type=float, nargs="+", help="try these thresholds for a topic named in a follow-up")
+    parser.add_argument("--stay", type=float, nargs="+", help="try these thresholds for another topic after an answer")
     args = parser.parse_args()
     if args.sharpness:
         from bot.answers import index
@@ -169,6 +172,8 @@ def main() -> None:
     candidates = [replace(current, topic=topic, topic_lead=lead, intent=intent) for topic, lead, intent in grid]
     if args.switch:
         candidates = [replace(current, switch=switch) for switch in args.switch]
+    if args.stay:
+        candidates = [replace(current, stay=stay) for stay in args.stay]
     for th in [current, *([] if args.misses else candidates)]:
         topic, lead, intent = th.topic, th.topic_lead, th.intent
         f = figures(sets, parses, th)
@@ -182,7 +187,9 @@ def main() -> None:
             f"{f['library']:7.1%} {f['library_wrong']:7.1%} "
             f"{f['dialogue']:7.1%} {f['uncovered']:7.1%} "
             f"{f['uncovered_dont_know']:6.1%} {f['no_question']:7.1%} {f['no_question_dont_know']:6.1%} "
-            f"{f['follow_ups']:7.1%}{mark}" + (f"  (switch {th.switch})" if args.switch else "")
+            f"{f['follow_ups']:7.1%}{mark}"
+            + (f"  (switch {th.switch})" if args.switch else "")
+            + (f"  (stay {th.stay})" if args.stay else "")
         )
 
 

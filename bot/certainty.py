@@ -86,6 +86,10 @@ class Thresholds:
     choice: float = 0.08  # a topic's confidence to be offered as a «Mente du …?» button …
     choice_share: float = 0.25  # … and at least this share of the best topic's
     switch: float = 0.35  # a topic named in a follow-up («og barnehage da?») that switches to it
+    # A short question read as another topic, right after a topic answer: from here it is that
+    # topic («hvordan får jeg fastlege?»); below, more of the topic just answered («hvor mye kan jeg
+    # låne maks?» after the start loan, read as the library's for its «låne»). bot.replies.
+    stay: float = 0.5
     # An `out_of_scope` reading from which a short message right after a topic answer is a new
     # question («hvordan får jeg fastlege?»), not a follow-up («who books it, me or you?»).
     new_question: float = 0.95

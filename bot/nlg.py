@@ -28,6 +28,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot import replies
 from bot.answers import live
 from bot.answers.render import answer_text
 from bot.answers.vocabulary import PART_OF_FACET, RATED_ANSWER
@@ -59,7 +60,7 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
         filled_slots[LANGUAGE_SLOT] = language
         metrics.count_answer(utter_action, language)
         if utter_action == ANSWER_ACTION:
-            utter_action = f"utter_{chosen_topic(tracker) or FAQ_INTENT}"
+            utter_action, kwargs = self._question_answered(tracker, language, kwargs)
         response = self._from_library(utter_action, language, kwargs)
         if response is None:
             response = self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
@@ -70,6 +71,17 @@ class KommuneNLG(TemplatedNaturalLanguageGenerator):
             # The language the answer is in, for the widget's own texts (bot/channels/socketio.py).
             response[ANSWER_LANGUAGE] = language if language in LANGUAGES else "en"
         return response
+
+    @staticmethod
+    def _question_answered(
+        tracker: DialogueStateTracker, language: str, kwargs: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        """The library's answer to the latest message, or more of the topic just answered (bot.replies)."""
+        parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
+        reply = replies.question_in_context(parse_data, [event.as_dict() for event in tracker.events])
+        if reply is None or not reply.topic:
+            return f"utter_{chosen_topic(tracker) or FAQ_INTENT}", kwargs
+        return reply.response, {**kwargs, **replies.response_values(reply, language)}
 
     @staticmethod
     def _from_library(utter_action: str, language: str, kwargs: dict[str, Any]) -> dict[str, Any] | None:

@@ -15,9 +15,10 @@ actions in `actions/`. They return a `Reply`: which response of domain.yml to gi
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.answers.vocabulary import FEEDBACK_INTENT, PART_OF_FACET
@@ -35,7 +36,7 @@ from bot.follow_up import Facet, asks_for_a_group, asks_only_a_facet, facet_of
 from bot.safety import BY_PATTERN, SafetyKind
 from bot.safety.classifier import asks_something
 from bot.safety.patterns import VIOLENCE_AT_HOME_RE, normalise
-from bot.topics import FAQ_INTENT, TOPICS, topic_key
+from bot.topics import FAQ_INTENT, TOPICS, label, topic_by_label, topic_key
 
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope", NO_QUESTION_INTENT})
 # User intents after which «hva koster det?» still belongs to the topic answered before them.
@@ -263,6 +264,16 @@ def follow_up_reply(topic: str, text: str) -> Reply:
     return Reply(f"utter_follow_up_{facet.value}", topic=topic)
 
 
+def response_values(reply: Reply, language: str) -> dict[str, Any]:
+    """What a reply's response is filled in with: its topic's name in `language`, key and link."""
+    if not reply.topic:
+        return {}
+    values = {"topic": label(reply.topic, language), "topic_key": reply.topic}
+    if reply.response.startswith("utter_follow_up_"):
+        values["topic_link"] = topic_link(reply.topic)
+    return values
+
+
 def answer_topic(topic: str) -> Reply:
     return Reply(f"utter_{topic}", topic=topic)
 
@@ -314,6 +325,28 @@ def in_context(
     if facet is Facet.MORE and choices[:1] == (topic,):
         return answer_topic(topic)  # «og glass?» after the waste answer: that answer again
     return follow_up_reply(topic, text)
+
+
+def question_in_context(
+    parse_data: dict[str, Any], events: Sequence[dict[str, Any]], thresholds: Thresholds = THRESHOLDS
+) -> Reply | None:
+    """A short question the library is fairly sure of, right after another topic's answer: more of that one?
+
+    «hvor mye kan jeg låne maks?» after the start loan's answer reads as the library's (its
+    «låne»), «når starter neste kurs?» after swimming lessons as starting a business (its
+    «starter»). Right after a topic answer a short message is most likely about that topic, so
+    another topic needs more certainty there (`Thresholds.stay`) than on its own. Below it the
+    message is read as a follow-up (`in_context`, without switching); a topic's own label (a
+    pressed «Mente du …?» button) is always answered. None: answer the topic the library chose.
+    """
+    topic = last_topic(events)
+    text = str(parse_data.get("text") or "")
+    if topic is None or len(text.split()) > _SHORT_WORDS or topic_by_label(text) in TOPICS:
+        return None
+    named = ranked_topics(parse_data)
+    if not named or named[0][0] == topic or named[0][1] >= thresholds.stay:
+        return None
+    return in_context(parse_data, events, replace(thresholds, switch=math.inf))
 
 
 def misunderstanding(

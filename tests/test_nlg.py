@@ -108,6 +108,39 @@ def test_the_topic_answer_is_the_one_the_library_chose_in_the_conversations_lang
     assert deadline is not None and deadline["text"].startswith("Fristene står på siden om «Båtplass»: https://x.no")
 
 
+def test_right_after_an_answer_a_short_question_only_fairly_sure_of_another_is_more_of_that_answer(
+    db_url: str,
+) -> None:
+    """«hvor mye kan jeg låne maks?» after the start loan's answer: the library read «låne» as books."""
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    from bot.answers import store
+    from tests.test_answers import _doc
+
+    store.create(_doc("a1"), "kari")
+    store.create(_doc("a2"), "kari")
+
+    def asked(text: str, confidence: float) -> UserUttered:
+        ranking = [{"intent_response_key": "faq/a2", "confidence": confidence}]
+        selector = {"faq": {"response": {"intent_response_key": "faq/a2"}, "ranking": ranking}}
+        intent = {"name": "faq", "confidence": 1.0}
+        parse = {"text": text, "intent": intent, "intent_ranking": [intent], "response_selector": selector}
+        return UserUttered(text, intent, parse_data=parse)
+
+    answered = [
+        SlotSet("language", "en"),
+        BotUttered("…", metadata={"utter_action": "utter_faq", "topic_key": "faq/a1"}),
+    ]
+    price = _answer("utter_faq", [*answered, asked("how much does it cost?", 0.45)])
+    assert price is not None and price["text"].startswith("See the price at") and price["topic_key"] == "faq/a1"
+    assert _answer("utter_faq", [*answered, asked("how much does it cost?", 0.9)])["topic_key"] == "faq/a2"
+    # With no answer before it, the library's choice stands.
+    assert (
+        _answer("utter_faq", [SlotSet("language", "en"), asked("how much does it cost?", 0.45)])["topic_key"]
+        == "faq/a2"
+    )
+
+
 def test_can_i_appeal_gets_the_answers_own_part_on_appeals(db_url: str) -> None:
     from bot.answers import store
     from tests.test_answers import _doc

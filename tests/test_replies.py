@@ -127,6 +127,23 @@ def test_a_follow_up_that_only_asks_for_a_facet_stays_on_the_topic_whatever_the_
         assert (reply.response, reply.topic) == (f"utter_follow_up_{facet}", "faq/support_contact"), text
 
 
+def test_a_short_question_only_fairly_sure_of_another_topic_right_after_an_answer_is_more_of_it() -> None:
+    """«hvor mye kan jeg låne maks?» after the start loan: the library's «låne», not the library."""
+    th = Thresholds(stay=0.5)
+    events = [_user("faq"), _answer("faq/start_loan"), _user("faq")]
+    subs = {"faq/library": 0.42, "faq/start_loan": 0.02}
+    fairly = _parse("hvor mye kan jeg låne maks?", "faq", faq=1.0, subs=subs)
+    reply = replies.question_in_context(fairly, events, th)
+    assert reply is not None and reply.topic == "faq/start_loan"
+    sure = _parse("hvordan får jeg lånekort på biblioteket?", "faq", faq=1.0, subs={"faq/library": 0.9})
+    assert replies.question_in_context(sure, events, th) is None
+    assert replies.question_in_context(fairly, [_user("faq")], th) is None  # no answer before it
+    long = _parse("hvor mye kan jeg låne maks av bøker og filmer på en gang med vanlig lånekort?", "faq", 1.0, subs)
+    assert replies.question_in_context(long, events, th) is None
+    label = _parse("Bibliotek og lånekort", "faq", faq=1.0, subs=subs)  # a pressed «Mente du …?» button
+    assert replies.question_in_context(label, events, th) is None
+
+
 def test_the_same_asked_for_another_group_stays_on_the_topic() -> None:
     """«and for adults?» after swimming lessons for children: DIET names adult education, the citizen does not."""
     events = [_user("faq"), _answer("faq/swimming_pool"), _user("follow_up")]

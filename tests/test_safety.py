@@ -186,6 +186,15 @@ def _a_pattern_matches(text: str) -> bool:
         ("fikk elveblest over hele kroppen etter penicillinen", SafetyKind.URGENT_HEALTH),
         ("insulinet mitt ble stjålet på ferie og apoteket er stengt", SafetyKind.URGENT_HEALTH),
         ("a lego piece is stuck in my daughter's nose", SafetyKind.URGENT_HEALTH),
+        # A sixteenth set written apart (2026-12-07), in other words.
+        ("bussen foran oss skled av vegen og ned i vatnet, den søkk", SafetyKind.EMERGENCY),
+        ("a bee stung my son and now his lips are getting really big", SafetyKind.EMERGENCY),
+        ("stukket av en veps og nå klarer jeg nesten ikke å svelge", SafetyKind.EMERGENCY),
+        ("someone wrote in the group chat he is going to shoot people at the mall tonight", SafetyKind.EMERGENCY),
+        ("har brukt ventolin seks ganger i kveld og er fortsatt tett", SafetyKind.URGENT_HEALTH),
+        ("naboens hund beit sonen min i leggen", SafetyKind.URGENT_HEALTH),
+        ("we are running out of her long-acting insulin and the pharmacy is closed", SafetyKind.URGENT_HEALTH),
+        ("my toddler vomited three times since dinner", SafetyKind.URGENT_HEALTH),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -310,6 +319,14 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "hvor leverer jeg gamle kjemikalier som har begynt å lekke",
         "kulda tar livet av meg, når kommer brøytebilen",
         "is there a wildfire ban this summer",
+        "tusen takk, det var til god hjelp!",
+        "sjefen min dreper meg om jeg ikke får sendt skjemaet i dag",
+        "vi har fått varsel fra brann og redning om feiing, når kommer de?",
+        "bestefar var med i et snøskred på 60-tallet, finnes det noe i arkivet?",
+        "my grandmother survived an avalanche in the 1950s, where is the archive",
+        "why did everyone get an emergency alert on their phone at noon",
+        "hvordan får man våpenkort for pistol til sportsskyting",
+        "a wasp stung me in the garden, it is red but I can breathe fine",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

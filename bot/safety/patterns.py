@@ -274,7 +274,8 @@ PAST = (
     r"(?!.{0,40}\b(?:(?:år|uker?|veker?|måneder?|månader?|dager|dagar|lenge) (?:siden|sidan|sia)|i fjor|i fjar|"
     r"i forrige|forrige (?:uke|veke|måned|månad|år|helg)|i går|last (?:week|month|year)|(?:years?|months?|weeks?) ago|"
     r"yesterday|i (?:vinter|sommer|sommar|høst|haust|våres)|(?:last|this) (?:winter|summer|autumn|spring)|"
-    r"(?:i|in|back in|år|year) (?:19|20)\d\d|(?:under|i|etter) (?:andre )?(?:verdenskrigen|verdskrigen|krigen)|"
+    r"(?:i|in|back in|år|year) (?:19|20)\d\d|(?:in|i) the (?:19|20)?\d0'?s|(?:på|i) (?:19|20)?\d0-tal(?:l?et|l)|"
+    r"(?:under|i|etter) (?:andre )?(?:verdenskrigen|verdskrigen|krigen)|"
     r"(?:during|in|after) the (?:second world )?war)\b)"
 )
 
@@ -309,7 +310,7 @@ EMERGENCY = [
     r"\bdet brenn(?:er)?\b",
     r"\bbrenn(?:er)? (?:i|hos|på|oppe|nede|inne|ute)\b",
     r"(?<!om )(?<!lærer om )(?<!lære om )\bbrann\b(?![-–])(?! (?:spel\w*|spiller|vann|vant|tapte|tapa|scora|scoret|"
-    r"møter|møtte|kamp\w*))"
+    r"møter|møtte|kamp\w*|og redning\w*))"
     r"(?! ?(?:alarm|øv|vern|stasjon|vesen|tilsyn|sikker|forebygg|instruks|dør|teppe|slukk|regl|krav))" + PAST,
     r"\bstår i (?:brann|flammer)\b",
     r"\bflamm(?:er|ane|ene)\b",
@@ -419,6 +420,14 @@ EMERGENCY = [
     rf"\bstroke\b{PAST}|\bface (?:is )?drooping\b|\bslurred speech\b",
     r"\bseizure\b|\bconvulsi\w*\b|\banaphyla\w*\b|\b(?:throat|tongue|lips|face) (?:is |are )?swell\w*\b",
     r"\b(?:severe|bad|serious) allergic reaction\b",
+    r"\b(?:tongue|throat|lips|face) (?:is |are )?(?:getting |gets |got )?(?:really |very |so )?"
+    r"(?:huge|bigger|big|thick|fat|puffy)\b|"
+    r"\b(?:tunga|tungen|leppene|ansiktet|andletet) (?:blir|ble|vart|er) (?:\w+ )?(?:stor|større|tjukk|tykk|diger)\b",
+    # a sting or a food, and then swelling in the face or trouble swallowing or breathing
+    r"\b(?:stung|sting|stukket|stukke|veps\w*|bie|biene|wasp|bee|peanøtt\w*|nøtt\w*|peanut\w*|nuts?)\b.{0,80}"
+    r"\b(?:swallow\w*|svelg\w*|piper|piping|hvese\w*|wheez\w*|hoven i (?:halsen|ansiktet)|swollen (?:face|throat|lips)|"
+    r"(?:tungt|vanskelig|vanskeleg|dårlig|dårleg|ikke|ikkje|itj|trouble|hard|can'?t|difficult\w*) (?:å |to )?"
+    r"(?:puste|pusta|breathe|breathing))\b",
     r"\bthroat (?:is |feels )?(?:like (?:it'?s |it is )?)?(?:closing|tightening|swelling)\b|"
     r"\bepi-?pen\b|\badrenalinpenn\w*\b|\bepipenn\w*\b",
     r"\bhalsen (?:snører|snører seg|snører seg sammen|lukker seg|lukkar seg|tetner|tettnar)\b",
@@ -538,9 +547,12 @@ EMERGENCY = [
     r"(?:i|inni|inne i) (?:bilen|bil|vraket)\b|"
     r"\b(?:sitter|sit) (?:\w+ ){0,2}fast (?:inni|inne i|i bilen|i bilvraket|under)\b|\bstuck (?:in|inside) the car\b",
     r"\bfalt (?:ned )?(?:fra|frå|av|ned fra) (?:taket|stigen|balkongen|vinduet|høyden|stillaset|hesten)\b",
-    r"\b(?:lost|stuck|stranded) (?:on|in) (?:the |a )?(?:mountain|mountains|fjell|snowstorm|storm)\b|\bavalanche\b",
+    r"(?:\b(?:lost|stuck|stranded) (?:on|in) (?:the |a )?(?:mountain|mountains|fjell|snowstorm|storm)\b|\bavalanche\b)"
+    + PAST,
     r"\bgått (?:oss|meg|seg) (?:bort|vill|fast)\b(?!.{0,30}\b(?:ganger|gonger|før|tidligere|tidlegare)\b)",
-    r"\b(?:bil\w*|båt\w*)\b.{0,40}\b(?:synker|søkk|søkker|sank|har sunket|er under vann)\b|"
+    r"\b(?:bil\w*|båt\w*)\b.{0,80}\b(?:synker|synke|søkk|søkke|søkker|sank|har sunket|er under vann)\b|"
+    r"\b(?:bil\w*|buss\w*|traktor\w*|car|bus)\b.{0,60}\bned i (?:elva|elven|sjøen|vannet|vatnet|havet|fjorden|havna|"
+    r"havnen|isen)\b|"
     r"\b(?:kjørt|køyrt|kjørte|køyrde|rulla|rullet) (?:rett )?(?:ut )?(?:i|uti) "
     r"(?:havna|havnen|sjøen|vannet|vatnet|elva|fjorden)\b|"
     r"\bcar (?:is |went |drove |has gone )?(?:in|into) the (?:water|sea|harbou?r|river|lake|fjord)\b|\bsinking\b",
@@ -548,8 +560,8 @@ EMERGENCY = [
     r"(?:jord|stein|leir|snø|fjell|kvikkleire)?(?:ras|skred)\b" + PAST,
     r"(?<!risk of )(?<!risk of a )(?<!danger of )\b(?:landslide|mudslide|rockslide)\b(?! (?:risk|warning|map|zone))"
     + PAST,
-    r"\bsnøskred\b(?!.{0,30}(?:fare|varsel|kurs))|\bskred(?:et)? (?:har )?(?:gått|gikk|tok)\b|"
-    r"\b(?:tatt|teken|tekne) av (?:snø)?skred\w*\b|\bunder (?:eit |et )?(?:snø)?skred\w*\b",
+    r"(?:\bsnøskred\b(?!.{0,30}(?:fare|varsel|kurs))|\bskred(?:et)? (?:har )?(?:gått|gikk|tok)\b|"
+    r"\b(?:tatt|teken|tekne) av (?:snø)?skred\w*\b|\bunder (?:eit |et )?(?:snø)?skred\w*\b)" + PAST,
     r"\bfinn(?:er)? (?:ikke|ikkje|itj) (?:veien|vegen) (?:ned|tilbake)\b",
     r"\b(?:propan\w*|gassflask\w*|gassbeholder\w*|gasstank\w*|gas bottle|gas tank|gas cylinder)\b.{0,40}"
     r"\b(?:lekk\w*|leak\w*|fres\w*|hiss\w*)",
@@ -563,7 +575,8 @@ EMERGENCY = [
     # Violence, threats, crime in progress
     # not a thing that «dreper meg» or «slår meg» (idioms: a form, a wait, an idea)
     r"(?<!skjemaet )(?<!skjemaene )(?<!søknaden )(?<!dette )(?<!det )(?<!jobben )(?<!ventetida )(?<!ventetiden )"
-    r"(?<!byråkratiet )(?<!papirarbeidet )(?<!saksbehandlingen )(?<!stresset )(?<!kjedsomheten )"
+    r"(?<!byråkratiet )(?<!papirarbeidet )(?<!sjefen )(?<!sjefen min )(?<!sjefen vår )(?<!læreren )"
+    r"(?<!saksbehandlingen )(?<!stresset )(?<!kjedsomheten )"
     r"\b(?:slår|slo|slått|banker|banka|sparker|sparka|dreper|drep|kveler|kvelar|angriper|skader|lugger|truer) "
     r"(?:meg|oss|henne|han|ham|ho|kona|kona si|mora|moren|barna|ungane|ungene|sønnen|dottera|datteren|mamma|"
     r"pappa|naboen|nabokona|mæ|dæ|sæ)\b",
@@ -572,6 +585,10 @@ EMERGENCY = [
     r"(?:\btru(?:er|ar|et|a|sler) (?:meg|oss|med å drepe|med kniv|med våpen|å drepe)\b|\btrusl\w*\b.{0,20}\bdrepe\b)"
     + PAST,
     r"\b(?:han|hun|ho|hu|de|dei|noen|nokon|nån) (?:\w+ ){0,2}(?:drepe|drepa|drep|slå ihjel) (?:meg|mæ|oss)\b",
+    # a threat to shoot or kill at a place and time
+    r"(?:\b(?:gonna|going to|will|is planning to|skal|ska|vil|planlegger å) (?:\w+ )?(?:shoot|kill|stab|bomb|skyte|"
+    r"drepe|drepa|knivstikke|sprenge) (?:up )?(?:people|everyone|students|the school|folk|alle|elever|skolen)\b)"
+    + PAST,
     r"\b(?:hører|høyrer|hører at|høyrer at) (?:det er )?(?:noen|nokon|nån|folk) (?:\w+ ){0,3}"
     r"(?:gå|går|gjeng|inne|i huset|nede|i første|i kjelleren|på loftet|prøver|prøvar|rister|ristar)\b|"
     r"\blåst (?:meg|mæ|oss) inne\b|"
@@ -584,7 +601,8 @@ EMERGENCY = [
     r"(?<!arva )(?<!antikk )"
     r"(?:\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b)"
     r"(?!.{0,60}\b(?:levere inn|leverer inn|levere det inn|bli kvitt|kvitte meg med|kaste den|kaste det|museet|"
-    r"våpenamnesti|innlevering|mat og helse|matlaging|kokkekurs|kjøkkenet|sløyd|skjerpe|slipe)\b)" + PAST,
+    r"våpenamnesti|innlevering|mat og helse|matlaging|kokkekurs|kjøkkenet|sløyd|skjerpe|slipe|sportsskyting|"
+    r"skytebane\w*|skytterlag\w*|våpenkort\w*|våpenlisens\w*)\b)" + PAST,
     r"\b(?:hund\w*|bikkj\w*|dog)\b.{0,60}\b(?:bitt seg fast|biter seg fast|slipper (?:ikke|ikkje|itj)|angrip(?:er|ar)|"
     r"angriper|attacking|mauling|won'?t let go)\b",
     r"\b(?:dro|drog|dratt|trakk|tvang|tvinga|tvinget|dytta|dyttet|dragged|pulled|forced|grabbed|snatched|pushed)\b "
@@ -676,8 +694,11 @@ EMERGENCY = [
     # Explicit calls for help
     r"\bambulans(?:e|en)\b|\bambulance\b|\bring(?:e|er)? (?:110|112|113)\b|\bcall (?:110|112|113|the police)\b",
     r"\bnødnummer\w*\b|\bnaudnummer\w*\b|\bnødsituasjon\b|\bnaudsituasjon\b|\blivstruende\b|\blivsfare\b",
-    r"\bakutt hjelp\b|\bhaster\b.{0,20}\bliv\b|\bhje+lp\b.{0,60}!|\bhje{2,}l+p\b|^hjelp$|^help$|^hjelp hjelp",
-    r"\bhelp\s*!{2,}|\bemergency\b(?! (?:room|clinic|doctor|dentist|ward|department|care|money|fund|aid|loan))",
+    r"\bakutt hjelp\b|\bhaster\b.{0,20}\bliv\b|"
+    r"(?<!stor )(?<!god )(?<!grei )(?<!fin )(?<!takk for )\bhje+lp\b.{0,60}!|\bhje{2,}l+p\b|"
+    r"^hjelp$|^help$|^hjelp hjelp",
+    r"\bhelp\s*!{2,}|\bemergency\b(?! (?:room|clinic|doctor|dentist|ward|department|care|money|fund|aid|loan|"
+    r"alerts?|warnings?|sirens?|test\w*|kit|plan\w*|supplies|preparedness|drill|exercise))",
     r"\bplease help\b.{0,60}\b(?:now|quick|hurry)\b|\bring politiet\b|\bpoliti(?:et)?\b.{0,30}\b(?:nå|no|fort|raskt)\b",
     # A single alarm word typed alone (the classifier does not judge a single word)
     r"^(?:det )?(?:brenn(?:er|e)|brann|røyk|røyk ?utvikling|blør|bløder|innbrudd|innbrot|fire ?!+|smoke|"
@@ -825,7 +846,7 @@ URGENT_HEALTH = [
     r"emergency contraception)\b.{0,60}\b(?:stengt|stengd|closed|helg\w*|weekend|lørdag\w*|laurdag\w*|søndag\w*|"
     r"sundag\w*|saturday|sunday|natt\w*|kveld\w*|tonight|night)\b",
     r"\b(?:out of|no more|lost|forgot) (?:my|his|her|our) (?:insulin|inhaler|epilepsy \w+|heart \w+|seizure \w+)\b|"
-    r"\b(?:ran|run|running) out of (?:my |his |her )?(?:\w+ )?"
+    r"\b(?:ran|run|running) out of (?:my |his |her )?(?:[\w-]+ ){0,2}"
     r"(?:meds|medication|medicine|insulin|pills|tablets|inhaler)\b",
     # A job, a placement or parking at the legevakt is no call for one. Read from the start of the
     # message («jobb som sykepleier på legevakta»), over its first 2,000 characters (the chat's longest
@@ -887,9 +908,14 @@ URGENT_HEALTH = [
     r"\b(?:doctor|gp)\b.{0,25}\b(?:closed|not open|weekend|tonight)\b",
     r"\b(?:broke|broken|fractured|sprained|twisted|dislocated) (?:my |his |her )?" + BODY,
     rf"\b{BODY} (?:is |looks )?(?:really |very )?(?:swollen|broken)\b|\bmight be broken\b",
-    r"\b(?:threw up|throwing up|vomiting|vomit)\b|\bear ?(?:ache|infection)\b|\b(?:uti|urinary tract infection)\b",
+    r"\b(?:threw up|throwing up|vomit\w*)\b|\bear ?(?:ache|infection)\b|\b(?:uti|urinary tract infection)\b",
     r"\bcut (?:myself|himself|herself)\b|\bneeds? stitches\b|\bbitten by\b",
     r"\b(?:dog|snake|adder|cat) bit (?:me|my|him|her|us)\b",
+    r"\b(?:hund\w*|bikkj\w*|katt\w*|hoggorm\w*|huggorm\w*|orm)\b (?:\w+ ){0,2}(?:bet|beit|har bitt|har bite|bit) "
+    r"(?:meg|mæ|han|ham|ho|henne|oss|sønnen|sonen|dottera|datteren|barnet|ungen|gutten|jenta|mannen|kona)\b",
+    # a reliever inhaler needed again and again
+    r"\b(?:ventolin|bricanyl|airomir|salbutamol|inhalator\w*|astmamedisin\w*|inhaler|puffer)\b.{0,20}"
+    r"\b(?:\d+|tre|fire|fem|seks|mange|flere|fleire|three|four|five|six|many|several) (?:ganger|gonger|times)\b",
     r"\bburn(?:ed|t) (?:myself|himself|herself|my|his|her)\b|\bscald\w*\b|\bburns? when i pee\b",
     r"\b(?:severe|terrible|unbearable|awful) (?:pain|stomach ache|headache|toothache)\b|\bpain is (?:awful|terrible)\b",
     # A known illness getting worse, or its medicine no longer helping
