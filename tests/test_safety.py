@@ -195,6 +195,13 @@ def _a_pattern_matches(text: str) -> bool:
         ("naboens hund beit sonen min i leggen", SafetyKind.URGENT_HEALTH),
         ("we are running out of her long-acting insulin and the pharmacy is closed", SafetyKind.URGENT_HEALTH),
         ("my toddler vomited three times since dinner", SafetyKind.URGENT_HEALTH),
+        # A seventeenth set written apart (2026-12-07), in other words and in Swedish and Danish.
+        ("noen bryter opp døra til naboen akkurat nå", SafetyKind.EMERGENCY),
+        ("three boys are kicking a guy outside the shop", SafetyKind.EMERGENCY),
+        ("datteren slo hodet i isen og kaster opp nå", SafetyKind.EMERGENCY),
+        ("min mamma andas inte, snälla hjälp", SafetyKind.EMERGENCY),
+        ("min far er faldet om i haven og vågner ikke", SafetyKind.EMERGENCY),
+        ("jeg har brændt mig på komfuret, hvor kan jeg komme hen", SafetyKind.URGENT_HEALTH),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -327,6 +334,11 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "why did everyone get an emergency alert on their phone at noon",
         "hvordan får man våpenkort for pistol til sportsskyting",
         "a wasp stung me in the garden, it is red but I can breathe fine",
+        "the concert was so packed I nearly choked, not really, but can you add more exits",
+        "bussen var så full at jeg holdt på å kveles, kan dere sette inn flere avganger",
+        "I am writing a thesis on overdose statistics, who has the figures",
+        "skal kommunen legge ned legevakta om natta?",
+        "someone was stealing bikes from the rack last month, can you put up a camera",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

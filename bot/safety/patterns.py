@@ -360,7 +360,8 @@ EMERGENCY = [
     r"\b(?:ikke|ikkje|itj|ikkj) (?:rørt|bevegd|beveget|rørt på) (?:seg|sæ)\b|\bhas(?:n'?t| not) moved\b",
     r"\bfår (?:ikke|ikkje|itj) kontakt med\b|\bfår (?:ikke|ikkje|itj) liv i\b",
     r"\b(?:satt|sett|sitter|sit|satte) (?:seg )?(?:noe|noko|mat|ein|en|et|eit)? ?(?:fast )?i (?:halsen|vrangstrupen)\b",
-    r"(?<!nesten )\bkvel(?:es|t|e|ast)\b(?! av (?:latter|lått|ler))|\bsetter (?:seg )?i halsen\b",
+    r"(?<!nesten )(?<!holdt på å )(?<!heldt på å )(?<!holdt på og )\bkvel(?:es|t|e|ast)\b(?! av (?:latter|lått|ler))|"
+    r"\bsetter (?:seg )?i halsen\b",
     r"\b(?:not|isn'?t|isnt|stopped|stop) breathing\b|\bcan'?t breathe\b|\bcannot breathe\b|\bcant breath\b",
     r"\b(?:struggling|hard|difficult) to breathe\b|\btrouble breathing\b",
     r"\bunconscious\b|\bunresponsive\b|\bpassed out\b|\bcollapsed\b|\bfainted\b",
@@ -368,7 +369,7 @@ EMERGENCY = [
     + _NOT_TO_MESSAGES,
     r"\b(?:is not|isn'?t|are not|aren'?t|keeps not|still not|not) (?:waking up|waking|responding|reacting)\b"
     + _NOT_TO_MESSAGES,
-    r"\bchok(?:ing|ed)\b|\bturning blue\b|\blips are blue\b",
+    r"(?<!nearly )(?<!almost )\bchok(?:ing|ed)\b|\bturning blue\b|\blips are blue\b",
     # Heart, stroke, seizures, allergy
     r"\b(?:vondt|vont|smerter|smerte|trykk|trykkende|press|klemming|stikking) (?:i|over) "
     r"(?:brystet|bryste|brøstet|brøste|brystkassa|brystkassen|bringa|bringen|hjertet|hjartet)\b",
@@ -415,6 +416,11 @@ EMERGENCY = [
     r"\banafylak\w*\b|\ballergisk (?:sjokk|reaksjon)\b|\bhovn(?:er|ar|a|et)? (?:opp )?i (?:halsen|tunga|tungen)\b",
     r"\b(?:tunga|tungen|halsen|ansiktet|andletet|leppene) (?:hovner|hovnar|hovna|hovnet|svulmer)\b",
     r"\bhoven (?:i|opp i) (?:halsen|tunga|tungen|ansiktet|leppene)\b",
+    # a blow to the head, then vomiting, memory loss or confusion
+    r"\b(?:hit|hits|banged|bumped|slo|slått|slog|dunka|dunket)\b.{0,25}\b(?:head|hodet|hovudet|huet)\b.{0,80}"
+    r"\b(?:vomit\w*|throwing up|threw up|kaster opp|kastar opp|spyr|spydde|can'?t remember|cannot remember|"
+    r"doesn'?t remember|husker ikke|husker ingenting|hugsar ikkje|confused|forvirr\w*|unconscious|passed out|"
+    r"besvimt|bevisstløs|medvitslaus)\b",
     r"\bchest pain\w*\b|\bpain in (?:my|his|her) chest\b|\bheart attack\b|\bcardiac arrest\b",
     r"(?<!after my )(?<!after his )(?<!after her )(?<!since my )(?<!since his )(?<!since her )"
     rf"\bstroke\b{PAST}|\bface (?:is )?drooping\b|\bslurred speech\b",
@@ -442,7 +448,8 @@ EMERGENCY = [
     r"(?:\b(?:knivstukket|knivstikking|stukket med kniv|skutt|skot|skoten|skote|skotet|skaut)\b|\bstabbed\b|"
     r"\bbeen shot\b)" + PAST,
     # Poisoning and overdose
-    r"\boverdos\w*\b(?! (?:av|of) (?:lekser|lekse|homework|arbeid|jobb|kaffe|coffee|sjokolade|informasjon|info))|"
+    r"\boverdos\w*\b(?! (?:av|of) (?:lekser|lekse|homework|arbeid|jobb|kaffe|coffee|sjokolade|informasjon|info))"
+    r"(?! (?:statisti\w*|tall|figures|rates?|deaths? in|prevention|forebygging))|"
     r"(?<!om )(?<!kurs i )(?<!forebygge )(?<!forebygging av )(?<!førebyggje )\bforgift\w*\b|"
     r"\bgiftinformasjonen\b|\bpoisoned\b|\bpoisoning\b",
     r"\bkullos(?!varsl|alarm|måler|detektor)\w*\b|\bkolos(?!varsl|alarm|målar|detektor)\w*\b|\bkarbonmonoksid\w*\b|"
@@ -608,6 +615,13 @@ EMERGENCY = [
     r"\b(?:dro|drog|dratt|trakk|tvang|tvinga|tvinget|dytta|dyttet|dragged|pulled|forced|grabbed|snatched|pushed)\b "
     r"(?:\w+ ){1,4}(?:inn i|inni|into) (?:\w+ ){0,2}(?:bil|bilen|varebil\w*|van|car)\b|"
     r"\b(?:kidnapp\w*|bortført\w*|bortfør\w*|kidnap\w*|abduct\w*)\b" + PAST,
+    r"\b(?:are|is|keep|started|start) (?:beating|kicking|punching|stabbing|attacking|hitting|strangling) "
+    r"(?:up )?(?:a|an|the|some|this|that|my|his|her|our)? ?(?:man|woman|guy|girl|boy|person|someone|kid|child|lady|"
+    r"him|her|me|us|them)\b" + PAST,
+    # a theft or a break-in going on now
+    r"\b(?:knuser|knuse|bryter opp|bryte opp|brekker opp|stjeler|stjele|stjæle|tar seg inn|prøver å komme inn|"
+    r"breaking into|stealing|smashing)\b.{0,80}"
+    r"\b(?:akkurat nå|nå|no|right now|now)\b(?! om dagen| for tida| for tiden| i det siste| og da| og då)",
     r"\b(?:holder|held|holdt|peker|peikar|truer|truar|holding|pointing) (?:\w+ )?(?:en |ei |ein |eit |et |a )?"
     r"(?:sprøyte\w*|kniv\w*|pistol\w*|våpen\w*|syringe|needle|knife|gun) (?:mot|på|at|to|against)\b|"
     r"\bkrev(?:er|ar|de|d)? (?:\w+ )?(?:penger|pengar|pengane|pengene|kassa|innhaldet)\b.{0,40}\b(?:kniv\w*|sprøyte\w*|"
@@ -691,6 +705,13 @@ EMERGENCY = [
     r"mother|mum|mom|father|dad|husband|wife|brother|sister|boy|girl|toddler|children|kids)\b(?!')",
     r"\b(?:left|walked out of) (?:the house|home)\b.{0,80}\b(?:slippers|pyjamas|pajamas|nightgown|no shoes|"
     r"without (?:shoes|a coat|a jacket)|barefoot|the cold|freezing|dark)\b",
+    # Swedish and Danish: what the citizen sees, in the neighbours' words
+    r"\b(?:andas inte|andas ej|trækker ikke vejret|ånder ikke)\b|\b(?:går inte att|kan inte) väcka\w*\b|"
+    r"\b(?:vaknar inte|kan ikke vækkes|vågner ikke)\b|\b(?:ramlat|segnat|fallit) ihop\b|\bfaldet om\b|"
+    r"\b(?:faldet|fallit|ramlat|trillet|faldt|föll) (?:i|ned i|ner i) "
+    r"(?:vandet|vattnet|havet|sjön|søen|havnen|hamnen|älven|åen)\b|"
+    r"\bdet (?:brinner|brænder)\b|\b(?:ont i bröstet|ondt i brystet)\b|"
+    r"\b(?:blöder mycket|bløder meget|bløder voldsomt)\b",
     # Explicit calls for help
     r"\bambulans(?:e|en)\b|\bambulance\b|\bring(?:e|er)? (?:110|112|113)\b|\bcall (?:110|112|113|the police)\b",
     r"\bnødnummer\w*\b|\bnaudnummer\w*\b|\bnødsituasjon\b|\bnaudsituasjon\b|\blivstruende\b|\blivsfare\b",
@@ -851,8 +872,10 @@ URGENT_HEALTH = [
     # A job, a placement or parking at the legevakt is no call for one. Read from the start of the
     # message («jobb som sykepleier på legevakta»), over its first 2,000 characters (the chat's longest
     # message; the bounded gap keeps a long adversarial message cheap).
-    rf"^(?!.{{0,2000}}\b(?:jobb\w*|stilling\w*|vikariat\w*|sommervikariat\w*|turnus|parker\w*|praksis\w*|"
-    rf"jobs?|work\w*) (?:\w+ ){{0,3}}(?:på|ved|at) (?:the )?{_LEGEVAKT}).{{0,2000}}?{_LEGEVAKT}",
+    rf"^(?!.{{0,2000}}(?:\b(?:jobb\w*|stilling\w*|vikariat\w*|sommervikariat\w*|turnus|parker\w*|praksis\w*|"
+    rf"jobs?|work\w*) (?:\w+ ){{0,3}}(?:på|ved|at) (?:the )?{_LEGEVAKT}|"
+    rf"\b(?:legge ned|nedlegg\w*|sammenslå\w*|slå sammen) (?:\w+ ){{0,2}}{_LEGEVAKT}\w* (?:om natta|om natten|"
+    rf"på natta|på natten|i kommunen|her)\b)).{{0,2000}}?{_LEGEVAKT}",
     r"\b116 ?117\b",
     r"\b(?:trenger|treng|trengs|må ha|må få|trenge|behov for) (?:en |ein |akutt )?(?:lege|doktor|legehjelp)\b",
     r"\b(?:lege|doktor|legehjelp) (?:nå|no|i natt|i kveld|i helga|i helgen|raskt|fort|med en gang|snarest)\b",
@@ -916,6 +939,7 @@ URGENT_HEALTH = [
     # a reliever inhaler needed again and again
     r"\b(?:ventolin|bricanyl|airomir|salbutamol|inhalator\w*|astmamedisin\w*|inhaler|puffer)\b.{0,20}"
     r"\b(?:\d+|tre|fire|fem|seks|mange|flere|fleire|three|four|five|six|many|several) (?:ganger|gonger|times)\b",
+    r"\b(?:brændt mig|bränt mig|brændt sig|bränt sig)\b|\b(?:feber|fever) (?:i nat|i natt|i aften)\b|"
     r"\bburn(?:ed|t) (?:myself|himself|herself|my|his|her)\b|\bscald\w*\b|\bburns? when i pee\b",
     r"\b(?:severe|terrible|unbearable|awful) (?:pain|stomach ache|headache|toothache)\b|\bpain is (?:awful|terrible)\b",
     # A known illness getting worse, or its medicine no longer helping
