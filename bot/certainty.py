@@ -37,11 +37,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.follow_up import Facet, asks_for_a_group, asks_only_a_facet, facet_of
+from bot.answers import live
+from bot.answers.live import STEM_LETTERS
+from bot.follow_up import Facet, asks_for_a_group, asks_only_a_facet, facet_of, subject_words
 from bot.pii import MASK
 from bot.safety import SAFETY_INTENTS
 from bot.safety.classifier import asks_question, asks_something
-from bot.topics import FAQ_INTENT, TOPICS, topic_by_label
+from bot.topics import FAQ_INTENT, TOPICS, answer_key, topic_by_label
 
 FALLBACK_INTENT = "nlu_fallback"
 TOPIC_SURE = "topic_sure"  # in the parse data: whether the best topic passed `sure_of_topic`
@@ -148,6 +150,10 @@ _INTRODUCTION = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)?[.!?]*$")
+# Words shorter than this («by», «fly») name too little to tell an answer's subject from another's.
+_SUBJECT_LETTERS = 3
+# Verbs that name no subject: «korleis søkjer eg om å vere med i kvalifiseringsprogrammet?».
+_VERBS = frozenset({"være", "vere", "bli", "gjøre", "gjere"})
 # Intents that never ask about a service: a message of theirs that asks a question is likely misread.
 _CHAT_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
 
@@ -265,6 +271,25 @@ def sure_of_topic(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLD
     return sure_enough([confidence for _, confidence in ranked_topics(parse_data)[:2]], thresholds)
 
 
+def shares_a_word(text: str, topic: str) -> bool:
+    """Whether what the message names is a word of the topic's answer (its titles and examples).
+
+    «Når er apoteket på Amfi åpent på søndager?» is the service office's opening hours to the
+    library, by its «åpent» and «søndager»: but those words only ask when, and neither «apoteket»
+    nor «Amfi» is a word of that answer. A word counts by its stem, or as part of one of the
+    answer's compounds («endring» in «adresseendring»). A message that names nothing but a facet
+    («når har dere åpent?»), or is too long to read so, shares enough.
+    """
+    named = [word for word in subject_words(text) or () if len(word) >= _SUBJECT_LETTERS and word not in _VERBS]
+    if not named:
+        return True
+    words, stems = live.library().snapshot().words.get(answer_key(topic) or "", (frozenset(), frozenset()))
+    return any(
+        word[:STEM_LETTERS] in stems or (len(word) > STEM_LETTERS and any(word in own for own in words))
+        for word in named
+    )
+
+
 def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> str | None:
     """The intent the message should get instead of the classifier's, or None to keep it."""
     intent = parse_data.get("intent") or {}
@@ -302,7 +327,8 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
         # it asks about that station, not about the service office's hours (bot.replies.follow_up).
         return FOLLOW_UP_INTENT
     if name == FAQ_INTENT:
-        return None if sure_of_topic(parse_data, thresholds) else FALLBACK_INTENT
+        sure = sure_of_topic(parse_data, thresholds) and shares_a_word(text, ranked_topics(parse_data)[0][0])
+        return None if sure else FALLBACK_INTENT
     if name in SAFETY_INTENTS:
         return None if confidence >= thresholds.diet_safety else FALLBACK_INTENT
     chat_question = name in _CHAT_INTENTS and confidence < thresholds.chat_question

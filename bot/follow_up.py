@@ -102,7 +102,8 @@ _FUNCTION_WORDS = frozenset(
     "helg helga helgen helgene helgane lørdag lørdager søndag søndager kveld kvelden kveldane kveldene "
     "sommer sommaren sommeren jul julen jula påske påsken påska weekend weekends evening evenings "
     "tidlig tidleg sent seint morgen morgenen morgon morgonen ettermiddag ettermiddagen dagen early late "
-    "morning mornings afternoon afternoons day dag today tomorrow in how saturday saturdays sunday sundays".split()
+    "morning mornings afternoon afternoons day dag today tomorrow in how saturday saturdays sunday sundays "
+    "summer christmas easter".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -115,13 +116,18 @@ _MAX_FACET_ONLY_CHARS = 200
 
 def asks_only_a_facet(text: str) -> bool:
     """Whether the message asks for a facet and names nothing else: «hvilke dokumenter trenger jeg?»."""
-    if len(text or "") > _MAX_FACET_ONLY_CHARS or facet_of(text) is Facet.MORE:
-        return False
+    return facet_of(text) is not Facet.MORE and subject_words(text) == []
+
+
+def subject_words(text: str) -> list[str] | None:
+    """What the message names, once its facet words and small words are gone: «apoteket», «amfi»
+    in «Når er apoteket på Amfi åpent på søndager?»; None for a message too long to read so."""
+    if len(text or "") > _MAX_FACET_ONLY_CHARS:
+        return None
     rest = text or ""
     for pattern in _FACET_SPANS:
         rest = pattern.sub(" ", rest)
-    words = [w for w in _WORD.findall(rest.lower()) if w not in _FUNCTION_WORDS]
-    return not words
+    return [w for w in _WORD.findall(rest.lower()) if w not in _FUNCTION_WORDS]
 
 
 # «og for pensjonister?», «and for adults?», «gjeld det for studentar òg?»: the same service, asked

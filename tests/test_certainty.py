@@ -77,13 +77,29 @@ def test_a_question_read_without_certainty_as_chat_is_taken_as_a_question(
         ("and for adults?", "follow_up"),
         ("og for pensjonister?", "follow_up"),
         ("gjeld det for studentar òg?", "follow_up"),
-        ("og barnehage da?", None),  # names a service: answered (or switched to) as a topic
+        ("og grunnskole for voksne da?", None),  # names a service: answered (or switched to) as a topic
         ("is there a course for adults?", None),  # a question of its own
     ],
 )
 def test_the_same_asked_for_another_group_is_a_follow_up(text: str, expected: str | None) -> None:
     parse = _parse(text, 0.99, {"faq/adult_primary_education": 0.9, "faq/library": 0.05})
     assert decide(parse, thresholds=TH) == expected
+
+
+@pytest.mark.parametrize(
+    "text,topic,expected",
+    [
+        ("Når er apoteket på Amfi åpent på søndager?", "faq/opening_hours", "nlu_fallback"),
+        ("When is the museum open in the summer?", "faq/opening_hours", "nlu_fallback"),
+        ("er rådhuset åpent i romjula?", "faq/opening_hours", None),
+        ("hvordan melder jeg adresse endring", "faq/moving", None),  # a part of «adresseendring»
+        ("early voteing", "faq/early_voting", None),  # misspelt, but the same stem
+        ("Korleis søkjer eg om å vere med i kvalifiseringsprogrammet?", "faq/qualification_programme", None),
+    ],
+)
+def test_a_topic_answer_needs_a_word_of_that_answer(text: str, topic: str, expected: str | None) -> None:
+    """The library reads «when … open» as the service office's hours: the place asked about must be its word."""
+    assert decide(_parse(text, 0.99, {topic: 0.95}), thresholds=TH) == expected
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ reached, the process keeps answering from the snapshot it has.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# A word's stem, crudely: its first letters, so that «apoteket» and «apotek», «søknaden» and
+# «søknad», and a misspelt «voteing» and «voting» are the same word.
+STEM_LETTERS = 4
+_WORD = re.compile(r"[^\W\d_]+")
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -45,6 +51,19 @@ class Snapshot:
         for key, doc in self.answers.items():
             for name in doc.title.values():
                 found.setdefault(name.casefold(), key)
+        return found
+
+    @cached_property
+    def words(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """Each answer's words in its titles and example questions, and their stems (`STEM_LETTERS`).
+
+        `bot.certainty` reads them: an answer is given only to a question that shares a word with it.
+        """
+        found = {}
+        for key, doc in self.answers.items():
+            texts = [*doc.title.values(), *(example for items in doc.examples.values() for example in items)]
+            words = frozenset(word for text in texts for word in _WORD.findall(text.casefold()))
+            found[key] = (words, frozenset(word[:STEM_LETTERS] for word in words))
         return found
 
     @cached_property
