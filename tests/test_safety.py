@@ -202,6 +202,20 @@ def _a_pattern_matches(text: str) -> bool:
         ("min mamma andas inte, snälla hjälp", SafetyKind.EMERGENCY),
         ("min far er faldet om i haven og vågner ikke", SafetyKind.EMERGENCY),
         ("jeg har brændt mig på komfuret, hvor kan jeg komme hen", SafetyKind.URGENT_HEALTH),
+        # An eighteenth set written apart (2026-12-07): poisonings told casually, places, short forms.
+        ("vi spiste sopp vi plukket selv og nå kaster alle opp", SafetyKind.EMERGENCY),
+        ("he injected all of his insulin pens at once", SafetyKind.EMERGENCY),
+        ("hunden min? nei, gutten har skum rundt munnen", SafetyKind.EMERGENCY),
+        ("veslejenta drakk oppvaskmiddel", SafetyKind.EMERGENCY),
+        ("there is a guy with a gun at the mall", SafetyKind.EMERGENCY),
+        ("ferja har kollidert, mange er skadde", SafetyKind.EMERGENCY),
+        ("we are stuck in the cold room at the shop and cannot open the door", SafetyKind.EMERGENCY),
+        ("amb til skolen nå", SafetyKind.EMERGENCY),
+        ("han har fått en fiskekrok i tommelen", SafetyKind.URGENT_HEALTH),
+        ("sønnen slo ut en tann på trening", SafetyKind.URGENT_HEALTH),
+        ("my eye hurts so much after the contact lenses", SafetyKind.URGENT_HEALTH),
+        ("tror jeg har fått helvetesild", SafetyKind.URGENT_HEALTH),
+        ("I had a panic attack an hour ago and still feel shaky", SafetyKind.URGENT_HEALTH),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -339,6 +353,10 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "I am writing a thesis on overdose statistics, who has the figures",
         "skal kommunen legge ned legevakta om natta?",
         "someone was stealing bikes from the rack last month, can you put up a camera",
+        "søknaden min ble skutt ned, kan jeg klage?",
+        "is there a course for teachers about self-harm among teens",
+        "jeg har panikkanfall av og til, finnes det hjelp i kommunen",
+        "toget sporet av her i 1975, finnes det bilder i arkivet",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

@@ -445,9 +445,18 @@ EMERGENCY = [
     r"\b(?:mye|masse|mykje) blod\b|\bblod overalt\b|\bpulsåre\w*\b|\bkaster opp blod\b|\bhoster (?:opp )?blod\b",
     r"\bbleed(?:ing|s)? (?:a lot|heavily|badly|so much|everywhere)\b|\bwon'?t stop bleeding\b",
     r"\bblood everywhere\b",
-    r"(?:\b(?:knivstukket|knivstikking|stukket med kniv|skutt|skot|skoten|skote|skotet|skaut)\b|\bstabbed\b|"
+    r"(?:\b(?:knivstukket|knivstikking|stukket med kniv|skot|skoten|skote|skotet|skaut)\b|\bskutt\b(?! ned\b)|"
+    r"\bstabbed\b|"
     r"\bbeen shot\b)" + PAST,
     # Poisoning and overdose
+    r"\b(?:sopp\w*|mushroom\w*)\b.{0,80}\b(?:vomit\w*|throwing up|kast(?:er|ar|a|et) (?:\w+ )?opp|spyr|confused|"
+    r"forvirr\w*|kvalm\w*|diarr\w*|magesmert\w*|stomach pain\w*)\b" + PAST,
+    r"\b(?:inject\w*|took|taken|tok|tatt|sett|satt|sprøyta|sprøytet)\b.{0,30}\b(?:whole|all|hele|heile|alle)\b.{0,20}"
+    r"\b(?:pen|penn|insulin\w*|pills|tablets|piller|pillene|tablett\w*|glass|glasset|brett|boks|boksen|dosett\w*)\b",
+    r"\bfoam\w* (?:from|at) (?:the |his |her |my )?mouth\b|\bskum\w* (?:fra|frå|rundt|i|ut av) munnen\b",
+    r"\b(?:drank|drunk|drink|drinks|drakk|drukket|drukke|svelget|svelgde|svelgja|swallowed)\b.{0,40}"
+    r"\b(?:vaskemiddel\w*|oppvaskmiddel\w*|klorin\w*|\w*rens|bleach|detergent|cleaning \w+|antifreeze|frostvæske\w*|"
+    r"lampeolje\w*|lamp oil|white spirit|terpentin\w*|lut|kaustisk\w*|dishwasher \w+|maskinoppvask\w*)\b",
     r"\boverdos\w*\b(?! (?:av|of) (?:lekser|lekse|homework|arbeid|jobb|kaffe|coffee|sjokolade|informasjon|info))"
     r"(?! (?:statisti\w*|tall|figures|rates?|deaths? in|prevention|forebygging))|"
     r"(?<!om )(?<!kurs i )(?<!forebygge )(?<!forebygging av )(?<!førebyggje )\bforgift\w*\b|"
@@ -615,6 +624,15 @@ EMERGENCY = [
     r"\b(?:dro|drog|dratt|trakk|tvang|tvinga|tvinget|dytta|dyttet|dragged|pulled|forced|grabbed|snatched|pushed)\b "
     r"(?:\w+ ){1,4}(?:inn i|inni|into) (?:\w+ ){0,2}(?:bil|bilen|varebil\w*|van|car)\b|"
     r"\b(?:kidnapp\w*|bortført\w*|bortfør\w*|kidnap\w*|abduct\w*)\b" + PAST,
+    r"\b(?:våpen|weapon|gun|pistol|rifle|gevær|kniv|knife) (?:på|i|at|in|inne på|inside) (?:the )?"
+    r"(?:skolen|skulen|school|kjøpesenteret|senteret|mall|shopping cent\w+|bussen|toget|barnehagen|butikken)\b" + PAST,
+    r"\b(?:sporet av|spora av|avsporet|avspora|avsporing|derail\w*|train crash|togulykk\w*|ferjeulykk\w*|"
+    r"ferry accident|eksplosjon|explosion)\b" + PAST,
+    r"\b(?:mange|flere|fleire|mye|many|several) (?:er )?(?:skadde|skadet|skada|hurt|injured|wounded)\b" + PAST,
+    r"\b(?:locked|stuck|trapped|innelåst|låst inne|sperret inne|sperra inne)\b.{0,20}"
+    r"\b(?:freezer|fryserom\w*|kjølerom\w*|cold room|fryseren|frysaren)\b|"
+    r"\b(?:freezer|fryserom\w*|kjølerom\w*|fryseren)\b.{0,60}\b(?:kan ikke åpne|kan ikkje opne|can'?t open|"
+    r"cannot open|won'?t open|låst|locked)\b",
     r"\b(?:are|is|keep|started|start) (?:beating|kicking|punching|stabbing|attacking|hitting|strangling) "
     r"(?:up )?(?:a|an|the|some|this|that|my|his|her|our)? ?(?:man|woman|guy|girl|boy|person|someone|kid|child|lady|"
     r"him|her|me|us|them)\b" + PAST,
@@ -713,6 +731,7 @@ EMERGENCY = [
     r"\bdet (?:brinner|brænder)\b|\b(?:ont i bröstet|ondt i brystet)\b|"
     r"\b(?:blöder mycket|bløder meget|bløder voldsomt)\b",
     # Explicit calls for help
+    r"^amb\b|\bamb(?:ulanse)? (?:til|to)\b",
     r"\bambulans(?:e|en)\b|\bambulance\b|\bring(?:e|er)? (?:110|112|113)\b|\bcall (?:110|112|113|the police)\b",
     r"\bnødnummer\w*\b|\bnaudnummer\w*\b|\bnødsituasjon\b|\bnaudsituasjon\b|\blivstruende\b|\blivsfare\b",
     r"\bakutt hjelp\b|\bhaster\b.{0,20}\bliv\b|"
@@ -768,7 +787,8 @@ SUICIDE_RISK = [
     r"(?:myself|himself|herself|themselves)\b",
     r"\b(?:end|ending) (?:it all|my life|his life|her life|it)\b(?!.{0,20}(?:contract|subscription|lease|call))",
     r"\b(?:want|wants|wanna) to die\b|\b(?:don'?t|do not|doesn'?t) want to (?:live|be alive|wake up)\b",
-    r"\bbetter off without me\b|\bno reason to live\b|\bself[- ]harm\w*\b|\bnobody would miss me\b",
+    r"\bbetter off without me\b|\bno reason to live\b|"
+    r"(?<!about )(?<!on )(?<!om )(?<!prevent )\bself[- ]harm\w*\b|\bnobody would miss me\b",
     r"\bthinking (?:about|of) (?:jumping|dying)\b",
     r"\b(?:gitt|gjeve|gjevi|gett|gav|ga) bort (?:alle )?"
     r"(?:tingene|sakene|eiendelene|dyra|hunden|katten)(?: mine| mi)?\b",
@@ -936,6 +956,17 @@ URGENT_HEALTH = [
     r"\b(?:dog|snake|adder|cat) bit (?:me|my|him|her|us)\b",
     r"\b(?:hund\w*|bikkj\w*|katt\w*|hoggorm\w*|huggorm\w*|orm)\b (?:\w+ ){0,2}(?:bet|beit|har bitt|har bite|bit) "
     r"(?:meg|mæ|han|ham|ho|henne|oss|sønnen|sonen|dottera|datteren|barnet|ungen|gutten|jenta|mannen|kona)\b",
+    r"\b(?:fiskekrok\w*|fish ?hook\w*|hook)\b.{0,25}\b(?:stuck|fast|i fingeren|i tommelen|i handa|i hånda|"
+    r"in my|in his|in her|inni|sitter)\b|\bkroken sitter\b",
+    r"\b(?:slo|slått|slog|knocked|knock|mista|mistet|lost) (?:\w+ ){0,3}(?:fortann\w*|tann|tanna|tennene|tooth|teeth)\b"
+    r"|\b(?:tooth|teeth|tann|tanna|fortanna|fortann) (?:\w+ ){0,2}(?:knocked out|fell out|slått ut|slo ut|datt ut)\b",
+    r"\b(?:linse\w*|lenses|contact lens\w*)\b.{0,60}\b(?:raud\w*|rød\w*|red|verk\w*|vondt|vont|pain\w*|hurt\w*|"
+    r"sore|uklart|blurr?y)\b|\b(?:raud\w*|rød\w*|red|verk\w*|vondt|vont|pain\w*|hurt\w*|sore)\b.{0,40}"
+    r"\b(?:linse\w*|lenses|contact lens\w*)\b",
+    r"\b(?:helvetesild|shingles|herpes zoster)\b",
+    # one attack, just had: not panic attacks as a condition («jeg har panikkanfall», the mental-health answer)
+    r"\b(?:fikk|fekk|har fått|har fått et|had|having|got|hadde) (?:et |eit |a |an )?(?:panikkanfall|panic attack|"
+    r"angstanfall|anxiety attack)\b",
     # a reliever inhaler needed again and again
     r"\b(?:ventolin|bricanyl|airomir|salbutamol|inhalator\w*|astmamedisin\w*|inhaler|puffer)\b.{0,20}"
     r"\b(?:\d+|tre|fire|fem|seks|mange|flere|fleire|three|four|five|six|many|several) (?:ganger|gonger|times)\b",
