@@ -5,7 +5,7 @@ FallbackClassifier. Rasa's classifier looks only at the intent's confidence, so 
 DIET calls `faq` with confidence 0.9 got a topic answer even when the choice of answer was torn
 between five. Here an answer is given only when the answer itself is likely: the `faq`
 confidence times the answer library's confidence in its best answer (bot/nlu/library.py), with a
-lead over the next.
+lead over the next, and when what the message names is a word of that answer (`shares_a_word`).
 
 A message that is only a name (or «jeg heter …» and a name), a signature, contact details, an
 address, a date or a number never gets a topic answer: it becomes `no_question`, and the bot asks

@@ -9,7 +9,9 @@ actions in `actions/`. They return a `Reply`: which response of domain.yml to gi
 - Out of scope → «I don't know». No question in the message → «what is it about?» (a single
   word that points to topics → those topics as buttons).
 - A follow-up («hva koster det?») → that facet of the topic just answered; naming another topic
-  switches to it; with no topic answered yet, the bot asks which service it is about.
+  switches to it; with no topic answered yet, the bot asks which service it is about. A short
+  question right after a topic answer that the library reads, not very surely, as another topic
+  is a follow-up too (`question_in_context`, used by the NLG for `utter_faq`).
 - After several misses in a row, the offer of a person.
 """
 
