@@ -103,7 +103,10 @@ _FUNCTION_WORDS = frozenset(
     "sommer sommaren sommeren jul julen jula påske påsken påska weekend weekends evening evenings "
     "tidlig tidleg sent seint morgen morgenen morgon morgonen ettermiddag ettermiddagen dagen early late "
     "morning mornings afternoon afternoons day dag today tomorrow in how saturday saturdays sunday sundays "
-    "summer christmas easter".split()
+    "summer christmas easter mandag mandagen mandager tirsdag tirsdagen tirsdager tysdag onsdag onsdagen onsdager "
+    "torsdag torsdagen torsdager fredag fredagen fredager lørdagen søndagen laurdag laurdagen sundag sundagen "
+    "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays "
+    "før etter mellom fra frå before after between from until".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
 

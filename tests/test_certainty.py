@@ -92,6 +92,8 @@ def test_the_same_asked_for_another_group_is_a_follow_up(text: str, expected: st
         ("Når er apoteket på Amfi åpent på søndager?", "faq/opening_hours", "nlu_fallback"),
         ("When is the museum open in the summer?", "faq/opening_hours", "nlu_fallback"),
         ("er rådhuset åpent i romjula?", "faq/opening_hours", None),
+        ("Har Vinmonopolet åpent lørdagen før påske?", "faq/opening_hours", "nlu_fallback"),
+        ("har dere åpent på fredag?", "faq/opening_hours", None),
         ("hvordan melder jeg adresse endring", "faq/moving", None),  # a part of «adresseendring»
         ("early voteing", "faq/early_voting", None),  # misspelt, but the same stem
         ("Korleis søkjer eg om å vere med i kvalifiseringsprogrammet?", "faq/qualification_programme", None),

@@ -357,6 +357,9 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "is there a course for teachers about self-harm among teens",
         "jeg har panikkanfall av og til, finnes det hjelp i kommunen",
         "toget sporet av her i 1975, finnes det bilder i arkivet",
+        "how do I report a car accident to my insurance company",
+        "is there an emergency vet open tonight, the dog is limping",
+        "snekkeren har fått betalt, men han svarer ikke, kan jeg gå til forliksrådet",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

@@ -349,6 +349,10 @@ EMERGENCY = [
     r"\bsvim(?:te|a|et) av\b|\bdatt om\b|\bfalt om\b",
     r"\bkollaps\w*\b(?!.{0,30}\b(?:sofa\w*|senga|sengen|couch|bed|hver dag|kvar dag|etter jobb|after work)\b)|"
     r"\bdeppa\b|\bhelt borte\b|\blivløs\b|\bligger (?:helt )?(?:stille|livløs|urørlig)\b",
+    # not a craftsman, a landlord or a caseworker who does not answer (read from the message's start)
+    rf"^(?!.{{0,2000}}\b(?:håndverker\w*|handverkar\w*|snekker\w*|rørlegger\w*|elektriker\w*|utleier\w*|"
+    rf"utleigar\w*|selger\w*|seljar\w*|firma\w*|kroner|faktura\w*|mekler\w*|entreprenør\w*|saksbehandler\w*|"
+    rf"sakshandsamar\w*|forliksråd\w*|advokat\w*)\b).{{0,2000}}?"
     rf"\b{PERSON} (?:svarer|svarar|svare|reagerer|reagerar|reagere|våkner|vaknar|vakne|rører seg) {NOT}\b",
     rf"\b(?:beveger|bevegar|rører|rører|rør) (?:seg|sæ) {NOT}\b|\b{NOT} (?:beveger|rører) (?:seg|sæ)\b",
     rf"\b(?:svarer|svarar|svare|reagerer|reagerar|våkner|vaknar|vakne) {NOT} "
@@ -531,7 +535,8 @@ EMERGENCY = [
     r"\bkrasj\w*\b(?! (?:hver|kvar|når|heile|hele|igjen|på (?:mobilen|pc\w*|telefonen)))|"
     r"\bkollisjon\b|\bfrontkollisjon\b|\bkjørt (?:på|ned|over)\b",
     rf"(?<!nesten )(?<!nesten blir )(?<!nesten ble )(?<!nesten bli )(?<!nær ved å bli )\bpåkjør\w*\b{PAST}",
-    r"\b(?:car )?crash\b|\b(?:an|a|car|bad|serious|terrible|traffic) accident\b" + PAST,
+    r"(?:\b(?:car )?crash\b|\b(?:an|a|car|bad|serious|terrible|traffic) accident\b)"
+    r"(?!.{0,40}\b(?:to (?:my|the|our) insurance|til forsikring\w*)\b)" + PAST,
     r"\b(?:hit|run over|struck) by (?:a|the) (?:car|bus|truck|train|tram)\b" + PAST,
     r"\b(?:toget|trikken|et tog|eit tog|en trikk|ein trikk) (?:har )?"
     r"(?:traff|treft|trefte|truffet|tok|kjørte på|kjørt på|køyrde på|køyrt på) "
@@ -737,7 +742,8 @@ EMERGENCY = [
     r"\bakutt hjelp\b|\bhaster\b.{0,20}\bliv\b|"
     r"(?<!stor )(?<!god )(?<!grei )(?<!fin )(?<!takk for )\bhje+lp\b.{0,60}!|\bhje{2,}l+p\b|"
     r"^hjelp$|^help$|^hjelp hjelp",
-    r"\bhelp\s*!{2,}|\bemergency\b(?! (?:room|clinic|doctor|dentist|ward|department|care|money|fund|aid|loan|"
+    r"\bhelp\s*!{2,}|\bemergency\b(?! (?:room|clinic|doctor|dentist|vets?|veterinar\w*|ward|department|care|money|"
+    r"fund|aid|loan|"
     r"alerts?|warnings?|sirens?|test\w*|kit|plan\w*|supplies|preparedness|drill|exercise))",
     r"\bplease help\b.{0,60}\b(?:now|quick|hurry)\b|\bring politiet\b|\bpoliti(?:et)?\b.{0,30}\b(?:nå|no|fort|raskt)\b",
     # A single alarm word typed alone (the classifier does not judge a single word)
