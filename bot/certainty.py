@@ -174,6 +174,12 @@ _STATUS_WORDS = re.compile(
 )
 
 
+# «hello, what are your opening hours please», «hei! når stenger dere?»: a greeting, then the rest.
+_GREETING_FIRST = re.compile(
+    r"^(?:hei|hallo|heisann|hey|hi|hello|god morgen|god dag|god kveld|good morning|good afternoon|good evening)\b"
+    r"[\s,.!:;-]*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
 # «takk, men hvem ringer jeg?»: a thanks, then the question that matters.
 _THANKS_BUT = re.compile(
     r"^(?:tusen |mange )?(?:takk|takker|thanks|thank you|thx)\b[\s,.!]*(?:men|but)\s+(?P<rest>.+)$", re.IGNORECASE
@@ -240,7 +246,15 @@ def question_confidence(parse_data: dict[str, Any]) -> float:
     """
     scores = {item.get("name"): float(item.get("confidence") or 0.0) for item in parse_data.get("intent_ranking") or []}
     faq, greeting = scores.get(FAQ_INTENT, 0.0), scores.get(GREET_INTENT, 0.0)
-    return faq + greeting if faq > greeting else faq
+    if faq > greeting or greets_then_asks(str(parse_data.get("text") or "")):
+        return min(1.0, faq + greeting)
+    return faq
+
+
+def greets_then_asks(text: str) -> bool:
+    """«hello, what are your opening hours please»: a greeting, then a question (without a «?»)."""
+    found = _GREETING_FIRST.match(" ".join((text or "").split()))
+    return bool(found) and asks_something(found.group("rest"))
 
 
 def ranked_topics(parse_data: dict[str, Any]) -> list[tuple[str, float]]:
@@ -332,6 +346,11 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
     if name in SAFETY_INTENTS:
         return None if confidence >= thresholds.diet_safety else FALLBACK_INTENT
     chat_question = name in _CHAT_INTENTS and confidence < thresholds.chat_question
+    if chat_question and name == GREET_INTENT and greets_then_asks(text):
+        # DIET split «hello, what are your opening hours please» between the greeting (0.57) and
+        # the question (0.35): the question counts (`question_confidence`), answered when sure.
+        question = sure_of_topic(parse_data, thresholds) and shares_a_word(text, ranked_topics(parse_data)[0][0])
+        return FAQ_INTENT if question else FALLBACK_INTENT
     if chat_question and len(text.split()) > 1 and asks_something(text):
         return FALLBACK_INTENT  # «må vi ha vakter?» read as a goodbye: a question, answered as one (bot.replies)
     return None if confidence >= thresholds.intent else FALLBACK_INTENT

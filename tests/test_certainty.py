@@ -86,6 +86,18 @@ def test_the_same_asked_for_another_group_is_a_follow_up(text: str, expected: st
     assert decide(parse, thresholds=TH) == expected
 
 
+def test_a_greeting_then_a_question_without_a_question_mark_is_answered_when_sure() -> None:
+    """DIET split «hello, what are your opening hours please» between the greeting and the question."""
+    subs = {"faq/opening_hours": 0.9}
+    split = _parse("hello, what are your opening hours please", 0.35, subs, intent="greet", confidence=0.57)
+    assert decide(split, thresholds=TH) == "faq"
+    assert ranked_topics(split)[0] == ("faq/opening_hours", pytest.approx(0.9 * 0.92))
+    greeting = _parse("hello there, nice to meet you", 0.35, subs, intent="greet", confidence=0.57)
+    assert decide(greeting, thresholds=TH) is None  # asks nothing
+    sure = _parse("hei, kan du hjelpe meg", 0.01, {}, intent="greet", confidence=0.99)
+    assert decide(sure, thresholds=TH) is None  # DIET is sure of the greeting
+
+
 @pytest.mark.parametrize(
     "text,topic,expected",
     [
@@ -115,8 +127,10 @@ def test_an_unsure_topic_becomes_nlu_fallback(faq: float, subs: dict[str, float]
     assert decide(_parse("barnehage pris søke", faq, subs), thresholds=TH) == "nlu_fallback"
 
 
-def _greeting_and_question(faq: float, greet: float) -> dict[str, Any]:
-    parse = _parse("hello, what are your opening hours please", faq, {"faq/opening_hours": 0.94})
+def _greeting_and_question(
+    faq: float, greet: float, text: str = "hello, what are your opening hours please"
+) -> dict[str, Any]:
+    parse = _parse(text, faq, {"faq/opening_hours": 0.94})
     ranking = [{"name": "faq", "confidence": faq}, {"name": "greet", "confidence": greet}]
     ranking.sort(key=lambda item: -item["confidence"])
     return {**parse, "intent": ranking[0], "intent_ranking": ranking}
@@ -130,7 +144,7 @@ def test_a_greeting_before_the_question_counts_for_the_question() -> None:
 
 
 def test_a_greeting_alone_lends_nothing_to_a_topic() -> None:
-    ranking = ranked_topics(_greeting_and_question(faq=0.08, greet=0.9))
+    ranking = ranked_topics(_greeting_and_question(faq=0.08, greet=0.9, text="hei, god morgen!"))
     assert [(t, round(p, 3)) for t, p in ranking] == [("faq/opening_hours", round(0.08 * 0.94, 3))]
 
 

@@ -216,6 +216,13 @@ def _a_pattern_matches(text: str) -> bool:
         ("my eye hurts so much after the contact lenses", SafetyKind.URGENT_HEALTH),
         ("tror jeg har fått helvetesild", SafetyKind.URGENT_HEALTH),
         ("I had a panic attack an hour ago and still feel shaky", SafetyKind.URGENT_HEALTH),
+        # A twentieth set written apart (2026-12-07): understated, plain words, everyday places.
+        ("det gikk et ras over vegen og bilen foran ble tatt med ned", SafetyKind.EMERGENCY),
+        ("a kid fell off the pier into the water and went under", SafetyKind.EMERGENCY),
+        ("she says it is the worst pain of her life, in her head", SafetyKind.EMERGENCY),
+        ("my dad cannot speak properly all of a sudden", SafetyKind.EMERGENCY),
+        ("my chest hurts and my left arm feels heavy", SafetyKind.EMERGENCY),
+        ("I spilled hot oil on my hand, it is red and has blisters", SafetyKind.URGENT_HEALTH),
     ],
 )
 def test_safety_cases_are_found_by_patterns(text: str, kind: SafetyKind) -> None:
@@ -360,6 +367,11 @@ def test_ordinary_questions_are_no_safety_case(text: str) -> None:
         "how do I report a car accident to my insurance company",
         "is there an emergency vet open tonight, the dog is limping",
         "snekkeren har fått betalt, men han svarer ikke, kan jeg gå til forliksrådet",
+        "holder på å dø av stress med flyttingen, hvordan melder jeg flytting",
+        "brunsneglene tar livet av plantene mine, hva kan jeg gjøre",
+        "epipennen går ut neste måned, hvor fornyer jeg resepten",
+        "someone drowned in the lake last summer, are there lifeguards now",
+        "det gikk et ras over vegen i fjor, er den sikret nå?",
     ],
 )
 def test_what_is_over_or_an_idiom_matches_no_pattern(text: str) -> None:

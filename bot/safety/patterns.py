@@ -398,6 +398,9 @@ EMERGENCY = [
     r"\b(?:stiv nakke|stiv i nakken|nakken er stiv|nakken e stiv|nakkestiv\w*|stiff neck|neck is (?:very )?stiff)\b|"
     r"\b(?:stiv nakke|stiv i nakken|nakken er stiv|stiff neck)\b.{0,80}\b(?:feber|febe|fever)\b|"
     r"\b(?:verste hodepine|verste hovudverk|værste hodepine|worst headache)\b|"
+    r"\bworst (?:\w+ ){0,3}(?:of|in) (?:her|his|my|their) (?:whole )?life\b|"
+    r"\b(?:can'?t|cannot|can not|unable to) (?:talk|speak) (?:properly|normally|clearly|right)\b|"
+    r"\b(?:talks|talking|speaks|speaking|speech is) (?:funny|strange|weird|slurred)\b|"
     r"\b(?:prikk\w*|flekk\w*|utslett\w*|spots|rash)\b.{0,80}\b(?:glass|forsvinner ikke|forsvinn ikkje|"
     r"forsvinner ikkje|blekner ikke|won'?t fade|doesn'?t fade|don'?t fade|do not fade)\b",
     rf"\b{NOT} (?:våkner|vaknar|vakner|vakne|våkne) "
@@ -425,6 +428,7 @@ EMERGENCY = [
     r"\b(?:vomit\w*|throwing up|threw up|kaster opp|kastar opp|spyr|spydde|can'?t remember|cannot remember|"
     r"doesn'?t remember|husker ikke|husker ingenting|hugsar ikkje|confused|forvirr\w*|unconscious|passed out|"
     r"besvimt|bevisstløs|medvitslaus)\b",
+    r"\bchest (?:hurts|is hurting|feels tight|tightness)\b|"
     r"\bchest pain\w*\b|\bpain in (?:my|his|her) chest\b|\bheart attack\b|\bcardiac arrest\b",
     r"(?<!after my )(?<!after his )(?<!after her )(?<!since my )(?<!since his )(?<!since her )"
     rf"\bstroke\b{PAST}|\bface (?:is )?drooping\b|\bslurred speech\b",
@@ -439,7 +443,8 @@ EMERGENCY = [
     r"(?:tungt|vanskelig|vanskeleg|dårlig|dårleg|ikke|ikkje|itj|trouble|hard|can'?t|difficult\w*) (?:å |to )?"
     r"(?:puste|pusta|breathe|breathing))\b",
     r"\bthroat (?:is |feels )?(?:like (?:it'?s |it is )?)?(?:closing|tightening|swelling)\b|"
-    r"\bepi-?pen\b|\badrenalinpenn\w*\b|\bepipenn\w*\b",
+    r"(?:\bepi-?pen\b|\badrenalinpenn\w*\b|\bepipenn\w*\b)"
+    r"(?!.{0,40}\b(?:går ut|gå ut|utløper|utløpt|expire\w*|resept\w*|prescription|fornye\w*|renew\w*)\b)",
     r"\bhalsen (?:snører|snører seg|snører seg sammen|lukker seg|lukkar seg|tetner|tettnar)\b",
     # Bleeding and injuries
     r"\bblø(?:r|de|ing)? (?:mye|kraftig|masse|voldsomt|fælt|som bare|veldig|så mye|mykje|sykt|helt vilt|kraftig)\b",
@@ -500,7 +505,9 @@ EMERGENCY = [
     r"(?:i|uti) (?:vatnet|vannet|sjøen|havet|fjorden|elva|the water|the sea)\b",
     r"(?<!afraid of )(?<!scared of )(?<!fear of )\bdrowning\b"
     r"(?! in (?:paperwork|paper|work|forms|emails|e-mails|bills|debt|homework|applications))|"
-    r"\bdrowned\b(?! (?:my|his|her|the) (?:phone|mobile|iphone|ipad|tablet))|\bunder vann\b|\bunder water\b|"
+    r"\bdrowned\b(?! (?:my|his|her|the) (?:phone|mobile|iphone|ipad|tablet))"
+    + PAST
+    + r"|\bunder vann\b|\bunder water\b|"
     r"\bgjennom isen\b|\bthrough the ice\b",
     r"(?<!mobilen )(?<!mobilen min )(?<!telefonen )(?<!nøklene )(?<!nøklane )(?<!lommeboka )"
     r"\b(?:falt|datt|dett|detta|dætt|ramla|ramlet) (?:\w+ )?(?:i|uti|ut i|ned i) "
@@ -581,6 +588,10 @@ EMERGENCY = [
     r"(?:jord|stein|leir|snø|fjell|kvikkleire)?(?:ras|skred)\b" + PAST,
     r"(?<!risk of )(?<!risk of a )(?<!danger of )\b(?:landslide|mudslide|rockslide)\b(?! (?:risk|warning|map|zone))"
     + PAST,
+    r"(?:\b(?:ras|jordras|steinras|leirras|snøras|skred)\b (?:over|på|ned på|mot) (?:veien|vegen|bilen|huset|hytta|"
+    r"husa|husene|skolen|oss)\b|\b(?:tatt|teken) med (?:av raset|av skredet|ned)\b|"
+    r"\b(?:fall|fell|fallen|falls|jumped|jumps) (?:\w+ ){0,4}(?:into|in) (?:the )?"
+    r"(?:river|sea|water|lake|fjord|harbou?r)\b)" + PAST,
     r"(?:\bsnøskred\b(?!.{0,30}(?:fare|varsel|kurs))|\bskred(?:et)? (?:har )?(?:gått|gikk|tok)\b|"
     r"\b(?:tatt|teken|tekne) av (?:snø)?skred\w*\b|\bunder (?:eit |et )?(?:snø)?skred\w*\b)" + PAST,
     r"\bfinn(?:er)? (?:ikke|ikkje|itj) (?:veien|vegen) (?:ned|tilbake)\b",
@@ -757,14 +768,16 @@ SUICIDE_RISK = [
     r"(?!.{0,50}\b(?:statistikk\w*|prosjekt\w*|oppgave\w*|oppgåve\w*|skoleoppgave\w*|statistics|project|essay)\b)|\bsjølmord\w*\b|\bsjelvmord\w*\b|\bsuicid\w*\b",
     r"(?<!dere )(?<!dette )(?<!det )(?<!dokker )(?<!dykk )(?<!heten )(?<!varmen )(?<!kulda )(?<!kulden )(?<!bråket )"
     r"(?<!støyen )(?<!stresset )(?<!ventinga )(?<!ventetida )(?<!ventetiden )(?<!køen )(?<!byråkratiet )"
-    r"\bta(?:r)? livet\b|"
+    r"\bta(?:r)? livet\b(?! av (?:\w+ )?(?:tomat\w*|plant\w*|blomst\w*|hekk\w*|gras\w*|gress\w*|plen\w*|busk\w*|"
+    r"tre|trær|trea|treet|bie\w*|fisk\w*|bakteri\w*|ugras\w*|ugress\w*|mose\w*))|"
     r"\btek livet\b|\bta (?:mitt|sitt) eget liv\b|\bta mitt eige liv\b",
     rf"\b(?:vil|ønsker|orker|orke|orka|gidder) {NOT} (?:å )?(?:leve|lev)\b",
     rf"\b{NOT} (?:vil|ønsker|orker) (?:å )?leve\b",
     r"\b(?:vil|ønsker å|ønskjer å|lyst (?:til )?å|tenker på å|tenkjer på å) (?:bare |berre )?(?:dø|døy|døden)\b",
     r"\bvil bare dø\b|\b(?:æ|eg|jeg) vil dø\b|\bvil døy\b|"
     r"\bpå å (?:dø|døy)\b"
-    r"(?! av (?:latter|kjedsomhe\w*|kjedsemd|keisemd|keisamheit|sjenanse|skam|nysgjerrighet|nyfikenheit))|"
+    r"(?! av (?:latter|kjedsomhe\w*|kjedsemd|keisemd|keisamheit|sjenanse|skam|nysgjerrighet|nyfikenheit|stress\w*|"
+    r"kulde|kulda|varme|varmen|heten|sult|tørst|spenning|kjærlighet))|"
     r"\bhelst (?:være|vere) død\b",
     r"\b(?:gjøre|gjere|gjer) slutt på (?:det|alt|livet|meg selv)\b|\bavslutte livet\b|\bende livet\b",
     r"\b(?:ingen|ikke noe|ikkje noko|ser ingen) (?:vits|mening|meining)\b.{0,20}\bleve\b|\bdrepe seg\b|"
@@ -977,6 +990,8 @@ URGENT_HEALTH = [
     r"\b(?:ventolin|bricanyl|airomir|salbutamol|inhalator\w*|astmamedisin\w*|inhaler|puffer)\b.{0,20}"
     r"\b(?:\d+|tre|fire|fem|seks|mange|flere|fleire|three|four|five|six|many|several) (?:ganger|gonger|times)\b",
     r"\b(?:brændt mig|bränt mig|brændt sig|bränt sig)\b|\b(?:feber|fever) (?:i nat|i natt|i aften)\b|"
+    r"\bblisters\b|\b(?:spilled|spilt|poured|søl\w*|helte|helt) (?:\w+ ){0,3}(?:boiling|kokende|kokande|hot|varmt|"
+    r"varm) (?:water|vatn|vann|oil|olje|tea|te|coffee|kaffe)\b|"
     r"\bburn(?:ed|t) (?:myself|himself|herself|my|his|her)\b|\bscald\w*\b|\bburns? when i pee\b",
     r"\b(?:severe|terrible|unbearable|awful) (?:pain|stomach ache|headache|toothache)\b|\bpain is (?:awful|terrible)\b",
     # A known illness getting worse, or its medicine no longer helping
