@@ -304,6 +304,12 @@ def shares_a_word(text: str, topic: str) -> bool:
     )
 
 
+def _answerable(parse_data: dict[str, Any], thresholds: Thresholds) -> bool:
+    """Whether the message's best topic is sure enough, and what the message names a word of it."""
+    text = str(parse_data.get("text") or "")
+    return sure_of_topic(parse_data, thresholds) and shares_a_word(text, ranked_topics(parse_data)[0][0])
+
+
 def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> str | None:
     """The intent the message should get instead of the classifier's, or None to keep it."""
     intent = parse_data.get("intent") or {}
@@ -341,16 +347,14 @@ def decide(parse_data: dict[str, Any], thresholds: Thresholds = THRESHOLDS) -> s
         # it asks about that station, not about the service office's hours (bot.replies.follow_up).
         return FOLLOW_UP_INTENT
     if name == FAQ_INTENT:
-        sure = sure_of_topic(parse_data, thresholds) and shares_a_word(text, ranked_topics(parse_data)[0][0])
-        return None if sure else FALLBACK_INTENT
+        return None if _answerable(parse_data, thresholds) else FALLBACK_INTENT
     if name in SAFETY_INTENTS:
         return None if confidence >= thresholds.diet_safety else FALLBACK_INTENT
     chat_question = name in _CHAT_INTENTS and confidence < thresholds.chat_question
     if chat_question and name == GREET_INTENT and greets_then_asks(text):
         # DIET split «hello, what are your opening hours please» between the greeting (0.57) and
         # the question (0.35): the question counts (`question_confidence`), answered when sure.
-        question = sure_of_topic(parse_data, thresholds) and shares_a_word(text, ranked_topics(parse_data)[0][0])
-        return FAQ_INTENT if question else FALLBACK_INTENT
+        return FAQ_INTENT if _answerable(parse_data, thresholds) else FALLBACK_INTENT
     if chat_question and len(text.split()) > 1 and asks_something(text):
         return FALLBACK_INTENT  # «må vi ha vakter?» read as a goodbye: a question, answered as one (bot.replies)
     return None if confidence >= thresholds.intent else FALLBACK_INTENT
