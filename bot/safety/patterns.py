@@ -19,6 +19,15 @@ def _any(*words: str) -> str:
     return "(?:" + "|".join(words) + ")"
 
 
+def _unless_message_names(excluded: str, pattern: str) -> str:
+    """`pattern` anywhere in a message that nowhere matches `excluded`.
+
+    Read from the message's start over its first 2,000 characters (the chat's longest message):
+    the bounded gaps keep a long adversarial message cheap.
+    """
+    return rf"^(?!.{{0,2000}}{excluded}).{{0,2000}}?{pattern}"
+
+
 # Someone the writer talks about (not «dere» or «kommunen»: «dere svarer ikke» is a complaint).
 PERSON = _any(
     r"han",
@@ -350,10 +359,12 @@ EMERGENCY = [
     r"\bkollaps\w*\b(?!.{0,30}\b(?:sofa\w*|senga|sengen|couch|bed|hver dag|kvar dag|etter jobb|after work)\b)|"
     r"\bdeppa\b|\bhelt borte\b|\blivløs\b|\bligger (?:helt )?(?:stille|livløs|urørlig)\b",
     # not a craftsman, a landlord or a caseworker who does not answer (read from the message's start)
-    rf"^(?!.{{0,2000}}\b(?:håndverker\w*|handverkar\w*|snekker\w*|rørlegger\w*|elektriker\w*|utleier\w*|"
-    rf"utleigar\w*|selger\w*|seljar\w*|firma\w*|kroner|faktura\w*|mekler\w*|entreprenør\w*|saksbehandler\w*|"
-    rf"sakshandsamar\w*|forliksråd\w*|advokat\w*)\b).{{0,2000}}?"
-    rf"\b{PERSON} (?:svarer|svarar|svare|reagerer|reagerar|reagere|våkner|vaknar|vakne|rører seg) {NOT}\b",
+    _unless_message_names(
+        r"\b(?:håndverker\w*|handverkar\w*|snekker\w*|rørlegger\w*|elektriker\w*|utleier\w*|utleigar\w*|selger\w*|"
+        r"seljar\w*|firma\w*|kroner|faktura\w*|mekler\w*|entreprenør\w*|saksbehandler\w*|sakshandsamar\w*|"
+        r"forliksråd\w*|advokat\w*)\b",
+        rf"\b{PERSON} (?:svarer|svarar|svare|reagerer|reagerar|reagere|våkner|vaknar|vakne|rører seg) {NOT}\b",
+    ),
     rf"\b(?:beveger|bevegar|rører|rører|rør) (?:seg|sæ) {NOT}\b|\b{NOT} (?:beveger|rører) (?:seg|sæ)\b",
     rf"\b(?:svarer|svarar|svare|reagerer|reagerar|våkner|vaknar|vakne) {NOT} "
     rf"(?:når|på{_NOT_MESSAGES}|lenger|meir|mer|opp)\b",
@@ -908,13 +919,15 @@ URGENT_HEALTH = [
     r"\b(?:out of|no more|lost|forgot) (?:my|his|her|our) (?:insulin|inhaler|epilepsy \w+|heart \w+|seizure \w+)\b|"
     r"\b(?:ran|run|running) out of (?:my |his |her )?(?:[\w-]+ ){0,2}"
     r"(?:meds|medication|medicine|insulin|pills|tablets|inhaler)\b",
-    # A job, a placement or parking at the legevakt is no call for one. Read from the start of the
-    # message («jobb som sykepleier på legevakta»), over its first 2,000 characters (the chat's longest
-    # message; the bounded gap keeps a long adversarial message cheap).
-    rf"^(?!.{{0,2000}}(?:\b(?:jobb\w*|stilling\w*|vikariat\w*|sommervikariat\w*|turnus|parker\w*|praksis\w*|"
-    rf"jobs?|work\w*) (?:\w+ ){{0,3}}(?:på|ved|at) (?:the )?{_LEGEVAKT}|"
-    rf"\b(?:legge ned|nedlegg\w*|sammenslå\w*|slå sammen) (?:\w+ ){{0,2}}{_LEGEVAKT}\w* (?:om natta|om natten|"
-    rf"på natta|på natten|i kommunen|her)\b)).{{0,2000}}?{_LEGEVAKT}",
+    # A job, a placement or parking at the legevakt is no call for one («jobb som sykepleier på
+    # legevakta»), nor is its closing down at night.
+    _unless_message_names(
+        rf"(?:\b(?:jobb\w*|stilling\w*|vikariat\w*|sommervikariat\w*|turnus|parker\w*|praksis\w*|jobs?|work\w*) "
+        rf"(?:\w+ ){{0,3}}(?:på|ved|at) (?:the )?{_LEGEVAKT}|"
+        rf"\b(?:legge ned|nedlegg\w*|sammenslå\w*|slå sammen) (?:\w+ ){{0,2}}{_LEGEVAKT}\w* (?:om natta|om natten|"
+        rf"på natta|på natten|i kommunen|her)\b)",
+        _LEGEVAKT,
+    ),
     r"\b116 ?117\b",
     r"\b(?:trenger|treng|trengs|må ha|må få|trenge|behov for) (?:en |ein |akutt )?(?:lege|doktor|legehjelp)\b",
     r"\b(?:lege|doktor|legehjelp) (?:nå|no|i natt|i kveld|i helga|i helgen|raskt|fort|med en gang|snarest)\b",
