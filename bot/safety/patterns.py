@@ -107,10 +107,6 @@ SWALLOWED = _any(
     r"fått i sæ",
     r"fekk i seg",
     r"fikk i seg",
-    r"tatt",
-    r"tok",
-    r"tek",
-    r"har tatt",
     r"slikket på",
     r"swallowed",
     r"swallow",
@@ -118,16 +114,39 @@ SWALLOWED = _any(
     r"eaten",
     r"drank",
     r"drunk",
-    r"took",
-    r"taken",
     r"got into",
+)
+# Taking medicine is its daily use («jeg tok medisinen min i morges»): it counts when something stands
+# between the verb and the pills («tok 40 paracet», «har tatt alle pillene»), and that is more than «min».
+TAKEN = _any(r"tatt", r"tok", r"tek", r"took", r"taken")
+_OWN = _any(
+    r"min",
+    r"mi",
+    r"mitt",
+    r"mine",
+    r"sin",
+    r"si",
+    r"sine",
+    r"ikke",
+    r"ikkje",
+    r"itj",
+    r"not",
+    r"my",
+    r"his",
+    r"her",
+    r"the",
+    r"their",
 )
 HARMFUL = _any(
     r"piller",
     r"pilla",
     r"pillar",
+    r"pillene",
+    r"pillane",
     r"tablett\w*",
     r"sovetablett\w*",
+    r"sovepille\w*",
+    r"smertestill\w*",
     r"paracet\w*",
     r"ibux",
     r"medisin\w*",
@@ -311,21 +330,53 @@ _NOT_TO_MESSAGES = (
     r"applications?|requests?|complaints?|inquir\w*|enquir\w*))"
 )
 
+# A craftsman, a landlord or a caseworker who does not answer is a complaint, not a person who does not respond.
+_A_TRADE = (
+    r"\b(?:håndverker\w*|handverkar\w*|snekker\w*|rørlegger\w*|elektriker\w*|utleier\w*|utleigar\w*|selger\w*|"
+    r"seljar\w*|firma\w*|kroner|kr|faktura\w*|mekler\w*|entreprenør\w*|saksbehandler\w*|sakshandsamar\w*|"
+    r"forliksråd\w*|advokat\w*|skylder|skyldar)\b"
+)
+# Poisoning in a novel, a film or a game is research, not an emergency.
+_FICTION = (
+    r"\b(?:krimroman\w*|roman|romanen|novel|book|bok|boka|boken|film|filmen|movie|serie|serien|series|spill|spillet|"
+    r"game|manus\w*|fortelling\w*|novelle\w*|research)\b"
+)
+
+# A message that opens with when it happened («For tre år siden hadde jeg hjerteinfarkt, …») tells its history.
+_PAST_OPENING = (
+    r"\s*(?:for|i|in) (?:\w+ ){1,2}(?:år|uker|veker|måneder|månader|years?|months?|weeks?) (?:siden|sidan|sia|ago)\b"
+)
+
+# Confused as a sign, not confused about the rules.
+_CONFUSED = r"(?:forvirr\w*(?! (?:om|over|av|angående|rundt|med))|confused(?! (?:about|by|with)))"
+
+# What is read or studied: a report, a thesis, statistics, or a book or a film.
+_STUDIED = (
+    rf"(?:{_FICTION}|\b(?:statisti\w*|bacheloroppgave\w*|masteroppgave\w*|oppgave\w*|oppgåve\w*|rapport\w*|thesis|"
+    r"essay|report|forebygg\w*|prevention)\b)"
+)
+
 # The legevakt, as citizens spell it.
 _LEGEVAKT = r"\b(?:legevakt\w*|legevagt\w*|legevak|leegevakt\w*|legevatk\w*|legvakt\w*)\b"
 
 EMERGENCY = [
     # Fire, smoke, gas
-    r"\bdet brenn(?:er)?\b",
-    r"\bbrenn(?:er)? (?:i|hos|på|oppe|nede|inne|ute)\b",
+    r"\bdet brenn(?:er)?\b(?! i (?:meg|hjertet|sjela) (?:for|etter|å)\b)(?! for (?:å|meg)\b)",
+    r"\bbrenn(?:er)? (?:det )?(?:i|hos|på|oppe|nede|inne|ute)\b(?!(?<=i) (?:meg|hjertet|sjela) (?:for|etter|å)\b)",
     r"(?<!om )(?<!lærer om )(?<!lære om )\bbrann\b(?![-–])(?! (?:spel\w*|spiller|vann|vant|tapte|tapa|scora|scoret|"
     r"møter|møtte|kamp\w*|og redning\w*))"
     r"(?! ?(?:alarm|øv|vern|stasjon|vesen|tilsyn|sikker|forebygg|instruks|dør|teppe|slukk|regl|krav))" + PAST,
     r"\bstår i (?:brann|flammer)\b",
     r"\bflamm(?:er|ane|ene)\b",
-    r"\brøyk(?:en)?\s+"
-    + _any("i", "fra", "frå", "ut", "kjem", "kommer", "siver", "overalt", "under", "inne", "ifra", "velter", "fyller")
-    + r"(?! (?:\w+ )?(?:grill\w*|bål\w*|bålpanne\w*|sigarett\w*|røyking\w*))",
+    # smoke, unless from garden waste or a bonfire asked about as a rule
+    _unless_message_names(
+        r"\b(?:hageavfall|bråte|bål\w*|grill\w*|er det lov|lovlig)\b",
+        r"\brøyk(?:en)?\s+"
+        + _any(
+            "i", "fra", "frå", "ut", "kjem", "kommer", "siver", "overalt", "under", "inne", "ifra", "velter", "fyller"
+        )
+        + r"(?! (?:\w+ )?(?:grill\w*|bål\w*|bålpanne\w*|sigarett\w*|røyking\w*))",
+    ),
     r"(?<!blir det )(?<!blir det så )(?<!kommer det )(?<!kjem det )\b(?:mye|masse|tykk|svart|mykje|full av) røyk\b",
     r"\bryk(?:er|te|a)? (?:veldig |ganske |kraftig )?(?:mye|masse|svart|tett|kraftig|mykje)\b|"
     r"\bryk(?:er|e|te|a)? (?:\w+ )?(?:fra|frå|ifra|ut av|ut frå|ut fra) "
@@ -343,7 +394,9 @@ EMERGENCY = [
     r"\bfire\b(?! (?:station|brigade|department|service|safety|inspection|drill|alarm|extinguisher|ban|exit|door|"
     r"officer|fighter|works|place|wood|pit|risk|regulation|hydrant))"
     r"(?=.{0,40}(?:!|help|house|flat|building|kitchen|smoke|burning|room|car|in my|in the))",
-    r"\b(?:skog|lyng|gras|gress|kratt|mark|torv|utmark)brann(?:en|ar|er)?\b" + PAST,
+    r"(?<!plan for )(?<!planer for )(?<!beredskap for )(?<!beredskap mot )(?<!fare for )(?<!faren for )"
+    r"(?<!risiko for )(?<!om )\b(?:skog|lyng|gras|gress|kratt|mark|torv|utmark)brann(?:en|ar|er)?\b"
+    r"(?! (?:fare|faren|varsel|sesong\w*|risiko|beredskap|plan\w*|øvelse\w*|kart\w*)\b)" + PAST,
     r"\b(?:forest|wild|grass|brush|bush)(?: )?fire\b(?! (?:risk|danger|warning|ban|season))" + PAST,
     r"\b(?:i full fyr|står i fyr|stod i fyr|tok fyr|tatt fyr|tek fyr|teke fyr|tok eld|tatt eld|fått fyr)\b",
     r"\bsmoke (?:coming|in|from|everywhere|pouring|alarm (?:is )?going)\b",
@@ -354,20 +407,25 @@ EMERGENCY = [
     rf"\b(?:får|fær|klarer|klare|klarar|greier|greie|kan) {NOT} (?:å |og )?(?:puste|pusta|pust|luft)\b",
     r"\b(?:tungt|vanskelig|vanskeleg|vondt) å puste\b|\bpustebesvær\b|\bpusteproblem\w*\b|\btungpust\w*\b",
     r"\bblå (?:i ansiktet|i andletet|i fjeset|rundt munnen|om munnen|på leppene|i leppene)\b",
+    r"\b(?:leppene|leppane|lepper|munnen) (?:er|e|blir|ble|vart|har blitt) (?:\w+ )?"
+    r"(?:grå|blå|gråblå|blåe|grey|gray|blue)\b|"
+    r"\blips (?:are|look|went|turned) (?:\w+ )?(?:grey|gray|blue)\b|"
+    r"\b(?:klarer|klarar|greier|greiar|får|kan) (?:ikke|ikkje|itj) (?:å )?(?:si|seie|snakke|snakka|fullføre) "
+    r"(?:hele|heile|fulle) setning\w*\b|\b(?:can'?t|cannot) (?:finish|speak in|say) (?:a |full |whole )?sentences?\b",
     r"\bbevisstløs\w*\b|\bmedvitslaus\w*\b|(?<!holdt på å )(?<!held på å )(?<!nesten )\bbesvim\w*\b|"
     r"\bsvim(?:te|a|et) av\b|\bdatt om\b|\bfalt om\b",
     r"\bkollaps\w*\b(?!.{0,30}\b(?:sofa\w*|senga|sengen|couch|bed|hver dag|kvar dag|etter jobb|after work)\b)|"
     r"\bdeppa\b|\bhelt borte\b|\blivløs\b|\bligger (?:helt )?(?:stille|livløs|urørlig)\b",
     # not a craftsman, a landlord or a caseworker who does not answer (read from the message's start)
     _unless_message_names(
-        r"\b(?:håndverker\w*|handverkar\w*|snekker\w*|rørlegger\w*|elektriker\w*|utleier\w*|utleigar\w*|selger\w*|"
-        r"seljar\w*|firma\w*|kroner|faktura\w*|mekler\w*|entreprenør\w*|saksbehandler\w*|sakshandsamar\w*|"
-        r"forliksråd\w*|advokat\w*)\b",
-        rf"\b{PERSON} (?:svarer|svarar|svare|reagerer|reagerar|reagere|våkner|vaknar|vakne|rører seg) {NOT}\b",
+        _A_TRADE, rf"\b{PERSON} (?:svarer|svarar|svare|reagerer|reagerar|reagere|våkner|vaknar|vakne|rører seg) {NOT}\b"
     ),
     rf"\b(?:beveger|bevegar|rører|rører|rør) (?:seg|sæ) {NOT}\b|\b{NOT} (?:beveger|rører) (?:seg|sæ)\b",
-    rf"\b(?:svarer|svarar|svare|reagerer|reagerar|våkner|vaknar|vakne) {NOT} "
-    rf"(?:når|på{_NOT_MESSAGES}|lenger|meir|mer|opp)\b",
+    _unless_message_names(
+        _A_TRADE,
+        rf"\b(?:svarer|svarar|svare|reagerer|reagerar|våkner|vaknar|vakne) {NOT} "
+        rf"(?:når|på{_NOT_MESSAGES}|lenger|meir|mer|opp)\b",
+    ),
     rf"\b(?:vil|vill) {NOT} (?:våkne|vakne)\b",
     r"\b(?:umulig|umogleg|vanskelig|vanskeleg|uråd|nesten umulig|går ikke|går ikkje|får ikke|får ikkje) å vekke\b|"
     r"\b(?:hard|impossible|difficult) to wake\b|\bcan'?t wake (?:him|her|them|my|our)\b",
@@ -375,7 +433,8 @@ EMERGENCY = [
     r"\b(?:ikke|ikkje|itj|ikkj) (?:rørt|bevegd|beveget|rørt på) (?:seg|sæ)\b|\bhas(?:n'?t| not) moved\b",
     r"\bfår (?:ikke|ikkje|itj) kontakt med\b|\bfår (?:ikke|ikkje|itj) liv i\b",
     r"\b(?:satt|sett|sitter|sit|satte) (?:seg )?(?:noe|noko|mat|ein|en|et|eit)? ?(?:fast )?i (?:halsen|vrangstrupen)\b",
-    r"(?<!nesten )(?<!holdt på å )(?<!heldt på å )(?<!holdt på og )\bkvel(?:es|t|e|ast)\b(?! av (?:latter|lått|ler))|"
+    r"(?<!nesten )(?<!holdt på å )(?<!heldt på å )(?<!holdt på og )\bkvel(?:es|t|e|ast)\b"
+    r"(?! av (?:latter|lått|ler|papir\w*|arbeid\w*|jobb\w*|skjema\w*|byråkrati\w*|regning\w*|mas|stress\w*))|"
     r"\bsetter (?:seg )?i halsen\b",
     r"\b(?:not|isn'?t|isnt|stopped|stop) breathing\b|\bcan'?t breathe\b|\bcannot breathe\b|\bcant breath\b",
     r"\b(?:struggling|hard|difficult) to breathe\b|\btrouble breathing\b",
@@ -384,14 +443,20 @@ EMERGENCY = [
     + _NOT_TO_MESSAGES,
     r"\b(?:is not|isn'?t|are not|aren'?t|keeps not|still not|not) (?:waking up|waking|responding|reacting)\b"
     + _NOT_TO_MESSAGES,
-    r"(?<!nearly )(?<!almost )\bchok(?:ing|ed)\b|\bturning blue\b|\blips are blue\b",
+    _unless_message_names(
+        r"\b(?:hairballs?|hårball\w*|vets?|veterinar\w*|veterinær\w*|dyrlege\w*)\b",
+        r"(?<!nearly )(?<!almost )\bchok(?:ing|ed)\b",
+    ),
+    r"\bturning blue\b|\blips are blue\b",
     # Heart, stroke, seizures, allergy
-    r"\b(?:vondt|vont|smerter|smerte|trykk|trykkende|press|klemming|stikking) (?:i|over) "
+    r"\b(?:(?:kjempe|sykt|skikkelig|veldig|fælt|jævlig|forferdelig|so|så)? ?vondt|(?:kjempe)?vont|smerter|smerte|trykk|"
+    r"trykkende|press|klemming|stikking) (?:i|over) "
     r"(?:brystet|bryste|brøstet|brøste|brystkassa|brystkassen|bringa|bringen|hjertet|hjartet)\b",
     r"\bstrål\w* (?:ut )?(?:i|til|mot|ned i|into|down) (?:the |my |his |her )?(?:venstre|left) arm\w*\b|"
     r"\bkaldsvett\w*\b.{0,60}\b(?:bryst\w*|brøst\w*|hjert\w*|chest)\b|"
     r"\b(?:bryst\w*|brøst\w*|chest)\b.{0,60}\bkaldsvett\w*\b",
     r"\bbrystsmert\w*\b|\bhjerteattakk\b",
+    rf"^(?!{_PAST_OPENING}).{{0,2000}}?"
     rf"(?<!nesten )(?<!nærmest )\b(?:hjerteinfarkt|hjarteinfarkt|hjertestans|hjartestans)\b{PAST}",
     r"(?:\b(?:fått|fått et|fått eit|har fått|hatt) (?:hjerne)?slag\b|\bhjerneslag\b|\b(?:er|e) (?:hjerne)?slag\b)"
     + PAST,
@@ -405,6 +470,23 @@ EMERGENCY = [
     r"(?!.{0,30}\b(?:etter|since|after) (?:\w+ )?(?:operasjon\w*|bruddet|brotet|skaden|ulykka|ulykken|surgery|"
     r"operation)\b)" + PAST,
     r"\bkramp(?:er|eanfall|ar|a)?\b|\bepileptisk anfall\b|\bepilepsianfall\b",
+    # seizures one after another, or one that does not stop
+    r"\b(?:to|tre|fire|flere|fleire|mange|two|three|several)\s+(?:\w+\s+)?(?:anfall|seizures)\b.{0,60}"
+    r"\b(?:siste timen|siste halvtimen|på rad|etter hverandre|etter kvarandre|uten å våkne|utan å vakne|"
+    r"without waking|in a row|back to back|in the last hour)\b|"
+    r"\banfall\w*\b.{0,60}\b(?:uten å våkne|utan å vakne|without waking)\b|"
+    r"\banfall\w* (?:har )?(?:vart|vara|varer|varar|varte|holdt på|halde på) (?:i )?(?:over |mer enn |meir enn )?"
+    r"(?:\d+|fem|ti|flere|fleire) min",
+    r"\b(?:ansikt\w*|andlet\w*|fjes\w*|munn\w*|face)\b (?:\w+ ){0,2}(?:skjev\w*|skeiv\w*|skakk\w*|lopsided|droop\w*)\b|"
+    r"\b(?:skjev|skeiv|skakk) i (?:ansiktet|andletet|fjeset|munnen)\b|"
+    r"\b(?:kan|klarer|klarar|greier|greiar|får) (?:ikke|ikkje|itj) (?:å )?(?:snakke|snakka|prate|prata) "
+    r"(?:riktig|ordentlig|ordentleg|skikkelig|skikkeleg|normalt|tydelig|tydeleg|rett)\b"
+    r"(?! (?:norsk|engelsk|nynorsk|bokmål|språket|språk|dialekt\w*|på telefon\w*))",
+    rf"\b(?:falt|datt|dett|ramla|ramlet|hoppa|hoppet|stupte|stupa|dykket|dukket|fall|fell|fallen|landa|landet|landed|"
+    rf"krasja|krasjet|kræsja)\b.{{0,100}}\b(?:kjenner|kjenne|kjenn|føler|kan|feel|can'?t|cannot) "
+    rf"(?:ikke |ikkje |itj |not )?(?:kjenne |feel |move )?(?:\w+ )?(?:beina|beinet|bena|føttene|føtene|føttane|"
+    rf"armene|armane|kroppen|legs|feet|arms|body)\b{PAST}|"
+    r"\b(?:can'?t|cannot|can not) (?:feel|move) (?:my|his|her|their) (?:legs|feet|arms|body)\b" + PAST,
     r"\b(?:feber|febe|fever|temperatur|temperature|\d\d(?:[.,]\d)? i feber|hodepine|hovudverk|headache)\b.{0,80}"
     r"\b(?:stiv nakke|stiv i nakken|nakken er stiv|nakken e stiv|nakkestiv\w*|stiff neck|neck is (?:very )?stiff)\b|"
     r"\b(?:stiv nakke|stiv i nakken|nakken er stiv|stiff neck)\b.{0,80}\b(?:feber|febe|fever)\b|"
@@ -435,8 +517,10 @@ EMERGENCY = [
     r"\b(?:tunga|tungen|halsen|ansiktet|andletet|leppene) (?:hovner|hovnar|hovna|hovnet|svulmer)\b",
     r"\bhoven (?:i|opp i) (?:halsen|tunga|tungen|ansiktet|leppene)\b",
     # a blow to the head, then vomiting, memory loss or confusion
-    r"\b(?:hit|hits|banged|bumped|slo|slått|slog|dunka|dunket)\b.{0,25}\b(?:head|hodet|hovudet|huet)\b.{0,80}"
-    r"\b(?:vomit\w*|throwing up|threw up|kaster opp|kastar opp|spyr|spydde|can'?t remember|cannot remember|"
+    r"\b(?:hit|hits|banged|bumped|slo|slått|slog|dunka|dunket)\b.{0,25}\b(?:head|hodet|hovudet|huet|hue|hau\w*|"
+    r"skallen)\b.{0,80}"
+    r"\b(?:vomit\w*|throwing up|threw up|kaster opp|kastar opp|kaste opp|kasta opp|kastet opp|spyr|spydde|"
+    r"heilt rar|helt rar|can'?t remember|cannot remember|"
     r"doesn'?t remember|husker ikke|husker ingenting|hugsar ikkje|confused|forvirr\w*|unconscious|passed out|"
     r"besvimt|bevisstløs|medvitslaus)\b",
     r"\bchest (?:hurts|is hurting|feels tight|tightness)\b|"
@@ -465,9 +549,33 @@ EMERGENCY = [
     r"\b(?:mye|masse|mykje) blod\b|\bblod overalt\b|\bpulsåre\w*\b|\bkaster opp blod\b|\bhoster (?:opp )?blod\b",
     r"\bbleed(?:ing|s)? (?:a lot|heavily|badly|so much|everywhere)\b|\bwon'?t stop bleeding\b",
     r"\bblood everywhere\b",
+    r"\b(?:går|klarer|klarar|greier|får) (?:ikke|ikkje|itj) (?:å )?(?:stoppe|stanse|stoppa|stansa|få stopp på) "
+    r"(?:blødningen|blødninga|blodet|blødinga)\b|\b(?:can'?t|cannot) stop the bleeding\b",
     r"(?:\b(?:knivstukket|knivstikking|stukket med kniv|skot|skoten|skote|skotet|skaut)\b|\bskutt\b(?! ned\b)|"
     r"\bstabbed\b|"
     r"\bbeen shot\b)" + PAST,
+    r"\b(?:navlestreng\w*|umbilical cord)\b.{0,60}\b(?:henger|heng|ute|ut|kommer|kjem|synlig|out|hanging|coming)\b|"
+    r"\b(?:henger|heng|hanging|coming) (?:\w+ ){0,3}(?:ut|out)\b.{0,60}\b(?:navlestreng\w*|cord)\b",
+    r"\b(?:gravid\w*|svanger\w*|\d+ (?:uker|veker|weeks) (?:på vei|på veg|gravid|pregnant)|pregnant)\b.{0,150}"
+    r"\b(?:flimmer|flimring|ser stjerner|synsforstyrr\w*|blurred vision|blurry vision|seeing (?:spots|flashes|stars)|"
+    r"(?:vondt|vont|smerte\w*) under ribbe\w*|pain under (?:my |the )?ribs)\b|"
+    r"\b(?:flimmer|flimring|synsforstyrr\w*|(?:vondt|vont) under ribbe\w*)\b.{0,150}"
+    r"\b(?:gravid\w*|svanger\w*|uker på vei|veker på veg)\b",
+    r"(?:\b(?:diabet\w*|insulin\w*|blodsukker\w*|blodsukret|keton\w*|ketoacido\w*|type ?1)\b.{0,150}"
+    r"\b(?:puster (?:tungt|fort|rart)|pustar (?:tungt|fort|rart)|puste tungt|ør i (?:hodet|hovudet)|"
+    rf"{_CONFUSED}|breathing (?:fast|heavily|hard|strangely)|ketoacido\w*)\b|"
+    rf"\b(?:puster (?:tungt|fort)|pustar (?:tungt|fort)|{_CONFUSED})\b.{{0,100}}"
+    r"\b(?:diabet\w*|insulin\w*|blodsukker\w*|blodsukret|keton\w*)\b)" + PAST,
+    r"\b(?:hoggorm\w*|huggorm\w*|slange\w*|orm|snake|adder|viper)\b.{0,150}\b(?:kaster opp|kastar opp|kast\w* opp|"
+    r"spyr|spydde|svimmel|svimmel\w*|svimle|besvim\w*|puste\w*|pusta|hoven opp til|hovent opp til|hovna opp til|"
+    r"vomit\w*|throwing up|dizzy|faint\w*|breath\w*|swollen up to)\b" + PAST,
+    r"\b(?:astma\w*|asthma|inhalator\w*|inhaler|sprayen|ventolin|airomir|bricanyl)\b.{0,100}"
+    r"\b(?:(?:klarer|klarar|greier|får|kan) (?:nesten )?(?:ikke|ikkje|itj) (?:å )?(?:si|seie|snakke|snakka|prate)|"
+    r"(?:can'?t|cannot|can barely|unable to) (?:talk|speak|say)|foroverbøyd|bøyd framover|leaning forward|"
+    r"lepp\w* (?:er |blir )?blå|lips (?:are |turning )?blue)\b",
+    r"\b(?:baby\w*|spedbarn\w*|nyfødt\w*|newborn|infant|\d+ (?:uker|veker|weeks) gam(?:mel|al)|baby (?:på )?\d+ uker)\b"
+    r".{0,100}\b(?:slapp(?! av)|slappe(?! av)|livløs|floppy|limp|lethargic|gråter (?:bare )?svakt|svak gråt|"
+    r"hard to wake|pustepause\w*|grå i huden|gråblå)\b",
     # Poisoning and overdose
     r"\b(?:sopp\w*|mushroom\w*)\b.{0,80}\b(?:vomit\w*|throwing up|kast(?:er|ar|a|et) (?:\w+ )?opp|spyr|confused|"
     r"forvirr\w*|kvalm\w*|diarr\w*|magesmert\w*|stomach pain\w*)\b" + PAST,
@@ -477,19 +585,37 @@ EMERGENCY = [
     r"\b(?:drank|drunk|drink|drinks|drakk|drukket|drukke|svelget|svelgde|svelgja|swallowed)\b.{0,40}"
     r"\b(?:vaskemiddel\w*|oppvaskmiddel\w*|klorin\w*|\w*rens|bleach|detergent|cleaning \w+|antifreeze|frostvæske\w*|"
     r"lampeolje\w*|lamp oil|white spirit|terpentin\w*|lut|kaustisk\w*|dishwasher \w+|maskinoppvask\w*)\b",
-    r"\boverdos\w*\b(?! (?:av|of) (?:lekser|lekse|homework|arbeid|jobb|kaffe|coffee|sjokolade|informasjon|info))"
-    r"(?! (?:statisti\w*|tall|figures|rates?|deaths? in|prevention|forebygging))|"
-    r"(?<!om )(?<!kurs i )(?<!forebygge )(?<!forebygging av )(?<!førebyggje )\bforgift\w*\b|"
-    r"\bgiftinformasjonen\b|\bpoisoned\b|\bpoisoning\b",
+    _unless_message_names(
+        rf"(?:{_FICTION}|\b(?:band\w*|låt\w*|sang\w*|song\w*|album\w*|heter|called|named)\b)",
+        r"\boverdos\w*\b(?! (?:av|of) (?:lekser|lekse|homework|arbeid|jobb|kaffe|coffee|sjokolade|informasjon|info))"
+        r"(?! (?:statisti\w*|tall|figures|rates?|deaths? in|prevention|forebygging))",
+    ),
+    r"\bgiftinformasjonen\b",
+    _unless_message_names(
+        _FICTION,
+        r"(?:(?<!om )(?<!kurs i )(?<!forebygge )(?<!forebygging av )(?<!førebyggje )\bforgift\w*\b|\bpoisoned\b|"
+        r"\bpoisoning\b)",
+    ),
     r"\bkullos(?!varsl|alarm|måler|detektor)\w*\b|\bkolos(?!varsl|alarm|målar|detektor)\w*\b|\bkarbonmonoksid\w*\b|"
     r"\bco-forgift\w*\b|\bcarbon monoxide\b",
     r"\b(?:kullos|kolos|co)[- ]?(?:alarm|varsl|detektor)\w* (?:piper|pip|går|gjekk|gikk|har gått|uler|ular|hyler)\b|"
     r"\b(?:co|carbon monoxide) (?:alarm|detector) (?:is |keeps |went |has gone )?(?:going off|beeping|went off|"
     r"sounding)\b",
+    r"\b(?:co|carbon monoxide|kullos|kolos)[- ]?(?:alarm\w*|detector|detektor\w*|varsl\w*)\b.{0,60}"
+    r"\b(?:beeping|beeps|going off|went off|goes off|sounding|piper|pip|uler|ular|hyler|har gått av|gikk av)\b"
+    rf"|\b(?:co|carbon monoxide|kullos|kolos)[- ]?(?:alarm\w*|detector|detektor\w*|varsl\w*)\b.{{0,100}}\b{_CO_SIGNS}\b"
+    + PAST,
     # Carbon monoxide told by its signs
     rf"\b{_HEATER}\b.{{0,100}}\b{_CO_SIGNS}\b|\b{_CO_SIGNS}\b.{{0,100}}\b{_HEATER}\b" + PAST,
     rf"\b{SWALLOWED}\b.{{0,40}}\b{HARMFUL}",
+    rf"\b{TAKEN} (?!{HARMFUL})(?!{_OWN} {HARMFUL}).{{0,40}}\b{HARMFUL}",
+    r"\b(?:svelg\w*|swallow\w*)\b.{0,30}\b(?:batteri\w*|battery|batteries)\b|"
+    r"\b(?:spist|spiste|ate|eaten)\b (?:\w+ ){0,2}(?:et|eit|a|an) (?:lite |small )?(?:batteri|battery)\b",
+    # a box or a glass of pills emptied, not a medicine cabinet cleared out
+    rf"\btøm(?:t|te|d|de)\b (?:\w+ ){{0,2}}(?:boks\w*|glass\w*|pakk\w*|brett\w*|esk\w*|flask\w*|dosett\w*)\b.{{0,20}}"
+    rf"\b{HARMFUL}",
     r"\b(?:spis\w*|svelg\w*|ate|eaten|swallow\w*|eat)\b.{0,30}\b(?:magnet\w*|magnets?|knappcelle\w*|knappecelle\w*|"
+    r"knappbatteri\w*|knappebatteri\w*|"
     r"button batter\w*)\b|\b(?:magnet\w*|magnets?)\b.{0,30}\b(?:spist|svelg\w*|swallowed|ate)\b",
     r"\b(?:ligg|ligger|har lege|har ligget|har lagt|lå|låg|lying|been lying)\b (?:\w+ ){0,2}(?:på|on the) "
     r"(?:golvet|gulvet|golve|gulve|badegolvet|badegulvet|badromsgulvet|kjøkkengulvet|floor|bathroom floor)\b"
@@ -498,6 +624,11 @@ EMERGENCY = [
     r"\b(?:been|lying|ligget|lege|lagt) (?:\w+ )?(?:på|on the) (?:golvet|gulvet|golve|gulve|floor) "
     r"(?:hele natta|heile natta|hele natten|sia i går|siden i går|all night|since last night|since yesterday)\b",
     r"\b(?:alt for|for|too) mange (?:piller|tabletter|tablettar|pillar)\b|\btoo many (?:pills|tablets)\b",
+    rf"\b(?:falt|datt|dett|detta|ramla|ramlet|fall|fell|fallen)\b.{{0,80}}"
+    r"(?:\b(?:kommer|kjem|kjæm|klarer|klarar|greier|får|fær) (?:meg|mæ|seg|sæ|han|ham|ho|henne|hu) "
+    r"(?:ikke|ikkje|itj|ikkj) (?:opp|på beina)\b|"
+    r"\b(?:får|fær|klarer|greier) (?:ikke|ikkje|itj) (?:reist|reise) (?:meg|mæ|seg|sæ|han|ho|henne)\b|"
+    rf"\b(?:can'?t|cannot|unable to) get (?:myself |him |her )?up\b){PAST}",
     r"\b(?:armen|arma|handa|hånda|hånden|fingrane|fingrene|fingeren|beinet|foten|håret|arm|hand|leg|foot|fingers|"
     r"hair|sleeve) (?:\w+ ){0,2}(?:inn i|inni|fast i|i|caught in|stuck in|in|into) (?:the |a )?"
     r"\w*(?:maskin\w*|blandar\w*|blander\w*|kvern\w*|presse\w*|pressa|vals\w*|fres\w*|skrue\w*|kraftuttak\w*|"
@@ -509,21 +640,35 @@ EMERGENCY = [
     r"\b(?:electric shock|electrocuted)\b|\bstrømstøt(?:et|ene)?\b|\bstraumstøyt(?:en|ar)?\b|"
     r"\b(?:ligger|ligge|ligg|lying) (?:ikke|ikkje|itj|not) (?:bevege|beveger|røre|rører|moving)\b",
     # Drowning, accidents, falls from height, the cold
-    r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))"
-    r"(?! (?:\w+ )?(?:telefon\w*|mobil\w*|iphone\w*|ipad\w*|nettbrett\w*))" + PAST,
+    _unless_message_names(
+        _STUDIED,
+        r"\bdrukn\w*\b(?! i (?:papir|arbeid|jobb|skjema|søknad|mas|e-post|epost|regning|lekser))"
+        r"(?! (?:\w+ )?(?:telefon\w*|mobil\w*|iphone\w*|ipad\w*|nettbrett\w*))" + PAST,
+    ),
     r"\b(?:kvelva|kvelvd|kvelvt|kantra|kantret|kantrar|kantrer|kullseil\w*|capsiz\w*|overturned boat)\b|"
     r"\b(?:personar|personer|to personer|to personar|fleire personar|flere personer|people|two people|persons) "
     r"(?:i|uti) (?:vatnet|vannet|sjøen|havet|fjorden|elva|the water|the sea)\b",
-    r"(?<!afraid of )(?<!scared of )(?<!fear of )\bdrowning\b"
-    r"(?! in (?:paperwork|paper|work|forms|emails|e-mails|bills|debt|homework|applications))|"
-    r"\bdrowned\b(?! (?:my|his|her|the) (?:phone|mobile|iphone|ipad|tablet))"
-    + PAST
-    + r"|\bunder vann\b|\bunder water\b|"
+    _unless_message_names(
+        _STUDIED,
+        r"(?:(?<!afraid of )(?<!scared of )(?<!fear of )\bdrowning\b"
+        r"(?! in (?:paperwork|paper|work|forms|emails|e-mails|bills|debt|homework|applications))|"
+        r"\bdrowned\b(?! (?:my|his|her|the) (?:phone|mobile|iphone|ipad|tablet)))" + PAST,
+    ),
+    r"\bunder vann\b|\bunder water\b|"
     r"\bgjennom isen\b|\bthrough the ice\b",
     r"(?<!mobilen )(?<!mobilen min )(?<!telefonen )(?<!nøklene )(?<!nøklane )(?<!lommeboka )"
     r"\b(?:falt|datt|dett|detta|dætt|ramla|ramlet) (?:\w+ )?(?:i|uti|ut i|ned i) "
     r"(?:vannet|vatnet|sjøen|sjøn|elva|havet|havna|fjorden|isen)\b|"
     r"\bfall\w* (?:in|into) the (?:water|sea|river|lake)\b",
+    rf"\b(?:falt|datt|dett|gått|gikk|gjekk|hoppa|hoppet|ramla|ramlet|fell|went|gone|jumped) (?:\w+ )?"
+    rf"(?:over ?bord|overboard)\b{PAST}|\bmann over bord\b|\bman overboard\b|"
+    r"\bwent over the (?:railing|rail|side)\b|\b(?:he|she|someone|somebody|a man|a woman|a child|a kid|a person) "
+    r"(?:is|are) (?:still )?in the (?:water|sea|river|lake|fjord)\b",
+    r"\b(?:isen|vatnet|vannet|sjøen|elva|the ice|the water)\b.{0,100}\b(?:ser|sjå|see) "
+    r"(?:eg |jeg |æ |vi |me |i |we )?(?:ikke |ikkje |itj )?"
+    r"(?:han|ho|henne|ham|hun|him|her) (?:ikke |ikkje |itj )?(?:meir|mer|lenger|lengre|anymore|any more)\b",
+    r"\b(?:dunk|smell|brak|bang|thud|crash|falt|datt)\b.{0,120}\b(?:stønn\w*|jamr\w*|klynk\w*|moan\w*|groan\w*)\b|"
+    r"\b(?:stønn\w*|jamr\w*|moan\w*|groan\w*)\b.{0,80}\b(?:alene|aleine|åleine|alone|gulvet|golvet|floor)\b",
     # someone who walked into the water with the clothes on
     r"\b(?:sjøen|vannet|vatnet|havet|elva|fjorden|sea|water|lake)\b.{0,60}\b(?:med klærne på|med kleda på|"
     r"fully clothed|with (?:his|her) clothes on)\b|\b(?:med klærne på|med kleda på|fully clothed)\b.{0,60}"
@@ -547,6 +692,10 @@ EMERGENCY = [
     rf"ul[yu]kk(?:e|a)\b{PAST}",
     rf"\b(?:kollider\w*|kjørt i hverandre|kjørte i hverandre|køyrt i kvarandre|køyrde i kvarandre|"
     rf"(?<!appen )(?<!appa )(?<!nettsida )(?<!sida )kræsj\w*|frontkræsj\w*)\b{PAST}",
+    r"\b(?:gjødselkjeller\w*|gjødselkjellar\w*|gjødselkum\w*|gjødseltank\w*|gjødsellager\w*|manure (?:pit|cellar|tank)|"
+    r"slurry (?:pit|tank))\b.{0,100}\b(?:ikke|ikkje|itj|not) (?:\w+ )?(?:opp|up)\b|"
+    r"\b(?:ingen|ingenting|nobody|no one) (?:svarer|svarar|svara|answers|responds) når (?:vi|jeg|eg|je|æ|me|we|i) "
+    r"(?:roper|ropar|ropa|ropte|rope|kaller|kallar|call|shout|yell)\b|"
     r"\b(?:hasn'?t|has not|didn'?t|did not|haven'?t) (?:come|came|surfaced) (?:back )?up\b|"
     r"\b(?:ikke|ikkje|itj) (?:kommet|kome|kommi|komme) opp (?:igjen|att|igjæn)\b",
     r"(?<!appen )(?<!appa )(?<!siden )(?<!sida )(?<!nettsiden )(?<!nettsida )(?<!skjemaet )(?<!programmet )(?<!det )"
@@ -564,6 +713,10 @@ EMERGENCY = [
     r"\b(?:ligger|ligg|liggande|liggende) (?:\w+ )?(?:på|ved|i) "
     r"(?:togsporet|jernbanesporet|skinnene|sporet|jernbanen)\b|"
     r"\blying on the (?:tracks|rails|railway)\b|"
+    r"\b(?:tog\w*|jernbane\w*|train|railway)\b.{0,80}\b(?:går|gå|står|sitter|ligger|walking|standing|sitting) "
+    r"(?:\w+ ){0,2}(?:langs|på|i|mellom|on|along|between) (?:the )?(?:sporene|sporet|skinnene|tracks|rails)\b|"
+    r"\b(?:går|står|sitter|walking|standing|sitting) (?:\w+ ){0,2}(?:langs|på|mellom|on|along) (?:the )?"
+    r"(?:sporene|skinnene|tracks|rails)\b.{0,80}\b(?:tog\w*|train)\b|"
     r"\b(?:someone|somebody|a person|a man|a woman|a child|a kid) (?:is )?on the (?:tracks|rails)\b",
     # Drunk or wrong-way driving now
     r"\b(?:fyllekar\w*|stup ?full|dritings|beruset|ruset|rusa|påvirket|påverka|promille\w*|"
@@ -619,7 +772,8 @@ EMERGENCY = [
     # not a thing that «dreper meg» or «slår meg» (idioms: a form, a wait, an idea)
     r"(?<!skjemaet )(?<!skjemaene )(?<!søknaden )(?<!dette )(?<!det )(?<!jobben )(?<!ventetida )(?<!ventetiden )"
     r"(?<!byråkratiet )(?<!papirarbeidet )(?<!sjefen )(?<!sjefen min )(?<!sjefen vår )(?<!læreren )"
-    r"(?<!saksbehandlingen )(?<!stresset )(?<!kjedsomheten )"
+    r"(?<!saksbehandlingen )(?<!stresset )(?<!kjedsomheten )(?<!bassen )(?<!musikken )(?<!bråket )(?<!støyen )"
+    r"(?<!lyden )(?<!festen )(?<!festene )(?<!leksene )"
     r"\b(?:slår|slo|slått|banker|banka|sparker|sparka|dreper|drep|kveler|kvelar|angriper|skader|lugger|truer) "
     r"(?:meg|oss|henne|han|ham|ho|kona|kona si|mora|moren|barna|ungane|ungene|sønnen|dottera|datteren|mamma|"
     r"pappa|naboen|nabokona|mæ|dæ|sæ)\b",
@@ -645,12 +799,16 @@ EMERGENCY = [
     r"(?:\bkniv\b|\bkniven\b|\bskyt(?:ing|er|ar)\b|\bskytevåpen\b|\bpistol\b|\bgevær\b)"
     r"(?!.{0,60}\b(?:levere inn|leverer inn|levere det inn|bli kvitt|kvitte meg med|kaste den|kaste det|museet|"
     r"våpenamnesti|innlevering|mat og helse|matlaging|kokkekurs|kjøkkenet|sløyd|skjerpe|slipe|sportsskyting|"
-    r"skytebane\w*|skytterlag\w*|våpenkort\w*|våpenlisens\w*)\b)" + PAST,
+    r"skytebane\w*|skytterlag\w*|våpenkort\w*|våpenlisens\w*|fyrverkeri\w*|rakett\w*|nyttår\w*)\b)" + PAST,
     r"\b(?:hund\w*|bikkj\w*|dog)\b.{0,60}\b(?:bitt seg fast|biter seg fast|slipper (?:ikke|ikkje|itj)|angrip(?:er|ar)|"
     r"angriper|attacking|mauling|won'?t let go)\b",
     r"\b(?:dro|drog|dratt|trakk|tvang|tvinga|tvinget|dytta|dyttet|dragged|pulled|forced|grabbed|snatched|pushed)\b "
     r"(?:\w+ ){1,4}(?:inn i|inni|into) (?:\w+ ){0,2}(?:bil|bilen|varebil\w*|van|car)\b|"
     r"\b(?:kidnapp\w*|bortført\w*|bortfør\w*|kidnap\w*|abduct\w*)\b" + PAST,
+    r"(?:\b(?:took|grabbed|pulled|tok|dro|drog|tvang) (?:him|her|them|ham|han|henne|ho|dem) (?:in|into|inn i|i|med i) "
+    r"(?:a |the |en |ein |sin |his )?(?:bil|bilen|car|van|varebil\w*)\b|"
+    r"\b(?:son|daughter|child|kid|boy|girl)\b.{0,30}\b(?:not|hasn'?t|has not|didn'?t|did not|never) "
+    r"(?:come|came|got|gotten|returned) (?:back )?home\b)" + PAST,
     r"\b(?:våpen|weapon|gun|pistol|rifle|gevær|kniv|knife) (?:på|i|at|in|inne på|inside) (?:the )?"
     r"(?:skolen|skulen|school|kjøpesenteret|senteret|mall|shopping cent\w+|bussen|toget|barnehagen|butikken)\b" + PAST,
     r"\b(?:sporet av|spora av|avsporet|avspora|avsporing|derail\w*|train crash|togulykk\w*|ferjeulykk\w*|"
@@ -707,7 +865,16 @@ EMERGENCY = [
     r"\b(?:is |keeps |been )?(?:following|stalking) (?:me|us)\b|\bfølg(?:er|jer|de) etter (?:meg|mæ|oss)\b",
     r"\bforfølg(?:er|jer|t|de) (?:meg|mæ|oss)\b|\b(?:fulgt|følgt|følgd) etter (?:meg|mæ|oss)\b",
     r"\bdomestic violence\b|\brobbed\b|\brobbery\b|\bscreaming\b|\bsomeone is in my (?:house|flat|home)\b",
+    rf"\b(?:heteslag|heat ?stroke|sunstroke)\b{PAST}|"
+    r"\b(?:sol|sola|solen|sun|heat|hete|heten|heiten|varmen|steikande|steikende|stekende)\b.{0,120}"
+    rf"\b(?:{_CONFUSED}|(?:vet|veit) (?:ikke|ikkje|itj) (?:hvor|kor|kvar) (?:hun|han|ho|hu) er|"
+    r"doesn'?t know where (?:she|he) is|besvim\w*|fainted)\b",
     # A missing child or vulnerable person
+    rf"\b(?:mista|mistet|mist|lost)\b (?:\w+ ){{0,2}}(?:{CHILD}|\d+-?åring\w*|ungen|barnet|child|kid|son|daughter|boy|"
+    r"girl|toddler|him|her|ham|han|henne|ho)\b.{0,80}\b(?:minutter|minutt|minutes|kan ikke svømme|kan ikkje symje|"
+    r"can'?t swim|i mengden|i folkemengden|på \w*området|på senteret|på stranda|på festival\w*|på kjøpesenteret|"
+    r"på butikken|på flyplassen|på lekeplassen|at the (?:mall|beach|festival|shop|store|park|fair|shopping cent\w+|"
+    r"supermarket|airport|playground))\b" + PAST,
     rf"\b{CHILD}(?: min| mi| mitt| mine| vår| våres| vårres| på \d+)? (?:er |e |har |ha |he )?"
     r"(?:borte|forsvunne\w*|forsvunni|savnet|sakna|kommet bort|kome bort)\b",
     rf"\b(?:finn(?:er)?|finne) (?:henne|han|ham|ho|dem|ungen|barnet|gutten|jenta) {NOT}\b",
@@ -756,7 +923,8 @@ EMERGENCY = [
     r"\b(?:faldet|fallit|ramlat|trillet|faldt|föll) (?:i|ned i|ner i) "
     r"(?:vandet|vattnet|havet|sjön|søen|havnen|hamnen|älven|åen)\b|"
     r"\bdet (?:brinner|brænder)\b|\b(?:ont i bröstet|ondt i brystet)\b|"
-    r"\b(?:blöder mycket|bløder meget|bløder voldsomt)\b",
+    r"\b(?:blöder mycket|bløder meget|bløder voldsomt)\b|\bblöder (?:väldigt|jätte|så|kraftigt) ?(?:mycket)?\b|"
+    r"\bär inte (?:riktigt )?(?:vaken|kontaktbar)\b|\ber ikke (?:rigtig )?vågen\b",
     # Explicit calls for help
     r"^amb\b|\bamb(?:ulanse)? (?:til|to)\b",
     r"\bambulans(?:e|en)\b|\bambulance\b|\bring(?:e|er)? (?:110|112|113)\b|\bcall (?:110|112|113|the police)\b",
@@ -779,9 +947,18 @@ SUICIDE_RISK = [
     r"(?!.{0,50}\b(?:statistikk\w*|prosjekt\w*|oppgave\w*|oppgåve\w*|skoleoppgave\w*|statistics|project|essay)\b)|\bsjølmord\w*\b|\bsjelvmord\w*\b|\bsuicid\w*\b",
     r"(?<!dere )(?<!dette )(?<!det )(?<!dokker )(?<!dykk )(?<!heten )(?<!varmen )(?<!kulda )(?<!kulden )(?<!bråket )"
     r"(?<!støyen )(?<!stresset )(?<!ventinga )(?<!ventetida )(?<!ventetiden )(?<!køen )(?<!byråkratiet )"
+    r"(?<!saka )(?<!saken )(?<!byggesaken )(?<!byggesaka )(?<!søknaden )(?<!jobben )(?<!eksamen )(?<!leksene )"
+    r"(?<!regningene )(?<!papirarbeidet )(?<!skjemaet )(?<!kommunen )"
     r"\bta(?:r)? livet\b(?! av (?:\w+ )?(?:tomat\w*|plant\w*|blomst\w*|hekk\w*|gras\w*|gress\w*|plen\w*|busk\w*|"
     r"tre|trær|trea|treet|bie\w*|fisk\w*|bakteri\w*|ugras\w*|ugress\w*|mose\w*))|"
     r"\btek livet\b|\bta (?:mitt|sitt) eget liv\b|\bta mitt eige liv\b",
+    # exhaust led into a car; a razor blade in hand now
+    r"\b(?:slange\w*|hose)\b.{0,40}\b(?:eksos\w*|exhaust)\b|\b(?:eksos\w*|exhaust)\b.{0,40}\b(?:slange\w*|hose|"
+    r"inn (?:i bilen|vinduet|vindauget|gjennom vinduet))",
+    r"\b(?:sitter|sit|holder|held|står|stend) (?:\w+ )?(?:med )?(?:et |eit |ett )?"
+    r"(?:barberblad\w*|rakeblad\w*|razor ?blade\w*)\b|"
+    r"\b(?:barberblad\w*|rakeblad\w*|razor\w*)\b.{0,60}\b(?:klarer ikke å la være|klarar ikkje (?:å )?la vere|"
+    r"can'?t stop)\b",
     rf"\b(?:vil|ønsker|orker|orke|orka|gidder) {NOT} (?:å )?(?:leve|lev)\b",
     rf"\b{NOT} (?:vil|ønsker|orker) (?:å )?leve\b",
     r"\b(?:vil|ønsker å|ønskjer å|lyst (?:til )?å|tenker på å|tenkjer på å) (?:bare |berre )?(?:dø|døy|døden)\b",
@@ -794,6 +971,7 @@ SUICIDE_RISK = [
     r"\b(?:ingen|ikke noe|ikkje noko|ser ingen) (?:vits|mening|meining)\b.{0,20}\bleve\b|\bdrepe seg\b|"
     r"\bdrepe meg (?:selv|sjølv|sjøl|sjæl)\b|\b(?:jeg|eg|æ|je) (?:\w+ ){0,3}drepe meg\b|"
     r"\b(?:lyst til|tenkt på|tenker på|tenkjer på) å drepe meg\b",
+    r"\b(?:har|have|got) (?:en|ein|a) plan\b.{0,40}\b(?:gjøre det|gjere det|gjer det|do it|ende det|end it|avslutte)\b",
     # «har slutta å skade seg sjølv» is over; «klarer ikke å slutte å skade meg selv» is not
     r"(?<!har slutta å )(?<!har sluttet å )(?<!har stoppa å )(?<!har stoppet å )"
     r"\bskad\w* (?:meg|mæ|seg|sæ) (?:selv|sjølv|sjøl|sjæl)\b|\bselvskad\w*\b|\bsjølvskad\w*\b",
@@ -824,6 +1002,12 @@ SUICIDE_RISK = [
     r"(?:tingene|sakene|eiendelene|dyra|hunden|katten)(?: mine| mi)?\b",
     r"\b(?:gave|given|giving) away (?:all )?(?:my|his|her) (?:things|stuff|belongings|pets?|dog|cat)\b",
     r"\bavskjedsbrev\w*\b|\bfarewell (?:letter|note)\b|\bsuicide note\b",
+    # thanks for everything or goodbye, and then no answer
+    r"\b(?:takk(?:er|ar|a)? for alt|thank(?:s| you)(?: all)? for everything|farvel|goodbye)\b.{0,120}"
+    r"\b(?:(?:svarer|svarar) (?:han |hun |ho |hu |de |dei )?(?:ikke|ikkje)|tar (?:ikke|ikkje) (?:telefonen|mobilen)|"
+    r"tek ikkje telefonen|"
+    r"får (?:ikke|ikkje) tak i|can'?t reach|cannot reach|not answering|won'?t answer|doesn'?t answer|"
+    r"isn'?t answering|no answer)\b",
     r"\b(?:sa|sagt|sei|seier|sier|said|says) (?:ha det|farvel|goodbye)\b.{0,60}\b(?:ikke|ikkje|itj|never|not|won'?t) "
     r"(?:\w+ )?(?:kom|komme|kome|kjem|come|coming|be)\w* (?:tilbake|att|atende|igjen|back|here)\b",
     r"\b(?:farvel|farvæl|goodbye|farewell)[- ]?(?:innlegg\w*|melding\w*|post|posts|message|snap|video)\b|"
@@ -871,12 +1055,14 @@ _LOST = (
     r"stjålet|stjålne|stjele|stolen|stole)"
 )
 _MEDICINE = (
-    r"(?:(?!resept|prescription)\w+ ){0,2}(?:medisin\w*|insulin\w*|epilepsi\w*|astmamedisin\w*|inhalator\w*|"
+    r"(?:(?!resept|prescription)\w+ ){0,3}(?:medisin\w*|insulin\w*|epilepsi\w*|astmamedisin\w*|inhalator\w*|"
+    r"medicines?|"
+    r"p-?pille\w*|pillene|tablettene|"
     r"hjertemedisin\w*|meds|medication|insulin|inhaler)\b(?!.{0,20}\b(?:resept|prescription)\b)"
 )
 
 URGENT_HEALTH = [
-    r"\b(?:klor|rengjøring\w*|vaskemiddel\w*|kjemikal\w*|\blut\b|syre|cleaning|bleach|chemical\w*|acid)\b.{0,60}"
+    r"\b(?:klor\w*|rengjøring\w*|vaskemiddel\w*|kjemikal\w*|\blut\b|syre|cleaning|bleach|chemical\w*|acid)\b.{0,60}"
     r"\b(?:i øyet|i auget|i øynene|i augo|in (?:my|his|her|the) eyes?)\b|"
     r"\b(?:i øyet|i auget|i øynene|in (?:my|his|her) eyes?)\b.{0,60}"
     r"\b(?:klor|vaskemiddel\w*|kjemikal\w*|bleach|chemical)",
@@ -901,7 +1087,8 @@ URGENT_HEALTH = [
     r"\b(?:varm|rød|raud|red|hot|banker|dunker|throbbing)\b",
     # a nosebleed that goes on, not a child who often has them
     r"\b(?:neseblødning\w*|naseblod\w*|neseblod\w*|nasebløding\w*|nosebleed\w*)\b.{0,60}"
-    r"\b(?:stopper|stoppar|slutter|sluttar|stopp|won'?t stop|doesn'?t stop|will not stop|minutt\w*|minutes|lenge|"
+    r"\b(?:stopper|stoppar|slutter|sluttar|stopp|stoppe|stanse|slutte|halvtime\w*|won'?t stop|doesn'?t stop|"
+    r"will not stop|minutt\w*|minutes|lenge|"
     r"holdt på|halde på|holde på|timer|timar|hour\w*)\b|\bnose (?:keeps|won'?t stop|will not stop) bleeding\b",
     # a baby in the womb that moves less, not a child who has calmed down
     r"\b(?:gravid|pregnant|uke \d\d|veke \d\d|week \d\d|\d\d weeks|magen|fosteret|spark\w*|kicks?)\b.{0,60}"
@@ -922,8 +1109,8 @@ URGENT_HEALTH = [
     # A job, a placement or parking at the legevakt is no call for one («jobb som sykepleier på
     # legevakta»), nor is its closing down at night.
     _unless_message_names(
-        rf"(?:\b(?:jobb\w*|stilling\w*|vikariat\w*|sommervikariat\w*|turnus|parker\w*|praksis\w*|jobs?|work\w*) "
-        rf"(?:\w+ ){{0,3}}(?:på|ved|at) (?:the )?{_LEGEVAKT}|"
+        rf"(?:\b(?:jobb\w*|stilling\w*|vikariat\w*|sommervikariat\w*|turnus|parker\w*|praksis\w*|sykepleiere|"
+        rf"leger|ansatte|jobs?|work\w*) (?:\w+ ){{0,3}}(?:på|ved|at|i|til) (?:the )?{_LEGEVAKT}|"
         rf"\b(?:legge ned|nedlegg\w*|sammenslå\w*|slå sammen) (?:\w+ ){{0,2}}{_LEGEVAKT}\w* (?:om natta|om natten|"
         rf"på natta|på natten|i kommunen|her)\b)",
         _LEGEVAKT,
@@ -960,7 +1147,8 @@ URGENT_HEALTH = [
     # a rusty nail through the foot: tetanus
     r"\b(?:spiker|spikar|nail)\b.{0,30}\b(?:gjennom|igjennom|opp i|through|into)\b|"
     r"\b(?:tråkket|tråkka|trødde|trakk|stepped) (?:på|on) (?:en |ein |a )?(?:rusten |rusty )?(?:spiker|spikar|nail)\b",
-    r"\b(?:brent|brant|brende|brente|skålda|skåldet|skålla|skoldet|skolda) (?:meg|seg|handa|hånden|armen|fingrene)\b",
+    r"\b(?:brent|brant|brende|brente|skålda|skåldet|skålla|skoldet|skolda) (?:meg|seg|handa|hånda|hånden|armen|"
+    r"fingrene|fingeren|foten|beinet)\b|\bblemme\w*\b",
     r"\bbrannskad\w*\b|\bskåld\w*\b|\bskold\w*\b|\bblemmer\b|\bbrannblem\w*\b|\bbrannsår\w*\b",
     r"\b(?:akutt|plutselig|plutseleg|brått) (?:syk|sjuk|dårlig|dårleg|vondt|smerte|smerter|fått)\b|\bblitt akutt\b",
     r"\b(?:syk|sjuk|dårlig|dårleg) (?:i natt|i kveld|i helga|i helgen|på natta|og det er helg)\b",
@@ -974,7 +1162,8 @@ URGENT_HEALTH = [
     r"\b(?:in|i) (?:the |his |her |my )?(?:nose|ear|nesa|nesen|nasen|øret|øyret)\b.{0,20}"
     r"\b(?:stuck|sitter fast)\b",
     r"\b(?:\w*flis|fremmedlegeme|noe|noko|nåkka|nokka|nåko|perle|isklump|\w*spon|splint) (?:\w+ ){0,3}"
-    r"(?:i|opp i|inn i) (?:øyet|auget|auga|augo|øya|nesa|øret)\b|"
+    r"(?:i|opp i|inn i) (?:øyet|auget|auga|augo|øya|auet|auen|øye|auge|nesa|øret)\b|"
+    r"\b(?:skrape\w*|skrapa\w*|skraper|gnager|gnage\w*|scratch\w*)\b.{0,30}\b(?:blunk\w*|blink\w*)\b|"
     r"\b(?:something|a splinter|metal|dust|a chip|glass) (?:\w+ ){0,3}in (?:my|his|her|the) eye\b|"
     r"\b(?:får|fær|klarer|greier) (?:ikke|ikkje|itj|ikkj) (?:å )?(?:opp|åpne|opne|åpna|opna) (?:auget|øyet|auga)\b",
     r"\bblodforgift\w*\b|\bbetennelse\b|\binfeksjon\b|\bhjernerystelse\b|\bslått hodet\b|\bslo hodet\b",
@@ -996,6 +1185,20 @@ URGENT_HEALTH = [
     r"sore|uklart|blurr?y)\b|\b(?:raud\w*|rød\w*|red|verk\w*|vondt|vont|pain\w*|hurt\w*|sore)\b.{0,40}"
     r"\b(?:linse\w*|lenses|contact lens\w*)\b",
     r"\b(?:helvetesild|shingles|herpes zoster)\b",
+    r"\b(?:stakk|stukket|stikker|stukke|stak)\b.{0,30}\b(?:sprøyte\w*|kanyle\w*|sprøytespiss\w*|needle|syringe)\b|"
+    r"\bneedle ?stick\b|\bstikkskade\w*\b|\b(?:pricked|stuck|stabbed) (?:myself|my \w+) (?:on|with) a (?:used )?"
+    r"(?:needle|syringe)\b",
+    r"\b(?:såret|sår|kuttet|kutt|det|wound|cut|it) (?:\w+ ){0,2}(?:gaper|gapar|is gaping|gapes)\b|"
+    r"\b(?:gapende|gapande|gaping) (?:sår|kutt|wound|cut)\b",
+    r"\b(?:gravid\w*|pregnant|svanger\w*|uker på vei|veker på veg|weeks along)\b.{0,80}"
+    r"\b(?:blø\w*|spotting|bleed\w*)\b|\b(?:blør|blør litt|blødning\w*|spotting|bleeding)\b.{0,60}"
+    r"\b(?:gravid\w*|pregnant|svanger\w*)\b",
+    r"\b(?:medisin\w*|astmamedisin\w*|inhalator\w*|insulin\w*|pillene|tablettene|sprayen|insulinpennen|pennen) "
+    r"(?:er|e|har|ble|vart|blei) (?:helt )?(?:tom|tomme|slutt|brukt opp|gått tom)\b",
+    rf"\b(?:tannverk\w*|tannpine|toothache)\b.{{0,100}}\b(?:{ACUTE}|(?:ikke|ikkje|itj) (?:får |fær )?sove|can'?t sleep|"
+    rf"tonight|weekend)|\b(?:{ACUTE})\b.{{0,60}}\b(?:tannverk\w*|tannpine|toothache)\b",
+    r"\b(?:nesa|nesen|nasen|nasa|nose)\b (?:er |e |is |looks |ser )?(?:\w+ )?(?:skjev|skeiv|brukket|knekt|brekt|broten|"
+    r"broken|crooked)\b" + PAST,
     # one attack, just had: not panic attacks as a condition («jeg har panikkanfall», the mental-health answer)
     r"\b(?:fikk|fekk|har fått|har fått et|had|having|got|hadde) (?:et |eit |a |an )?(?:panikkanfall|panic attack|"
     r"angstanfall|anxiety attack)\b",
